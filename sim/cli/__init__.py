@@ -1,0 +1,56 @@
+"""The `wargame` command: a click group whose commands live in small modules."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from sim import __version__
+from sim.cli.errors import UserError, user_errors
+
+
+class _Group(click.Group):
+    """Turns the user's mistakes (bad scenario, bad folder) into exit status 2, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        with user_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wargame")
+def main() -> None:
+    """Tabletop escalation wargame simulator.
+
+    Scenarios are YAML files (or bundled names, see `wargame list`); each is
+    played many times and the distribution of outcomes reported.
+
+    \b
+    Examples:
+      wargame list
+      wargame run turkish-straits --runs 100000 --seed 1
+      wargame show airspace-straying
+      wargame validate my-scenario.yaml
+    """
+
+
+def _register() -> None:
+    from sim.cli import scenario_commands
+
+    for command in scenario_commands.COMMANDS:
+        main.add_command(command)
+    for module in ("analysis", "narrative"):
+        try:
+            commands = importlib.import_module(f"sim.cli.{module}").COMMANDS
+        except ModuleNotFoundError as error:
+            if error.name != f"sim.cli.{module}":
+                raise
+            continue
+        for command in commands:
+            main.add_command(command)
+
+
+_register()
+
+__all__ = ["UserError", "main"]

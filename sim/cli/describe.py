@@ -1,0 +1,134 @@
+"""`wargame show`: a scenario in readable form, as a facilitator would brief it."""
+
+from __future__ import annotations
+
+import textwrap
+
+from sim import schema
+from sim.compiler import CompiledScenario
+
+INDENT = "    "
+
+
+def describe(scenario: CompiledScenario) -> str:
+    spec = scenario.spec
+    out: list[str] = [f"{spec.title}  ({spec.id})"]
+    if spec.description:
+        out += _wrap(spec.description, "")
+    out.append(f"\nHorizon: {spec.horizon} turns, one {spec.turn_length} each.")
+
+    out.append("\nEscalation ladder (lowest first):")
+    for i, level in enumerate(spec.ladder):
+        start = "  <- start" if i == scenario.initial_level else ""
+        line = f"  {i}. {level.label}" + (f": {level.description}" if level.description else "")
+        out.append(line + start)
+
+    if spec.parameters:
+        out.append("\nParameters (--set NAME=VALUE to fix one):")
+        for name, parameter in spec.parameters.items():
+            out.append(f"  {name} = {_parameter(parameter)}")
+            if parameter.description:
+                out += _wrap(parameter.description, INDENT)
+
+    if spec.world:
+        out.append("\nWorld state:")
+        out += [f"  {name}: {_variable(var)}" for name, var in spec.world.items()]
+
+    out.append("\nActors (in turn order):")
+    for actor_id, actor in spec.actors.items():
+        label = actor.name or actor_id
+        members = f"  members: {', '.join(actor.members)}" if actor.members else ""
+        out.append(f"  {actor_id} ({label}){members}")
+        for name, var in actor.state.items():
+            out.append(f"{INDENT}{actor_id}.{name}: {_variable(var)}")
+
+    if spec.events:
+        out.append("\nChance events:")
+        for rule in spec.events:
+            out += _rule(rule)
+    out.append("\nRules:")
+    for rule in spec.rules:
+        out += _rule(rule)
+
+    out.append("\nOutcomes (checked in this order; the first that holds ends the run):")
+    for outcome in spec.outcomes:
+        if outcome.default:
+            condition = "otherwise, at the horizon"
+        elif outcome.check == "at-horizon":
+            condition = f"at the horizon, if {outcome.when}"
+        else:
+            condition = f"as soon as {outcome.when}"
+        out.append(f"  {outcome.id}: {condition}")
+    return "\n".join(out)
+
+
+def _rule(rule: schema.Rule) -> list[str]:
+    who = f"[{rule.actor}] " if rule.actor else ""
+    lines = [f"  {who}{rule.id}" + ("  (once)" if rule.once else "")]
+    if rule.when is not True:
+        lines.append(f"{INDENT}when   {rule.when}")
+    if rule.chance != 1.0:
+        lines.append(f"{INDENT}chance {rule.chance}")
+    if rule.vote is not None:
+        vote = rule.vote
+        method = f"threshold {vote.threshold:.0%}" if vote.method == "threshold" else vote.method
+        lines.append(
+            f"{INDENT}vote   {method}, yes {vote.yes}"
+            + "".join(f"; {m}: {c}" for m, c in vote.members.items())
+        )
+    lines += _effects(rule.effects, rule.delayed, INDENT)
+    for option in rule.options or []:
+        lines.append(
+            f"{INDENT}option {option.id} (weight {option.weight})"
+            + (f" when {option.when}" if option.when is not True else "")
+        )
+        lines += _effects(option.effects, option.delayed, INDENT * 2)
+    if rule.narration:
+        lines += _wrap(f'"{rule.narration}"', INDENT)
+    return lines
+
+
+def _effects(effects: dict, delayed: list, indent: str) -> list[str]:
+    lines = [f"{indent}-> {target} = {value}" for target, value in effects.items()]
+    for entry in delayed:
+        for target, value in entry.effects.items():
+            lines.append(f"{indent}-> after {entry.after} turns: {target} = {value}")
+    return lines
+
+
+def _parameter(parameter: schema.BaseModel) -> str:
+    if isinstance(parameter, schema.Fixed):
+        return (
+            str(parameter.value).lower()
+            if isinstance(parameter.value, bool)
+            else str(parameter.value)
+        )
+    fields = parameter.model_dump(exclude={"distribution", "description"}, exclude_none=True)
+    args = ", ".join(f"{k}={v}" for k, v in fields.items())
+    return f"{parameter.distribution}({args}), drawn per run"
+
+
+def _variable(var: schema.Variable) -> str:
+    kind = var.kind
+    if kind == "enum":
+        start = var.initial or var.values[0]
+        return f"one of {', '.join(var.values)} (starts {start})"
+    bounds = ""
+    if var.min is not None or var.max is not None:
+        bounds = f" in [{'' if var.min is None else _num(var.min)}, {'' if var.max is None else _num(var.max)}]"
+    start = var.initial if var.initial is not None else "0" if kind != "bool" else "false"
+    start = str(start).lower() if isinstance(start, bool) else start
+    return f"{kind}{bounds} (starts {start})"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width=88,
+        initial_indent=indent or "  ",
+        subsequent_indent=indent or "  ",
+    )

@@ -1,0 +1,145 @@
+"""Loading a scenario: read, merge `extends`, apply `--set`, validate, compile.
+
+Every step reports all the problems it finds, each pointing at a file and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydantic
+
+from sim import catalog, schema
+from sim.compiler import CompiledScenario, compile_scenario
+from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.source import Located, apply_overrides, load_source
+
+_MODELS = [
+    m
+    for m in vars(schema).values()
+    if isinstance(m, type) and issubclass(m, schema.Strict) and m is not schema.Strict
+]
+
+
+def load_scenario(
+    reference: str | Path, overrides: dict[str, object] | None = None
+) -> CompiledScenario:
+    """Load a scenario by path or bundled name, with parameters fixed by `overrides`."""
+    path = catalog.resolve(reference)
+    source = load_source(path, lambda ref, at: catalog.resolve(ref, at))
+    data = apply_overrides(source.data, overrides or {}, source.file)
+    spec = validate(data, source.located)
+    return compile_scenario(spec, data, source.located, source.file, dict(overrides or {}))
+
+
+def compile_data(data: dict, overrides: dict | None = None) -> CompiledScenario:
+    """Compile a scenario given as plain data (as saved in `scenario.yaml`)."""
+    spec = validate(data, None)
+    return compile_scenario(spec, data, None, None, dict(overrides or {}))
+
+
+def validate(data: object, located: Located | None) -> schema.Scenario:
+    """Check the data against the schema; raise one error listing every problem."""
+    try:
+        return schema.Scenario.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise ScenarioError(_problems(error, data, located)) from None
+
+
+def _problems(
+    error: pydantic.ValidationError, data: object, located: Located | None
+) -> list[Problem]:
+    grouped: dict[tuple, list[dict]] = {}
+    for item in error.errors(include_url=False):
+        path = _data_path(item["loc"], data)
+        grouped.setdefault(path, []).append(item)
+    return [_problem(path, items, data, located) for path, items in grouped.items()]
+
+
+def _data_path(loc: tuple, data: object) -> tuple:
+    """Drop the union tags pydantic inserts, keeping the keys that exist in the data."""
+    path = []
+    node = data
+    for key in loc:
+        if (isinstance(node, dict) and key in node) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
+            node = node[key]
+            path.append(key)
+        elif isinstance(node, dict) and not isinstance(key, int):
+            # a missing or unknown key: keep it as the last element if it is the error's subject
+            if key == loc[-1]:
+                path.append(key)
+            continue
+    return tuple(path)
+
+
+def _problem(path: tuple, items: list[dict], data: object, located: Located | None) -> Problem:
+    first = items[0]
+    kind = first["type"]
+    parent_path, last = (path[:-1], path[-1]) if path else ((), None)
+    hint = None
+    if kind == "extra_forbidden":
+        siblings = _value_at(data, parent_path)
+        message = f"unknown key {last!r}"
+        hint = did_you_mean(str(last), _fields_for(siblings, str(last)))
+        where = _position(located, path, key=True)
+    elif kind == "missing":
+        message = f"missing required key {last!r}"
+        where = _position(located, parent_path)
+    elif kind == "union_tag_invalid" and isinstance(first["input"], dict):
+        tag = first["input"].get("distribution")
+        message = f"unknown distribution {tag!r}"
+        hint = did_you_mean(str(tag), schema.DISTRIBUTIONS) or "distributions: " + ", ".join(
+            schema.DISTRIBUTIONS
+        )
+        where = _position(located, path + ("distribution",))
+    elif kind == "union_tag_invalid":
+        message = f"expected a mapping, a list or a value here, got {_show(first['input'])}"
+        where = _position(located, path)
+    elif kind == "value_error":
+        message = first["msg"].removeprefix("Value error, ")
+        where = _position(located, path)
+    elif len(items) > 1:
+        expected = sorted({i["msg"].split("should be ", 1)[-1] for i in items})
+        message = f"expected {' or '.join(expected)}; got {_show(first['input'])}"
+        where = _position(located, path)
+    else:
+        message = (
+            f"{first['msg'].replace('Input should be', 'expected')}; got {_show(first['input'])}"
+        )
+        where = _position(located, path)
+    file, line, column = where
+    return Problem(message, file=file, line=line, column=column, path=_path_text(path), hint=hint)
+
+
+def _value_at(data: object, path: tuple) -> object:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _fields_for(mapping: object, unknown: str) -> list[str]:
+    """Field names of the schema models that fit the other keys beside the unknown one."""
+    others = set(mapping) - {unknown} if isinstance(mapping, dict) else set()
+    fitting = [m for m in _MODELS if others <= set(m.model_fields)]
+    return sorted({f for m in (fitting or _MODELS) for f in m.model_fields})
+
+
+def _position(located: Located | None, path: tuple, key: bool = False) -> tuple:
+    if located is None:
+        return (None, None, None)
+    node, rest = located.find(path)
+    if key and not rest and node.key_line is not None:
+        return (node.file, node.key_line, node.key_column)
+    return (node.file, node.line, node.column)
+
+
+def _path_text(path: tuple) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
