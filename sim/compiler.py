@@ -348,7 +348,8 @@ class _Builder:
                 return Parameter(name, INT, spec, value)
             if isinstance(value, float):
                 return Parameter(name, FLOAT, spec, value)
-            return Parameter(name, Type("enum", (value,), name), spec, 0)
+            values = tuple(spec.values or (value,))
+            return Parameter(name, Type("enum", values, name), spec, values.index(value))
         if isinstance(spec, schema.Bernoulli):
             return Parameter(name, BOOL, spec)
         if isinstance(spec, schema.Choice):
@@ -440,7 +441,8 @@ class _Builder:
                     self.problem(
                         (section, i, "id"),
                         f"id {item.id!r} is used twice",
-                        "rules and events share one set of ids (each gets a column in runs.parquet)",
+                        "rules and events share one set of ids "
+                        "(each gets a column in runs.parquet)",
                     )
                 seen.add(item.id)
 
@@ -530,7 +532,7 @@ class _Builder:
             source, where = (
                 (vote.members[member], path + ("members", member))
                 if member in vote.members
-                else (vote.yes, path + ("yes",))
+                else (vote.support, path + ("support",))
             )
             chance = self.expression(where, source, names, FLOAT)
             ballots.append((member, chance or _never()))
@@ -563,9 +565,9 @@ class _Builder:
                     path, f"unknown effect target {target!r}", did_you_mean(target, targets)
                 )
             return None
-        if type_.kind == "enum" and isinstance(source, str) and _BARE_VALUE.match(source):
-            if source in type_.values or source not in self.names.symbols:
-                source = repr(source)  # a bare enum value: `strait: closed`
+        bare = isinstance(source, str) and _BARE_VALUE.match(source)
+        if type_.kind == "enum" and bare and source not in self.names.symbols:
+            source = repr(source)  # a bare enum value: `strait: closed`
         expression = self.expression(path, source, self.names, type_)
         if expression is None:
             return None

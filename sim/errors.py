@@ -26,7 +26,9 @@ class Problem:
     hint: str | None = None
 
     def location(self) -> str:
-        parts = [self.file or "<scenario>"]
+        if self.file is None:
+            return ""
+        parts = [self.file]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -34,7 +36,8 @@ class Problem:
         return ":".join(parts)
 
     def format(self, show_source: bool = True) -> str:
-        head = f"{self.location()}: "
+        location = self.location()
+        head = f"{location}: " if location else ""
         if self.path:
             head += f"{self.path}: "
         lines = [head + self.message]
@@ -75,7 +78,7 @@ class ScenarioError(Exception):
         shown = self.problems[:MAX_SHOWN_PROBLEMS]
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{count} {noun} in the scenario:" if count > 1 else "error in the scenario:"]
+        lines = [f"{count} {noun} in the scenario:"] if count > 1 else []
         lines.extend(p.format() for p in shown)
         if count > len(shown):
             lines.append(f"... and {count - len(shown)} more")

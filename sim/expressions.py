@@ -377,11 +377,10 @@ class _Compiler:
         symbol = _SYMBOLS[op]
         left = self._expect_number(node.left, depth, f"`{symbol}`")
         right = self._expect_number(node.right, depth, f"`{symbol}`")
-        if op is ast.Pow:
-            if not right.constant or abs(right.value()) > MAX_POWER:
-                raise self.error(
-                    node.right, f"the exponent must be a number written out, at most {MAX_POWER}"
-                )
+        if op is ast.Pow and (not right.constant or abs(right.value()) > MAX_POWER):
+            raise self.error(
+                node.right, f"the exponent must be a number written out, at most {MAX_POWER}"
+            )
         whole = left.type.kind in ("int", "bool") and right.type.kind in ("int", "bool")
         if op is ast.Pow and whole and right.value() < 0:
             whole = False

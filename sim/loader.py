@@ -61,7 +61,9 @@ def _data_path(loc: tuple, data: object) -> tuple:
     path = []
     node = data
     for key in loc:
-        if (isinstance(node, dict) and key in node) or (isinstance(node, list) and isinstance(key, int) and key < len(node)):
+        if (isinstance(node, dict) and key in node) or (
+            isinstance(node, list) and isinstance(key, int) and key < len(node)
+        ):
             node = node[key]
             path.append(key)
         elif isinstance(node, dict) and not isinstance(key, int):
@@ -102,13 +104,32 @@ def _problem(path: tuple, items: list[dict], data: object, located: Located | No
         expected = sorted({i["msg"].split("should be ", 1)[-1] for i in items})
         message = f"expected {' or '.join(expected)}; got {_show(first['input'])}"
         where = _position(located, path)
+    elif kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}; got {_show(first['input'])}"
+        where = _position(located, path)
     else:
         message = (
             f"{first['msg'].replace('Input should be', 'expected')}; got {_show(first['input'])}"
         )
         where = _position(located, path)
     file, line, column = where
-    return Problem(message, file=file, line=line, column=column, path=_path_text(path), hint=hint)
+    shown = _path_text(path, data)
+    return Problem(message, file=file, line=line, column=column, path=shown, hint=hint)
+
+
+_EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "dict_type": "a mapping of keys",
+    "list_type": "a list",
+    "model_type": "a mapping of keys",
+}
 
 
 def _value_at(data: object, path: tuple) -> object:
@@ -133,11 +154,26 @@ def _position(located: Located | None, path: tuple, key: bool = False) -> tuple:
     return (node.file, node.line, node.column)
 
 
-def _path_text(path: tuple) -> str:
+def _path_text(path: tuple, data: object) -> str:
+    """`rules[red-crosses].when`: list items are shown by their id where they have one."""
     text = ""
     for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+        child = _child(data, key)
+        if isinstance(key, int):
+            has_id = isinstance(child, dict) and isinstance(child.get("id"), str)
+            text += f"[{child['id']}]" if has_id else f"[{key}]"
+        else:
+            text += f".{key}" if text else str(key)
+        data = child
     return text
+
+
+def _child(data: object, key: object) -> object:
+    if isinstance(data, dict):
+        return data.get(key)
+    if isinstance(data, list) and isinstance(key, int) and key < len(data):
+        return data[key]
+    return None
 
 
 def _show(value: object) -> str:

@@ -104,7 +104,8 @@ class Results:
 
     def __repr__(self) -> str:
         where = f" at {self.path}" if self.path else ""
-        return f"<Results {self.scenario}: {self.summary['runs']} runs, seed {self.summary['seed']}{where}>"
+        runs, seed = self.summary["runs"], self.summary["seed"]
+        return f"<Results {self.scenario}: {runs} runs, seed {seed}{where}>"
 
 
 def categorise(runs: pd.DataFrame, summary: dict) -> pd.DataFrame:

@@ -159,6 +159,18 @@ class Fixed(_Parameter):
     """A parameter with one value in every run (overridable with `--set`)."""
 
     value: StrictBool | int | float | Id
+    values: list[Id] | None = Field(
+        None, description="for a text value: every value it may take, for comparisons"
+    )
+
+    @model_validator(mode="after")
+    def _value_listed(self) -> Fixed:
+        if self.values is not None:
+            if not isinstance(self.value, str):
+                raise ValueError("`values` only applies to a text value")
+            if self.value not in self.values:
+                raise ValueError(f"value {self.value!r} is not one of {self.values}")
+        return self
 
 
 class Uniform(_Parameter):
@@ -264,14 +276,15 @@ class Option(Strict):
 
 
 class Vote(Strict):
-    """An alliance decision: each member votes yes with chance `yes` (or its own)."""
+    """An alliance decision: each member votes yes with chance `support` (or its own)."""
 
     method: Literal["consensus", "majority", "threshold"] = "consensus"
     threshold: float | None = Field(
         None, gt=0, le=1, description="share of members that must vote yes (method: threshold)"
     )
-    yes: Expr = Field(1.0, description="chance a member votes yes; `member.x` is its own x")
-    members: dict[Name, Expr] = Field({}, description="per-member chance, overriding `yes`")
+    # Not `yes`: YAML 1.1 reads a bare `yes` key as the boolean true.
+    support: Expr = Field(1.0, description="chance a member votes yes; `member.x` is its own x")
+    members: dict[Name, Expr] = Field({}, description="per-member chance, overriding `support`")
 
     @model_validator(mode="after")
     def _threshold(self) -> Vote:

@@ -119,8 +119,12 @@ def _yaml_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
     )
 
 
+_BOOLEAN_TAG = "tag:yaml.org,2002:bool"
+
+
 def _duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
-    """YAML silently keeps the last of two equal keys; a scenario author wants to know."""
+    """Keys YAML would silently mangle: two equal keys (the last wins) and `yes`/`no`/`on`
+    read as booleans."""
     problems = []
     seen_nodes: set[int] = set()
     stack = [root]
@@ -133,6 +137,17 @@ def _duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
             first: dict[str, yaml.Node] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
+                    if key.tag == _BOOLEAN_TAG and key.value.lower() not in ("true", "false"):
+                        problems.append(
+                            Problem(
+                                f"the key {key.value!r} is read by YAML as true/false, not as text",
+                                file=name,
+                                line=key.start_mark.line + 1,
+                                column=key.start_mark.column + 1,
+                                hint="in a vote the chance of a yes is `support`; "
+                                "elsewhere quote the key",
+                            )
+                        )
                     if key.value in first:
                         earlier = first[key.value].start_mark.line + 1
                         problems.append(
@@ -371,10 +386,23 @@ def apply_overrides(data: dict, overrides: dict[str, object], file: str) -> dict
             )
             continue
         original = parameters[name]
-        description = original.get("description", "") if isinstance(original, dict) else ""
-        parameters[name] = (
-            {"value": checked, "description": description} if description else {"value": checked}
-        )
+        fixed: dict[str, object] = {"value": checked}
+        if isinstance(original, dict):
+            values = original.get("values")
+            if expected == "enum" and isinstance(values, list):
+                if checked not in values:
+                    problems.append(
+                        Problem(
+                            f"--set {name}={value}: expected one of its values",
+                            file=file,
+                            hint=did_you_mean(str(checked), [str(v) for v in values]),
+                        )
+                    )
+                    continue
+                fixed["values"] = values
+            if original.get("description"):
+                fixed["description"] = original["description"]
+        parameters[name] = fixed
     if problems:
         raise ScenarioError(problems)
     return {**data, "parameters": parameters}

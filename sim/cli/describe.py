@@ -73,7 +73,7 @@ def _rule(rule: schema.Rule) -> list[str]:
         vote = rule.vote
         method = f"threshold {vote.threshold:.0%}" if vote.method == "threshold" else vote.method
         lines.append(
-            f"{INDENT}vote   {method}, yes {vote.yes}"
+            f"{INDENT}vote   {method}, support {vote.support}"
             + "".join(f"; {m}: {c}" for m, c in vote.members.items())
         )
     lines += _effects(rule.effects, rule.delayed, INDENT)
@@ -115,7 +115,9 @@ def _variable(var: schema.Variable) -> str:
         return f"one of {', '.join(var.values)} (starts {start})"
     bounds = ""
     if var.min is not None or var.max is not None:
-        bounds = f" in [{'' if var.min is None else _num(var.min)}, {'' if var.max is None else _num(var.max)}]"
+        low = "" if var.min is None else _num(var.min)
+        high = "" if var.max is None else _num(var.max)
+        bounds = f" in [{low}, {high}]"
     start = var.initial if var.initial is not None else "0" if kind != "bool" else "false"
     start = str(start).lower() if isinstance(start, bool) else start
     return f"{kind}{bounds} (starts {start})"

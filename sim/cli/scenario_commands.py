@@ -168,7 +168,8 @@ def _draw(folder: Path, svg: bool) -> list[Path]:
 def _resumed(folder: Path, scenario: str | None, assignments: tuple[str, ...]) -> tuple:
     if scenario is not None or assignments:
         raise click.UsageError(
-            "--resume takes the scenario and settings saved in the folder; give no SCENARIO or --set"
+            "--resume takes the scenario and settings saved in the folder; "
+            "give no SCENARIO or --set"
         )
     record = read_incomplete(folder)
     import yaml
@@ -189,7 +190,10 @@ def outcome_report(results: Results, elapsed: float | None = None) -> str:
     """The outcome table a user reads after a batch."""
     summary = results.summary
     runs = summary["runs"]
-    head = f"{runs:,} runs, seed {summary['seed']}, horizon {summary['horizon']} turns ({summary['turn_length']}s)"
+    head = (
+        f"{runs:,} runs, seed {summary['seed']}, "
+        f"horizon {summary['horizon']} turns ({summary['turn_length']}s)"
+    )
     if elapsed:
         head += f", {elapsed:.1f} s ({runs / elapsed:,.0f} runs/s)"
     if summary.get("overrides"):
@@ -235,14 +239,16 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
         click.echo(f"ok  {reference}  ({_counts(compiled)})")
     if failures:
         raise UserError(
-            f"{len(failures)} of {len(files)} scenario{'s' if len(files) > 1 else ''} failed to validate"
+            f"{len(failures)} of {len(files)} scenario{'s' if len(files) > 1 else ''} "
+            "failed to validate"
         )
 
 
 def _counts(compiled: CompiledScenario) -> str:
     return (
-        f"{len(compiled.actors)} actors, {len(compiled.rules)} rules, {len(compiled.events)} events, "
-        f"{len(compiled.parameters)} parameters, {len(compiled.outcomes)} outcomes"
+        f"{len(compiled.actors)} actors, {len(compiled.rules)} rules, "
+        f"{len(compiled.events)} events, {len(compiled.parameters)} parameters, "
+        f"{len(compiled.outcomes)} outcomes"
     )
 
 

@@ -301,7 +301,7 @@ class EscalationModel(mesa.Model):
             bounds = "between 0 and 1" if upper is not None else "0 or more"
             source = getattr(expression, "text", "") or repr(value)
             raise SimulationError(
-                f"rule {rule.id!r}: the {what} `{source}` evaluated to {values[lane]!r} "
+                f"rule {rule.id!r}: the {what} `{source}` evaluated to {float(values[lane]):g} "
                 f"in run {run} on turn {self.turn}; it must be {bounds}"
             )
         return values
