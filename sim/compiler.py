@@ -566,7 +566,11 @@ class _Builder:
                 )
             return None
         bare = isinstance(source, str) and _BARE_VALUE.match(source)
-        if type_.kind == "enum" and bare and source not in self.names.symbols:
+        if (
+            type_.kind == "enum"
+            and bare
+            and (source in type_.values or source not in self.names.symbols)
+        ):
             source = repr(source)  # a bare enum value: `strait: closed`
         expression = self.expression(path, source, self.names, type_)
         if expression is None:

@@ -74,9 +74,10 @@ def read_yaml(path: Path) -> tuple[object, Located]:
     except UnicodeDecodeError as error:
         raise ScenarioError([Problem(f"not UTF-8 text ({error.reason})", file=name)]) from None
 
-    loader = yaml.SafeLoader(text)
-    loader.name = name
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
+        loader.name = name
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem("the file is empty", file=name, line=1)])
@@ -86,12 +87,26 @@ def read_yaml(path: Path) -> tuple[object, Located]:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         raise ScenarioError([_yaml_problem(error, name)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise ScenarioError(
+            [
+                Problem(
+                    f"character {error.character:#06x} is not allowed in YAML", file=name, line=line
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(f"not valid YAML: {error}", file=name)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem("the YAML is nested too deeply", file=name)]) from None
     finally:
-        loader.dispose()
-    counter = [0]
-    located = _locate(node, data, name, counter)
+        if loader is not None:
+            loader.dispose()
+    try:
+        located = _locate(node, data, name, [0])
+    except RecursionError:
+        raise ScenarioError([Problem("the YAML is nested too deeply", file=name)]) from None
     return data, located
 
 
