@@ -138,7 +138,10 @@ def _compile_text(text: str, names: Namespace) -> Compiled:
         tree = ast.parse(flat.strip(), mode="eval")
     except SyntaxError as error:
         offset = max((error.offset or 1) - 1, 0) + (len(flat) - len(flat.lstrip()))
-        raise ExpressionError(f"not a valid expression: {error.msg}", offset) from None
+        hint = None
+        if flat.count("(") > flat.count(")"):
+            hint = "inside { } a comma ends the value: quote the whole expression"
+        raise ExpressionError(f"not a valid expression: {error.msg}", offset, hint) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError("not a valid expression") from None
     lead = len(flat) - len(flat.lstrip())

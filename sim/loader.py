@@ -50,10 +50,27 @@ def _problems(
     error: pydantic.ValidationError, data: object, located: Located | None
 ) -> list[Problem]:
     grouped: dict[tuple, list[dict]] = {}
+    missing: dict[tuple, list[str]] = {}  # parent path -> missing keys, reported together
     for item in error.errors(include_url=False):
         path = _data_path(item["loc"], data)
+        if item["type"] == "missing" and path:
+            missing.setdefault(path[:-1], []).append(str(path[-1]))
+            continue
         grouped.setdefault(path, []).append(item)
-    return [_problem(path, items, data, located) for path, items in grouped.items()]
+    problems = [_missing(parent, keys, data, located) for parent, keys in missing.items()]
+    return problems + [_problem(path, items, data, located) for path, items in grouped.items()]
+
+
+def _missing(parent: tuple, keys: list[str], data: object, located: Located | None) -> Problem:
+    file, line, column = _position(located, parent)
+    noun = "key" if len(keys) == 1 else "keys"
+    return Problem(
+        f"missing required {noun} {', '.join(repr(k) for k in keys)}",
+        file=file,
+        line=line,
+        column=column,
+        path=_path_text(parent, data),
+    )
 
 
 def _data_path(loc: tuple, data: object) -> tuple:
@@ -84,9 +101,6 @@ def _problem(path: tuple, items: list[dict], data: object, located: Located | No
         message = f"unknown key {last!r}"
         hint = did_you_mean(str(last), _fields_for(siblings, str(last)))
         where = _position(located, path, key=True)
-    elif kind == "missing":
-        message = f"missing required key {last!r}"
-        where = _position(located, parent_path)
     elif kind == "union_tag_invalid" and isinstance(first["input"], dict):
         tag = first["input"].get("distribution")
         message = f"unknown distribution {tag!r}"
@@ -142,7 +156,7 @@ def _fields_for(mapping: object, unknown: str) -> list[str]:
     """Field names of the schema models that fit the other keys beside the unknown one."""
     others = set(mapping) - {unknown} if isinstance(mapping, dict) else set()
     fitting = [m for m in _MODELS if others <= set(m.model_fields)]
-    return sorted({f for m in (fitting or _MODELS) for f in m.model_fields})
+    return sorted({f for m in (fitting or _MODELS) for f in m.model_fields} - {unknown})
 
 
 def _position(located: Located | None, path: tuple, key: bool = False) -> tuple:

@@ -130,8 +130,17 @@ def _yaml_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
         file=name,
         line=line,
         column=column,
-        hint="check the indentation and that every `key: value` has a space after the colon",
+        hint=_syntax_hint(context),
     )
+
+
+def _syntax_hint(context: str) -> str:
+    if "flow" in context:
+        return (
+            "inside { } or [ ], quote an expression that contains a comma or colon, "
+            "e.g. level: \"max(level, 'incident')\""
+        )
+    return "check the indentation and that every `key: value` has a space after the colon"
 
 
 _BOOLEAN_TAG = "tag:yaml.org,2002:bool"
