@@ -183,6 +183,13 @@ class CompiledScenario:
         """Events then rules: the order of fire-count columns."""
         return self.events + self.rules
 
+    def fire_columns(self) -> list[str]:
+        """Fire-count columns of the per-run table: every event and rule, then every option."""
+        rules = self.all_rules()
+        columns = [f"fired.{rule.id}" for rule in rules]
+        columns += [f"fired.{rule.id}.{option.id}" for rule in rules for option in rule.options]
+        return columns
+
     def rules_of(self, actor: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.actor == actor)
 
@@ -409,7 +416,9 @@ class _Builder:
         symbols = {p.name: self._parameter_symbol(p) for p in parameters}
         symbols.update({s.key: Symbol(s.type, key=s.key) for s in slots})
         symbols["level"] = Symbol(self.ladder_type, key="level")
+        symbols["peak"] = Symbol(self.ladder_type, key="peak")
         symbols["turn"] = Symbol(INT, key="turn")
+        symbols["horizon"] = Symbol(INT, constant=self.spec.horizon)
         actors = {a: list(actor.state) for a, actor in self.spec.actors.items()}
         return Namespace(symbols, actors)
 
@@ -557,8 +566,12 @@ class _Builder:
                 self.problem(
                     path, f"{target!r} is a parameter; parameters cannot be changed by rules"
                 )
-            elif target == "turn":
-                self.problem(path, "`turn` cannot be changed by rules")
+            elif target in ("turn", "horizon", "peak"):
+                self.problem(
+                    path,
+                    f"`{target}` cannot be changed by rules",
+                    "`peak` follows `level`; set `level` instead" if target == "peak" else None,
+                )
             else:
                 targets = ["level", *self.slot_by_key]
                 self.problem(

@@ -20,18 +20,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from sim import __version__, sampling
-from sim.engine.model import _fire_columns
+from sim import sampling
 from sim.errors import Problem, ScenarioError
-from sim.results import INCOMPLETE, RUNS, SCENARIO, SUMMARY, Results, wilson_interval
+from sim.results import INCOMPLETE, RUNS, SCENARIO, SUMMARY, Results
 from sim.streams import BLOCK_SIZE
+from sim.summary import Summariser
 
 if TYPE_CHECKING:
     from sim.compiler import CompiledScenario
     from sim.runner import BlockResult
 
 BLOCKS = "blocks"
-FORMAT = 1
 
 
 def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
@@ -50,96 +49,9 @@ def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
     for parameter in scenario.sampled_parameters:
         values = sampling.column(parameter, result.parameters[parameter.name])
         columns[f"param.{parameter.name}"] = pa.array(values)
-    for name, counts in zip(_fire_columns(scenario), result.fired, strict=True):
+    for name, counts in zip(scenario.fire_columns(), result.fired, strict=True):
         columns[name] = pa.array(counts, pa.int16())
     return pa.table(columns)
-
-
-class Summariser:
-    """Adds up block results into the figures of `summary.json`."""
-
-    def __init__(self, scenario: CompiledScenario, seed: int, runs: int, command: str) -> None:
-        self.scenario = scenario
-        self.seed = seed
-        self.runs = runs
-        self.command = command
-        self.outcome_counts = np.zeros(len(scenario.outcomes), dtype=np.int64)
-        self.level_counts = np.zeros((scenario.horizon + 1, len(scenario.ladder)), dtype=np.int64)
-        columns = _fire_columns(scenario)
-        self.runs_fired = np.zeros(len(columns), dtype=np.int64)
-        self.times_fired = np.zeros(len(columns), dtype=np.int64)
-
-    def add(self, result: BlockResult) -> None:
-        self.outcome_counts += np.bincount(result.outcome, minlength=len(self.outcome_counts))
-        self.level_counts += result.level_counts
-        self.runs_fired += (result.fired > 0).sum(axis=1)
-        self.times_fired += result.fired.sum(axis=1, dtype=np.int64)
-
-    def summary(self) -> dict:
-        scenario = self.scenario
-        spec = scenario.spec
-        outcomes = []
-        for outcome in scenario.outcomes_by_severity():
-            count = int(self.outcome_counts[scenario.outcomes.index(outcome)])
-            low, high = wilson_interval(count, self.runs)
-            outcomes.append(
-                {
-                    "id": outcome.id,
-                    "label": outcome.label,
-                    "description": outcome.description,
-                    "severity": outcome.severity,
-                    "count": count,
-                    "probability": count / self.runs,
-                    "ci95": [low, high],
-                }
-            )
-        rules = []
-        columns = _fire_columns(scenario)
-        actor_of = {r.id: r.actor for r in scenario.all_rules()}
-        for i, column in enumerate(columns):
-            rule_id, _, option_id = column.removeprefix("fired.").partition(".")
-            rules.append(
-                {
-                    "id": rule_id,
-                    "option": option_id or None,
-                    "actor": actor_of[rule_id],
-                    "column": column,
-                    "runs_fired": int(self.runs_fired[i]),
-                    "times_fired": int(self.times_fired[i]),
-                }
-            )
-        return {
-            "format": FORMAT,
-            "scenario": scenario.id,
-            "title": spec.title,
-            "description": " ".join(spec.description.split()),
-            "seed": self.seed,
-            "runs": self.runs,
-            "block_size": BLOCK_SIZE,
-            "horizon": scenario.horizon,
-            "turn_length": spec.turn_length,
-            "overrides": scenario.overrides,
-            "command": self.command,
-            "version": __version__,
-            "ladder": [
-                {"id": lv.id, "name": lv.label, "description": lv.description} for lv in spec.ladder
-            ],
-            "outcomes": outcomes,
-            "levels_by_turn": {
-                "levels": list(scenario.ladder),
-                "counts": self.level_counts.tolist(),
-            },
-            "parameters": {
-                name: _plain(scenario.data.get("parameters", {}).get(name))
-                for name in spec.parameters
-            },
-            "sampled_parameters": [p.name for p in scenario.sampled_parameters],
-            "rules": rules,
-        }
-
-
-def _plain(value: object) -> object:
-    return json.loads(json.dumps(value, default=str))
 
 
 class Sink(ABC):
@@ -303,7 +215,8 @@ def _check_resumable(folder: Path, scenario: CompiledScenario, seed: int, runs: 
         raise ScenarioError(
             [
                 Problem(
-                    f"{folder} was started with seed {record.get('seed')} and {record.get('runs')} runs"
+                    f"{folder} was started with seed {record.get('seed')} "
+                    f"and {record.get('runs')} runs"
                 )
             ]
         )

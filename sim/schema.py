@@ -46,7 +46,9 @@ Effects = Annotated[
     Field(description="assignments `target: expression`, applied in the order written"),
 ]
 
-RESERVED_NAMES = frozenset({"level", "turn", "member", "true", "false", "and", "or", "not"})
+RESERVED_NAMES = frozenset(
+    {"level", "peak", "turn", "horizon", "member", "true", "false", "and", "or", "not"}
+)
 
 
 class Strict(BaseModel):
@@ -354,14 +356,16 @@ class Outcome(Strict):
         "every-turn",
         description="`every-turn` ends a run as soon as it holds; `at-horizon` only at the end",
     )
-    default: bool = Field(False, description="the outcome of a run that reaches the horizon")
+    default: bool = Field(
+        False,
+        description="the outcome of a run that reaches the horizon with no other outcome "
+        "holding; with `when`, it can also end a run earlier like any other",
+    )
     severity: int | None = Field(None, description="higher is worse; orders tables and charts")
     remove: bool = False
 
     @model_validator(mode="after")
-    def _default_has_no_condition(self) -> Outcome:
-        if self.default and self.when is not None:
-            raise ValueError("the default outcome takes no `when`")
+    def _needs_condition(self) -> Outcome:
         if not self.default and self.when is None and not self.remove:
             raise ValueError("an outcome needs `when` (or `default: true`)")
         return self

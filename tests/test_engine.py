@@ -163,3 +163,48 @@ def test_finished_models_are_released_by_the_runner():
     before = len(mesa.Agent._ids)
     sim.run(sim.load_scenario("tests/fixtures/one-rule.yaml"), 20_000, seed=0)
     assert len(mesa.Agent._ids) == before
+
+
+PEAK = """
+id: peak
+title: Peak, horizon and a default with a condition
+horizon: 5
+ladder: [{id: calm}, {id: tense}, {id: crisis}]
+world:
+  settled: false
+actors:
+  red: {name: Red}
+rules:
+  - {id: red-escalates, actor: red, when: turn == 1, effects: {level: crisis}}
+  - {id: red-calms, actor: red, when: turn == 2, effects: {level: calm}}
+  - {id: red-settles, actor: red, when: turn == settle_turn, effects: {settled: true}}
+outcomes:
+  - {id: flared, when: "peak >= 'crisis' and (settled or turn == horizon)", severity: 1}
+  - {id: quiet, when: settled, default: true, severity: 0}
+"""
+
+
+@pytest.mark.parametrize(("settle_turn", "end_turn"), [(3, 3), (99, 5)])
+def test_peak_remembers_the_highest_rung_and_horizon_is_the_last_turn(
+    write_scenario, settle_turn, end_turn
+):
+    text = PEAK.replace("settle_turn", str(settle_turn))
+    model = play(write_scenario(text))
+    assert model.state["level"][0] == 0  # came down again on turn 2...
+    assert model.peak[0] == 2  # ...but the peak stays at crisis
+    assert model.scenario.outcomes[model.outcome[0]].id == "flared"
+    assert model.end_turn[0] == end_turn
+
+
+def test_a_default_outcome_with_a_condition_ends_runs_early(write_scenario):
+    text = PEAK.replace("turn == 1", "false").replace("settle_turn", "2")
+    model = play(write_scenario(text))
+    assert model.scenario.outcomes[model.outcome[0]].id == "quiet"
+    assert model.end_turn[0] == 2
+
+
+@pytest.mark.parametrize("target", ["peak", "horizon"])
+def test_peak_and_horizon_are_read_only(write_scenario, target):
+    text = PEAK.replace("effects: {settled: true}", f"effects: {{{target}: 1}}")
+    with pytest.raises(sim.ScenarioError, match=f"`{target}` cannot be changed by rules"):
+        sim.load_scenario(write_scenario(text))

@@ -87,8 +87,9 @@ class EscalationModel(mesa.Model):
         self.active = np.ones(n, dtype=bool)  # (lanes,) runs still going
         self.outcome = np.full(n, NO_OUTCOME, dtype=np.int16)  # (lanes,) index into outcomes
         self.end_turn = np.zeros(n, dtype=np.int16)
-        self.peak = self.state["level"].copy()
-        self.columns = _fire_columns(scenario)
+        self.peak = self.state["level"].copy()  # (lanes,) int16, updated in place
+        self.state["peak"] = self.peak
+        self.columns = scenario.fire_columns()
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in scenario.all_rules() if r.once}
         self.pending = np.zeros((len(scenario.delayed), n), dtype=np.int32)  # due turn, 0 = none
@@ -265,7 +266,7 @@ class EscalationModel(mesa.Model):
 
     def _check_outcomes(self, at_horizon: bool) -> None:
         for index, outcome in enumerate(self.scenario.outcomes):
-            if outcome.default or not (outcome.every_turn or at_horizon):
+            if outcome.when is None or not (outcome.every_turn or at_horizon):
                 continue
             hit = self.active & self._evaluate(outcome.when)
             if hit.any():
@@ -309,18 +310,9 @@ class EscalationModel(mesa.Model):
     # --- results --------------------------------------------------------
 
     def level_counts(self) -> np.ndarray:
-        """Runs at each level after each turn: (horizon + 1, levels), ended runs held at their end."""
+        """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put."""
         rows = self.datacollector.model_vars["levels"]
         counts = np.zeros((self.scenario.horizon + 1, len(self.scenario.ladder)), dtype=np.int64)
         counts[: len(rows)] = rows
         counts[len(rows) :] = rows[-1]
         return counts
-
-
-def _fire_columns(scenario: CompiledScenario) -> list[str]:
-    """Fire-count columns: every rule and event (by index), then every option."""
-    columns = [f"fired.{rule.id}" for rule in scenario.all_rules()]
-    columns += [
-        f"fired.{rule.id}.{option.id}" for rule in scenario.all_rules() for option in rule.options
-    ]
-    return columns
