@@ -19,9 +19,10 @@ def describe(scenario: CompiledScenario) -> str:
 
     out.append("\nEscalation ladder (lowest first):")
     for i, level in enumerate(spec.ladder):
-        start = "  <- start" if i == scenario.initial_level else ""
-        line = f"  {i}. {level.label}" + (f": {level.description}" if level.description else "")
-        out.append(line + start)
+        start = "  (start)" if i == scenario.initial_level else ""
+        out.append(f"  {i}. {level.label} [{level.id}]{start}")
+        if level.description:
+            out += _wrap(level.description, INDENT)
 
     if spec.parameters:
         out.append("\nParameters (--set NAME=VALUE to fix one):")
@@ -46,18 +47,22 @@ def describe(scenario: CompiledScenario) -> str:
         out.append("\nChance events:")
         for rule in spec.events:
             out += _rule(rule)
-    out.append("\nRules:")
-    for rule in spec.rules:
-        out += _rule(rule)
+    out.append("\nRules (by actor, in turn order):")
+    for actor_id in spec.actors:
+        for rule in spec.rules:
+            if rule.actor == actor_id:
+                out += _rule(rule)
 
     out.append("\nOutcomes (checked in this order; the first that holds ends the run):")
     for outcome in spec.outcomes:
-        if outcome.default:
+        if outcome.default and outcome.when is not None:
+            condition = f"as soon as {_text(outcome.when)}; otherwise, at the horizon"
+        elif outcome.default:
             condition = "otherwise, at the horizon"
         elif outcome.check == "at-horizon":
-            condition = f"at the horizon, if {outcome.when}"
+            condition = f"at the horizon, if {_text(outcome.when)}"
         else:
-            condition = f"as soon as {outcome.when}"
+            condition = f"as soon as {_text(outcome.when)}"
         out.append(f"  {outcome.id}: {condition}")
     return "\n".join(out)
 
@@ -66,22 +71,24 @@ def _rule(rule: schema.Rule) -> list[str]:
     who = f"[{rule.actor}] " if rule.actor else ""
     lines = [f"  {who}{rule.id}" + ("  (once)" if rule.once else "")]
     if rule.when is not True:
-        lines.append(f"{INDENT}when   {rule.when}")
+        lines.append(f"{INDENT}when   {_text(rule.when)}")
     if rule.chance != 1.0:
-        lines.append(f"{INDENT}chance {rule.chance}")
+        lines.append(f"{INDENT}chance {_text(rule.chance)}")
     if rule.vote is not None:
         vote = rule.vote
         method = f"threshold {vote.threshold:.0%}" if vote.method == "threshold" else vote.method
         lines.append(
-            f"{INDENT}vote   {method}, support {vote.support}"
-            + "".join(f"; {m}: {c}" for m, c in vote.members.items())
+            f"{INDENT}vote   {method}, support {_text(vote.support)}"
+            + "".join(f"; {m}: {_text(c)}" for m, c in vote.members.items())
         )
     lines += _effects(rule.effects, rule.delayed, INDENT)
     for option in rule.options or []:
         lines.append(
-            f"{INDENT}option {option.id} (weight {option.weight})"
-            + (f" when {option.when}" if option.when is not True else "")
+            f"{INDENT}option {option.id} (weight {_text(option.weight)})"
+            + (f" when {_text(option.when)}" if option.when is not True else "")
         )
+        if option.description:
+            lines += _wrap(option.description, INDENT * 2)
         lines += _effects(option.effects, option.delayed, INDENT * 2)
     if rule.narration:
         lines += _wrap(f'"{rule.narration}"', INDENT)
@@ -89,11 +96,18 @@ def _rule(rule: schema.Rule) -> list[str]:
 
 
 def _effects(effects: dict, delayed: list, indent: str) -> list[str]:
-    lines = [f"{indent}-> {target} = {value}" for target, value in effects.items()]
+    lines = [f"{indent}-> {target} = {_text(value)}" for target, value in effects.items()]
     for entry in delayed:
         for target, value in entry.effects.items():
-            lines.append(f"{indent}-> after {entry.after} turns: {target} = {value}")
+            lines.append(f"{indent}-> after {entry.after} turns: {target} = {_text(value)}")
     return lines
+
+
+def _text(value: object) -> str:
+    """An expression or literal as written in YAML: `true`, not `True`; on one line."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return " ".join(str(value).split())
 
 
 def _parameter(parameter: schema.BaseModel) -> str:

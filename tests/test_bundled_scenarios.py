@@ -1,0 +1,103 @@
+"""The article's scenarios: every outcome possible, none certain, and the levers push the
+way the scenarios argue they should."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import sim
+from sim import catalog
+
+RUNS = 100_000
+SEED = 2022
+OUTCOMES = ["de-escalation", "contained-incident", "limited-clash", "article5-war", "nuclear-use"]
+LADDER = [
+    "peacetime",
+    "heightened-readiness",
+    "show-of-force",
+    "incident",
+    "limited-engagement",
+    "article5-war",
+    "nuclear-use",
+]
+SCENARIOS = ["turkish-straits", "airspace-straying"]
+
+_cache: dict = {}
+
+
+def batch(name: str, **overrides: object) -> sim.Results:
+    key = (name, tuple(sorted(overrides.items())))
+    if key not in _cache:
+        _cache[key] = sim.run(sim.load_scenario(name, overrides=overrides), RUNS, seed=SEED)
+    return _cache[key]
+
+
+def at_least(results: sim.Results, outcome: str) -> tuple[int, int]:
+    """Runs that ended in `outcome` or a more severe one, and all runs."""
+    ids = results.outcome_ids
+    worse = ids[ids.index(outcome) :]
+    return sum(results.summary["outcomes"][ids.index(o)]["count"] for o in worse), RUNS
+
+
+def z_score(higher: tuple[int, int], lower: tuple[int, int]) -> float:
+    """Two-proportion z statistic of `higher` over `lower` (pooled standard error)."""
+    (a, n), (b, m) = higher, lower
+    pooled = (a + b) / (n + m)
+    return (a / n - b / m) / math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / m))
+
+
+# z > 3.29 is significance at the 0.1% level, one-sided: far from a coin toss at 100,000 runs.
+SIGNIFICANT = 3.29
+
+
+def test_both_article_scenarios_are_bundled():
+    assert set(SCENARIOS) <= {entry.name for entry in catalog.bundled()}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_shared_ladder_and_outcomes(name):
+    scenario = sim.load_scenario(name)
+    assert list(scenario.ladder) == LADDER
+    assert [o.id for o in scenario.outcomes_by_severity()] == OUTCOMES
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_no_outcome_is_certain_and_catastrophe_is_rare_but_possible(name):
+    results = batch(name)
+    probability = {o: results.probability(o) for o in OUTCOMES}
+    assert max(probability.values()) < 0.9, probability
+    assert sum(p >= 0.01 for p in probability.values()) >= 3, probability
+    assert 0 < probability["nuclear-use"] < 0.01, probability
+    assert probability["nuclear-use"] < probability["article5-war"] < probability["limited-clash"]
+
+
+def test_without_the_deconfliction_line_clashes_are_more_likely():
+    """The line clears up accidents before allies act on them, halves the chance that an
+    air incident turns into a firefight, and helps a clash end in a ceasefire."""
+    with_line = at_least(batch("airspace-straying"), "limited-clash")
+    without = at_least(batch("airspace-straying", deconfliction_line=False), "limited-clash")
+    assert z_score(without, with_line) > SIGNIFICANT
+
+
+def test_more_misperception_makes_clashes_more_likely():
+    """An accident read as deliberate gets intruders shot down and Article 5 requested."""
+    drawn = at_least(batch("airspace-straying"), "limited-clash")  # misperception ~ beta(2, 6)
+    high = at_least(batch("airspace-straying", misperception=0.6), "limited-clash")
+    assert z_score(high, drawn) > SIGNIFICANT
+
+
+def test_without_the_carrier_the_straits_crisis_is_more_likely_to_become_war():
+    """The scenario argues that the carrier deters more than it provokes: its presence and
+    its patrols over the straits cut Russia's readiness to force the passage and to attack
+    the straits' defences. Its patrols also meet Russian aircraft, so it adds air incidents,
+    but fewer Russian moves mean fewer incidents at sea. So without it, Article 5 war or
+    worse is more likely, and so is any exchange of fire."""
+    carrier = batch("turkish-straits")
+    none = batch("turkish-straits", carrier_present=False)
+    assert z_score(at_least(none, "article5-war"), at_least(carrier, "article5-war")) > SIGNIFICANT
+    assert (
+        z_score(at_least(none, "limited-clash"), at_least(carrier, "limited-clash")) > SIGNIFICANT
+    )
+    assert none.probability("de-escalation") < carrier.probability("de-escalation")
