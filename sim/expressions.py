@@ -212,6 +212,13 @@ def _as_number(value: Value) -> Value:
     return value
 
 
+def _numeric(compiled: Compiled) -> Evaluator:
+    """An evaluator of `compiled` for arithmetic: only a true/false part needs converting."""
+    if compiled.type.kind != "bool":
+        return compiled.evaluate
+    return lambda env, f=compiled.evaluate: _as_number(f(env))
+
+
 _ARITHMETIC = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -368,7 +375,8 @@ class _Compiler:
         operand = self._expect_number(node.operand, depth, "a sign")
         if isinstance(node.op, ast.USub):
             type_ = INT if operand.type.kind == "bool" else operand.type
-            return self._fold(lambda env, f=operand.evaluate: -_as_number(f(env)), type_, [operand])
+            number = _numeric(operand)
+            return self._fold(lambda env, f=number: -f(env), type_, [operand])
         if isinstance(node.op, ast.UAdd):
             return operand
         raise self.error(node, "bitwise operators are not part of the language")
@@ -392,8 +400,10 @@ class _Compiler:
         if op is ast.Pow and not whole:
             function = np.power  # float power of negative bases gives nan, not an exception
 
-        def evaluate(env: Env, a=left.evaluate, b=right.evaluate, f=function) -> Value:
-            return f(_as_number(a(env)), _as_number(b(env)))
+        a, b = _numeric(left), _numeric(right)
+
+        def evaluate(env: Env, a=a, b=b, f=function) -> Value:
+            return f(a(env), b(env))
 
         return self._fold(
             evaluate, type_, [left, right], guard_division=op in (ast.Div, ast.FloorDiv, ast.Mod)
@@ -496,11 +506,15 @@ class _Compiler:
                     f"{item.type.describe()} cannot be in a list of {left.type.describe()}",
                 )
         negate = isinstance(op, ast.NotIn)
-        choices = np.asarray(values)
+        choices = tuple(values)
 
         def evaluate(env: Env, f=left.evaluate, choices=choices, negate=negate) -> Value:
-            found = np.isin(f(env), choices)
-            return ~found if negate else found
+            # a few comparisons are far cheaper than np.isin on a lane array
+            value = f(env)
+            found = value == choices[0]
+            for choice in choices[1:]:
+                found = found | (value == choice)
+            return np.logical_not(found) if negate else found
 
         return self._fold(evaluate, BOOL, [left])
 
@@ -584,10 +598,12 @@ class _Compiler:
                     raise self.error(arg_node, f"{name}() takes numbers, got {arg.type.describe()}")
             type_ = FLOAT if any(a.type.kind == "float" for a in args) else INT
 
-        def evaluate(env: Env, parts=tuple(a.evaluate for a in args), f=function) -> Value:
-            result = _as_number(parts[0](env))
+        numbers = tuple(_numeric(a) for a in args)
+
+        def evaluate(env: Env, parts=numbers, f=function) -> Value:
+            result = parts[0](env)
             for part in parts[1:]:
-                result = f(result, _as_number(part(env)))
+                result = f(result, part(env))
             return result
 
         return self._fold(evaluate, type_, args)
@@ -595,13 +611,16 @@ class _Compiler:
     def _call_abs(self, node: ast.Call, args: list[Compiled]) -> Compiled:
         (arg,) = self._numeric_args(node, args, 1)
         type_ = INT if arg.type.kind == "bool" else arg.type
-        return self._fold(lambda env, f=arg.evaluate: np.abs(_as_number(f(env))), type_, [arg])
+        number = _numeric(arg)
+        return self._fold(lambda env, f=number: np.abs(f(env)), type_, [arg])
 
     def _call_round(self, node: ast.Call, args: list[Compiled]) -> Compiled:
         (arg,) = self._numeric_args(node, args, 1)
 
-        def evaluate(env: Env, f=arg.evaluate) -> Value:
-            value = np.rint(_as_number(f(env)))
+        number = _numeric(arg)
+
+        def evaluate(env: Env, f=number) -> Value:
+            value = np.rint(f(env))
             return value.astype(np.int64) if isinstance(value, np.ndarray) else int(value)
 
         return self._fold(evaluate, INT, [arg])
@@ -610,8 +629,10 @@ class _Compiler:
         x, low, high = self._numeric_args(node, args, 3)
         type_ = FLOAT if any(a.type.kind == "float" for a in (x, low, high)) else INT
 
-        def evaluate(env: Env, f=x.evaluate, lo=low.evaluate, hi=high.evaluate) -> Value:
-            return np.minimum(np.maximum(_as_number(f(env)), lo(env)), hi(env))
+        number = _numeric(x)
+
+        def evaluate(env: Env, f=number, lo=low.evaluate, hi=high.evaluate) -> Value:
+            return np.minimum(np.maximum(f(env), lo(env)), hi(env))
 
         return self._fold(evaluate, type_, [x, low, high])
 

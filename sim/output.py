@@ -8,6 +8,7 @@ assembled from the blocks in block order at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from sim.runner import BlockResult
 
 BLOCKS = "blocks"
+ROW_GROUP_BLOCKS = 16  # blocks per Parquet row group (131,072 runs)
 
 
 def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
@@ -54,8 +56,51 @@ def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
     return pa.table(columns)
 
 
+class RunsWriter:
+    """Streams the per-run table to a Parquet file, `ROW_GROUP_BLOCKS` blocks per row group.
+
+    Only one row group's rows are held at a time. Row groups span several blocks
+    because a Parquet writer keeps every row group's description (about 1 kB per
+    column) in memory until the file is closed: one per block would make that
+    grow with the number of runs.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: pq.ParquetWriter | None = None
+        self.waiting: list[pa.Table] = []
+
+    def add(self, table: pa.Table) -> None:
+        """The rows of the next block."""
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(
+                self.path,
+                table.schema,
+                compression="zstd",
+                use_dictionary=_text_columns(table.schema),
+            )
+        self.waiting.append(table.cast(self.writer.schema))
+        if len(self.waiting) == ROW_GROUP_BLOCKS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.waiting:
+            group = pa.concat_tables(self.waiting)
+            self.writer.write_table(group, row_group_size=ROW_GROUP_BLOCKS * BLOCK_SIZE)
+            self.waiting = []
+
+    def __enter__(self) -> RunsWriter:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self.writer is not None:
+            if kind is None:
+                self._flush()
+            self.writer.close()
+
+
 class Sink(ABC):
-    """Receives block results (in block order) and produces the batch's Results."""
+    """Receives block results in any order and produces the batch's Results in block order."""
 
     @abstractmethod
     def has(self, block: int) -> bool: ...
@@ -68,25 +113,38 @@ class Sink(ABC):
 
 
 class MemorySink(Sink):
+    """Keeps every block in memory; the per-run table is returned as a DataFrame."""
+
     def __init__(self, scenario: CompiledScenario, seed: int, runs: int, command: str) -> None:
         self.scenario = scenario
-        self.summariser = Summariser(scenario, seed, runs, command)
-        self.tables: dict[int, pa.Table] = {}
+        self.seed = seed
+        self.runs = runs
+        self.command = command
+        self.results: dict[int, BlockResult] = {}
 
     def has(self, block: int) -> bool:
-        return block in self.tables
+        return block in self.results
 
     def add(self, result: BlockResult) -> None:
-        self.summariser.add(result)
-        self.tables[result.block] = block_table(self.scenario, result)
+        self.results[result.block] = result
 
     def finish(self) -> Results:
-        table = pa.concat_tables([self.tables[b] for b in sorted(self.tables)])
-        return Results(self.summariser.summary(), runs=table.to_pandas())
+        summariser = Summariser(self.scenario, self.seed, self.runs, self.command)
+        tables = []
+        for block in sorted(self.results):
+            result = self.results[block]
+            summariser.add(result)
+            tables.append(block_table(self.scenario, result))
+        table = pa.concat_tables(tables)
+        return Results(summariser.summary(), runs=table.to_pandas())
 
 
 class FolderSink(Sink):
-    """Streams blocks to `folder/blocks/`, then assembles the final files."""
+    """Streams blocks to `folder/blocks/`, then assembles the final files in block order.
+
+    Memory holds a block while the batch runs and a row group's blocks while the
+    files are assembled, however many runs the batch has.
+    """
 
     def __init__(
         self, folder: Path, scenario: CompiledScenario, seed: int, runs: int, command: str
@@ -97,68 +155,124 @@ class FolderSink(Sink):
         self.runs = runs
         self.command = command
         self.blocks = folder / BLOCKS
+        self.created = False  # whether this batch created the folder (see `discard`)
 
     def has(self, block: int) -> bool:
-        return self._block_path(block).is_file()
+        # Once summary.json is written the blocks are no longer needed (and may be gone).
+        return self._block_path(block).is_file() or (self.folder / SUMMARY).is_file()
 
     def add(self, result: BlockResult) -> None:
+        """Save one block: written under a temporary name, then renamed (atomic)."""
         path = self._block_path(result.block)
-        temporary = path.with_suffix(".tmp")
+        temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
-            np.savez(
-                handle,
-                block=result.block,
-                runs=result.runs,
-                outcome=result.outcome,
-                end_turn=result.end_turn,
-                peak_level=result.peak_level,
-                fired=result.fired,
-                level_counts=result.level_counts,
-                **{f"param.{k}": v for k, v in result.parameters.items()},
-            )
+            np.savez(handle, **_block_arrays(result))
         os.replace(temporary, path)
 
     def finish(self) -> Results:
-        from sim.runner import BlockResult, blocks_for
-
-        summariser = Summariser(self.scenario, self.seed, self.runs, self.command)
-        schema = None
-        writer = None
-        temporary = self.folder / (RUNS + ".tmp")
-        try:
-            for block, runs in blocks_for(self.runs):
-                with np.load(self._block_path(block)) as saved:
-                    result = BlockResult(
-                        block=block,
-                        runs=runs,
-                        outcome=saved["outcome"],
-                        end_turn=saved["end_turn"],
-                        peak_level=saved["peak_level"],
-                        parameters={
-                            p.name: saved[f"param.{p.name}"]
-                            for p in self.scenario.sampled_parameters
-                        },
-                        fired=saved["fired"],
-                        level_counts=saved["level_counts"],
-                    )
-                summariser.add(result)
-                table = block_table(self.scenario, result)
-                if writer is None:
-                    schema = table.schema
-                    writer = pq.ParquetWriter(temporary, schema, compression="zstd")
-                writer.write_table(table.cast(schema), row_group_size=BLOCK_SIZE)
-        finally:
-            if writer is not None:
-                writer.close()
-        os.replace(temporary, self.folder / RUNS)
-        summary = summariser.summary()
-        _write_text(self.folder / SUMMARY, json.dumps(summary, indent=2) + "\n")
+        if not (self.folder / SUMMARY).is_file():
+            self._assemble()
         shutil.rmtree(self.blocks, ignore_errors=True)
         (self.folder / INCOMPLETE).unlink()
+        summary = json.loads((self.folder / SUMMARY).read_text(encoding="utf-8"))
         return Results(summary, path=self.folder)
+
+    def _assemble(self) -> None:
+        """Write runs.parquet and summary.json from the saved blocks, in block order."""
+        from sim.runner import blocks_for
+
+        summariser = Summariser(self.scenario, self.seed, self.runs, self.command)
+        temporary = self.folder / (RUNS + ".tmp")
+        plan = blocks_for(self.runs)
+        with RunsWriter(temporary) as writer:
+            for block, _ in plan:
+                result = self.load(block)
+                summariser.add(result)
+                writer.add(block_table(self.scenario, result))
+        os.replace(temporary, self.folder / RUNS)
+        # summary.json last: once it exists, the folder's results are all written
+        _write_text(self.folder / SUMMARY, json.dumps(summariser.summary(), indent=2) + "\n")
+
+    def load(self, block: int) -> BlockResult:
+        """Read back a saved block (fully, so a damaged file fails here)."""
+        from sim.runner import BlockResult
+
+        with np.load(self._block_path(block)) as saved:
+            arrays = {name: saved[name] for name in saved.files}
+        return BlockResult(
+            block=int(arrays["block"]),
+            runs=int(arrays["runs"]),
+            outcome=arrays["outcome"],
+            end_turn=arrays["end_turn"],
+            peak_level=arrays["peak_level"],
+            parameters={
+                p.name: arrays[f"param.{p.name}"] for p in self.scenario.sampled_parameters
+            },
+            fired=arrays["fired"],
+            level_counts=arrays["level_counts"],
+        )
+
+    def check_blocks(self) -> int:
+        """Drop leftovers of an interrupted write and any block that does not read back
+        as the block it claims to be; return how many were dropped (they are run again)."""
+        from sim.runner import blocks_for
+
+        for leftover in self.blocks.glob("*.tmp"):
+            leftover.unlink()
+        expected = dict(blocks_for(self.runs))
+        dropped = 0
+        for path in sorted(self.blocks.glob("block-*.npz")):
+            block = _block_number(path)
+            try:
+                result = self.load(block) if block in expected else None
+            except Exception:  # any damage at all: the block is simply run again
+                result = None
+            if result is None or result.block != block or result.runs != expected[block]:
+                path.unlink()
+                dropped += 1
+        return dropped
+
+    def discard(self) -> None:
+        """Undo a batch that never saved a block (its backend failed to start)."""
+        shutil.rmtree(self.blocks, ignore_errors=True)
+        for name in (SCENARIO, INCOMPLETE):
+            (self.folder / name).unlink(missing_ok=True)
+        if self.created:
+            with contextlib.suppress(OSError):  # only if nothing else was put there
+                self.folder.rmdir()
 
     def _block_path(self, block: int) -> Path:
         return self.blocks / f"block-{block:06d}.npz"
+
+
+def _block_arrays(result: BlockResult) -> dict[str, np.ndarray]:
+    return {
+        "block": np.int64(result.block),
+        "runs": np.int64(result.runs),
+        "outcome": result.outcome,
+        "end_turn": result.end_turn,
+        "peak_level": result.peak_level,
+        "fired": result.fired,
+        "level_counts": result.level_counts,
+        **{f"param.{k}": v for k, v in result.parameters.items()},
+    }
+
+
+def _text_columns(schema: pa.Schema) -> list[str]:
+    """Columns worth a Parquet dictionary: text ones. Numbers come out smaller (and are
+    written twice as fast) without one."""
+    return [
+        field.name
+        for field in schema
+        if pa.types.is_dictionary(field.type) or pa.types.is_string(field.type)
+    ]
+
+
+def _block_number(path: Path) -> int:
+    try:
+        return int(path.stem.removeprefix("block-"))
+    except ValueError:
+        return -1
 
 
 def open_folder(
@@ -187,6 +301,7 @@ def open_folder(
             ]
         )
     else:
+        created = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         record = {
             "scenario": scenario.id,
@@ -196,41 +311,80 @@ def open_folder(
             "block_size": BLOCK_SIZE,
             "overrides": scenario.overrides,
         }
+        # the marker first: from here on the folder says it is unfinished
         _write_text(marker, json.dumps(record, indent=2) + "\n")
         _write_text(folder / SCENARIO, dump_scenario(scenario.data))
     (folder / BLOCKS).mkdir(exist_ok=True)
-    return FolderSink(folder, scenario, seed, runs, command)
+    sink = FolderSink(folder, scenario, seed, runs, command)
+    if resume:
+        sink.check_blocks()
+    else:
+        sink.created = created
+    return sink
 
 
 def _check_resumable(folder: Path, scenario: CompiledScenario, seed: int, runs: int) -> None:
-    marker = folder / INCOMPLETE
-    if not marker.is_file():
-        raise ScenarioError([Problem(f"{folder} holds no unfinished batch to resume")])
-    record = json.loads(marker.read_text(encoding="utf-8"))
+    """Refuse to resume with anything other than what the batch was started with."""
+    record = read_incomplete(folder)
     if record.get("block_size") != BLOCK_SIZE:
         raise ScenarioError(
             [Problem(f"{folder} was started with another block size; it cannot be resumed")]
         )
-    if (record.get("seed"), record.get("runs")) != (seed, runs):
+    hint = f"run `wargame run --resume {folder}` alone to finish it as it was started"
+    started = (record.get("seed"), record.get("runs"))
+    if started != (seed, runs):
         raise ScenarioError(
             [
                 Problem(
-                    f"{folder} was started with seed {record.get('seed')} "
-                    f"and {record.get('runs')} runs"
+                    f"{folder} was started with seed {started[0]} and {_number(started[1])} "
+                    f"runs, not seed {seed} and {runs:,} runs; a batch resumes only as started",
+                    hint=hint,
                 )
             ]
         )
-    saved = yaml.safe_load((folder / SCENARIO).read_text(encoding="utf-8"))
-    if saved != scenario.data:
-        raise ScenarioError([Problem(f"{folder} was started with a different scenario")])
+    if saved_scenario(folder) != scenario.data:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"{folder} was started with another scenario (or other --set values) "
+                    f"than {scenario.source or scenario.id}; a batch resumes only as started",
+                    hint=hint,
+                )
+            ]
+        )
+
+
+def _number(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def saved_scenario(folder: Path) -> dict:
+    """The scenario data an unfinished batch was started with (its scenario.yaml)."""
+    try:
+        return yaml.safe_load((folder / SCENARIO).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"{folder} has no readable {SCENARIO}; the batch cannot be resumed",
+                    hint="start it again in a new folder",
+                )
+            ]
+        ) from None
 
 
 def read_incomplete(folder: Path) -> dict:
     """The record of an unfinished batch: scenario id, seed, runs, command, overrides."""
     marker = folder / INCOMPLETE
     if not marker.is_file():
-        raise ScenarioError([Problem(f"{folder} holds no unfinished batch to resume")])
-    return json.loads(marker.read_text(encoding="utf-8"))
+        why = "it is complete" if (folder / SUMMARY).is_file() else "it holds no unfinished batch"
+        raise ScenarioError([Problem(f"{folder} cannot be resumed: {why}")])
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        raise ScenarioError(
+            [Problem(f"{marker} is damaged; the batch cannot be resumed", hint="start it again")]
+        ) from None
 
 
 def dump_scenario(data: dict) -> str:

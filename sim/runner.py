@@ -2,31 +2,26 @@
 
 A batch of N runs is cut into blocks of `BLOCK_SIZE`; block b is one
 `EscalationModel` seeded from (seed, b). Blocks can be simulated in any order
-and anywhere (serially, in worker processes); their results are always
-assembled in block order, so run i's row never depends on how it was run.
+and anywhere (serially, in worker processes, on a Dask cluster: see
+`sim.backends`); their results are always assembled in block order, so run
+i's row never depends on how it was run.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import mesa
 import numpy as np
 from tqdm import tqdm
 
+from sim.backends import BACKENDS, BackendError, import_dask, simulate_blocks
 from sim.compiler import CompiledScenario
 from sim.engine import EscalationModel
-from sim.loader import compile_data
-from sim.output import MemorySink, Sink, open_folder
+from sim.output import FolderSink, MemorySink, Sink, open_folder
 from sim.results import Results
 from sim.streams import BLOCK_SIZE
-
-BACKENDS = ("serial", "processes")
 
 
 @dataclass
@@ -69,8 +64,7 @@ def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int)
             level_counts=model.level_counts(),
         )
     finally:
-        # Mesa keeps every model in Agent._ids for its id counters: release it.
-        mesa.Agent._ids.pop(model, None)
+        model.release()
 
 
 def run(
@@ -80,6 +74,7 @@ def run(
     *,
     workers: int = 1,
     backend: str = "serial",
+    scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
     progress: bool = False,
@@ -89,7 +84,11 @@ def run(
 
     With `out`, results stream to that folder (which must not hold earlier
     results, unless `resume` completes an interrupted batch there); without,
-    they are kept in memory.
+    they are kept in memory. `backend` is "serial", "processes" (`workers`
+    local processes) or "dask" (the cluster at `scheduler`, or a local one of
+    `workers` processes); the results are the same whichever is used.
+    Interrupted (Ctrl-C), a folder batch raises `BatchInterrupted` and keeps
+    its finished blocks for `resume`.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
@@ -97,6 +96,8 @@ def run(
         raise ValueError("seed must be 0 or more")
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    if backend == "dask":
+        import_dask()  # a missing extra is reported before anything is written
     command = command or default_command(scenario, runs, seed)
     plan = blocks_for(runs)
     sink: Sink
@@ -104,7 +105,33 @@ def run(
         sink = MemorySink(scenario, seed, runs, command)
     else:
         sink = open_folder(Path(out), scenario, seed, runs, command, resume=resume)
-    todo = [(b, n) for b, n in plan if not sink.has(b)]
+    try:
+        todo = [(b, n) for b, n in plan if not sink.has(b)]
+        _fill(sink, scenario, seed, todo, runs, backend, workers, scheduler, progress)
+        return sink.finish()
+    except BackendError:
+        if isinstance(sink, FolderSink) and not resume and not any(sink.has(b) for b, _ in plan):
+            sink.discard()  # the backend never started: leave no unfinished folder behind
+        raise
+    except KeyboardInterrupt:
+        if out is None:
+            raise
+        done = sum(1 for b, _ in plan if sink.has(b))
+        raise BatchInterrupted(Path(out), done, len(plan)) from None
+
+
+def _fill(
+    sink: Sink,
+    scenario: CompiledScenario,
+    seed: int,
+    todo: list[tuple[int, int]],
+    runs: int,
+    backend: str,
+    workers: int,
+    scheduler: str | None,
+    progress: bool,
+) -> None:
+    """Simulate the blocks still to do and hand each to the sink as it finishes."""
     bar = tqdm(
         total=runs,
         initial=runs - sum(n for _, n in todo),
@@ -115,40 +142,21 @@ def run(
         desc=scenario.id,
     )
     with bar:
-        for result in _simulate(scenario, seed, todo, workers, backend):
+        for result in simulate_blocks(
+            simulate_block, scenario, seed, todo, backend, workers, scheduler
+        ):
             sink.add(result)
             bar.update(result.runs)
-    return sink.finish()
 
 
-def _simulate(
-    scenario: CompiledScenario, seed: int, todo: list[tuple[int, int]], workers: int, backend: str
-) -> Iterator[BlockResult]:
-    if backend == "serial" or workers <= 1 or len(todo) <= 1:
-        for block, runs in todo:
-            yield simulate_block(scenario, seed, block, runs)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(scenario.data, scenario.overrides),
-    ) as pool:
-        blocks, sizes = zip(*todo, strict=True)
-        yield from pool.map(_worker_block, [seed] * len(todo), blocks, sizes)
+class BatchInterrupted(KeyboardInterrupt):
+    """A folder batch stopped by Ctrl-C: its finished blocks are kept for `--resume`."""
 
-
-_worker_scenario: CompiledScenario | None = None
-
-
-def _start_worker(data: dict, overrides: dict) -> None:
-    global _worker_scenario
-    _worker_scenario = compile_data(data, overrides)
-
-
-def _worker_block(seed: int, block: int, runs: int) -> BlockResult:
-    return simulate_block(_worker_scenario, seed, block, runs)
+    def __init__(self, folder: Path, done: int, blocks: int) -> None:
+        super().__init__(f"{folder}: {done} of {blocks} blocks finished")
+        self.folder = folder
+        self.done = done
+        self.blocks = blocks
 
 
 def default_command(scenario: CompiledScenario, runs: int, seed: int) -> str:

@@ -40,10 +40,14 @@ class Stream:
         self.bits = self.generator.bit_generator
         self.lanes = lanes  # lane indices within the block; None means all of them
 
-    def row(self) -> np.ndarray:
-        """The next row's numbers for the simulated lanes: (lanes,) float64 in [0, 1)."""
+    def row(self, out: np.ndarray | None = None) -> np.ndarray:
+        """The next row's numbers for the simulated lanes: (lanes,) float64 in [0, 1).
+
+        `out`, a (BLOCK_SIZE,) buffer, saves an allocation when all lanes are
+        simulated; the row is then only valid until the buffer is used again.
+        """
         if self.lanes is None:
-            return self.generator.random(BLOCK_SIZE)
+            return self.generator.random(BLOCK_SIZE, out=out)
         if len(self.lanes) == 1:
             # one lane (trace, play): jump to it instead of drawing the whole row
             lane = int(self.lanes[0])

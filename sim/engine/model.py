@@ -73,13 +73,19 @@ class EscalationModel(mesa.Model):
         self.turn = 0
 
         self.state: dict[str, np.ndarray] = {}  # variable key -> (lanes,) array
-        self._stream = {}
+        self._row = np.empty(BLOCK_SIZE)  # reused for each row of random numbers drawn
+        # chance expression -> the last array found in range; arrays are never changed in
+        # place (effects replace them), so the same array needs no second check
+        self._in_range: dict[int, np.ndarray] = {}
+        self._stream: dict[str, Stream] = {}  # rule id -> its stream
+        self._ballots: dict[str, tuple[Stream, ...]] = {}  # rule id -> a stream per member
         for rule in scenario.all_rules():
-            self._stream[rule.stream] = Stream(seed, block, rule.stream, self.lanes)
+            self._stream[rule.id] = Stream(seed, block, rule.stream, self.lanes)
             if rule.vote is not None:
-                for member, _ in rule.vote.ballots:
-                    name = f"{rule.stream}/vote:{member}"
-                    self._stream[name] = Stream(seed, block, name, self.lanes)
+                self._ballots[rule.id] = tuple(
+                    Stream(seed, block, f"{rule.stream}/vote:{member}", self.lanes)
+                    for member, _ in rule.vote.ballots
+                )
         self._sample_parameters()
         self._initial_state()
 
@@ -146,26 +152,26 @@ class EscalationModel(mesa.Model):
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon)."""
-        while self.turn < self.scenario.horizon and self.active.any():
+        while self.turn < self.scenario.horizon and _some(self.active):
             self.step()
 
     def resolve(self, rule: Rule) -> None:
         """Decide, for every lane at once, whether `rule` fires and with which option."""
-        stream = self._stream[rule.stream]
+        stream = self._stream[rule.id]
         rows = 2 if rule.options else 1
         eligible = self.active & self._evaluate(rule.when)
         if rule.once:
             eligible &= ~self.spent[rule.id]
-        if not eligible.any():
+        if not _some(eligible):
             stream.skip(rows)
             self._skip_ballots(rule)
             return
 
         chance = self._probability(rule, rule.chance, eligible, "chance")
-        fires = eligible & (stream.row() < chance)
+        fires = self._draw(stream, chance, eligible)
         option = None
         if rule.options:
-            option, available = self._choose_option(rule, eligible, stream.row())
+            option, available = self._choose_option(rule, eligible, stream.row(self._row))
             fires &= available
         votes, held = {}, None
         if rule.vote is not None:
@@ -178,45 +184,68 @@ class EscalationModel(mesa.Model):
             decided_by = "player"
         if rule.once:
             self.spent[rule.id] |= fires
-        if not fires.any() and self.journal is None:
+        if not _some(fires) and self.journal is None:
             return
         self._fire(rule, fires, option, votes, held, decided_by)
 
+    def _draw(self, stream: Stream, chance, lanes: np.ndarray) -> np.ndarray:
+        """The lanes among `lanes` where the stream's next number falls below `chance`.
+
+        A chance of 0 or 1 everywhere needs no numbers: the row is skipped, not drawn.
+        """
+        if _scalar(chance) and (chance >= 1 or chance <= 0):
+            stream.skip()
+            return lanes.copy() if chance >= 1 else np.zeros_like(lanes)
+        return lanes & (stream.row(self._row) < chance)
+
     def _choose_option(self, rule: Rule, eligible: np.ndarray, uniform: np.ndarray) -> tuple:
-        """Weighted choice among options whose own condition holds: (index, any available)."""
-        n = self.size
-        weights = np.zeros((len(rule.options), n))
-        for i, option in enumerate(rule.options):
-            allowed = eligible & self._evaluate(option.when)
-            if allowed.any():
+        """Weighted choice among options whose own condition holds: (index, any available).
+
+        Option i is chosen where uniform * total falls in [sum of weights before i,
+        sum up to i); an option whose condition fails in a lane weighs 0 there.
+        """
+        total = np.zeros(self.size)  # (lanes,) running sum of the weights so far
+        bounds = []  # (lanes,) upper end of each option's share, but the last
+        for option in rule.options:
+            # An option without a condition of its own is allowed in every eligible lane;
+            # lanes that are not eligible never fire, so their weights need no masking.
+            unconditional = _always(option.when)
+            allowed = eligible if unconditional else eligible & self._evaluate(option.when)
+            if _some(allowed):
                 weight = self._probability(
                     rule, option.weight, allowed, f"weight of {option.id!r}", upper=None
                 )
-                weights[i] = np.where(allowed, weight, 0.0)
-        cumulative = np.cumsum(weights, axis=0)
-        total = cumulative[-1]
-        index = (uniform * total >= cumulative).sum(axis=0)
-        index = np.minimum(index, len(rule.options) - 1).astype(np.int16)
+                if allowed is not eligible:
+                    weight = np.where(allowed, weight, 0.0)
+                total = total + weight
+            bounds.append(total)
+        target = uniform * total
+        index = np.zeros(self.size, dtype=np.int16)
+        for bound in bounds[:-1]:
+            index += target >= bound
         return index, total > 0
 
     def _vote(self, rule: Rule, fires: np.ndarray, eligible: np.ndarray) -> tuple:
         """Members vote where the rule would fire; it fires where enough say yes."""
         vote = rule.vote
+        if self.journal is None and not _some(fires):
+            self._skip_ballots(rule)  # no lane holds a vote (a journal records every ballot)
+            return fires, {}, fires.copy()
         yes_count = np.zeros(self.size, dtype=np.int16)
         votes = {}
-        for member, chance_expression in vote.ballots:
-            stream = self._stream[f"{rule.stream}/vote:{member}"]
+        for (member, chance_expression), stream in zip(
+            vote.ballots, self._ballots[rule.id], strict=True
+        ):
             chance = self._probability(rule, chance_expression, fires, f"vote of {member!r}")
-            yes = fires & (stream.row() < chance)
+            yes = self._draw(stream, chance, fires)
             votes[member] = yes
             yes_count += yes
         passed = fires & (yes_count >= vote.required())
         return passed, votes, fires.copy()
 
     def _skip_ballots(self, rule: Rule) -> None:
-        if rule.vote is not None:
-            for member, _ in rule.vote.ballots:
-                self._stream[f"{rule.stream}/vote:{member}"].skip()
+        for stream in self._ballots.get(rule.id, ()):
+            stream.skip()
 
     def _fire(self, rule, fires, option, votes, held, decided_by) -> None:
         changes = self._apply(rule.effects, fires)
@@ -224,7 +253,7 @@ class EscalationModel(mesa.Model):
         self.fired[rule.index] += fires
         for i, choice in enumerate(rule.options):
             chosen = fires & (option == i)
-            if chosen.any():
+            if _some(chosen):
                 changes += self._apply(choice.effects, chosen)
                 self._schedule(choice.delayed, chosen)
                 self.fired[self._option_column[(rule.id, choice.id)]] += chosen
@@ -238,10 +267,10 @@ class EscalationModel(mesa.Model):
         changes = []
         for effect in effects:
             before = self.state[effect.key]
-            value = np.broadcast_to(effect.expression(self.state), before.shape)
-            if effect.low is not None or effect.high is not None:
-                value = np.clip(value, effect.low, effect.high)
-            after = np.where(mask, value, before).astype(effect.dtype, copy=False)
+            value = effect.expression.evaluate(self.state)
+            if effect.expression.type.kind != "enum":  # enum values are valid codes already
+                value = _clip(value, effect.low, effect.high)
+            after = _masked(before, mask, value, effect.dtype)
             self.state[effect.key] = after
             if effect.key == "level":
                 np.maximum(self.peak, after, out=self.peak)
@@ -258,7 +287,7 @@ class EscalationModel(mesa.Model):
     def _delayed_effects(self) -> None:
         for item in self.scenario.delayed:
             due = self.active & (self.pending[item.slot] == self.turn)
-            if due.any():
+            if _some(due):
                 self.pending[item.slot][due] = 0
                 changes = self._apply(item.effects, due)
                 if self.journal is not None:
@@ -269,9 +298,9 @@ class EscalationModel(mesa.Model):
             if outcome.when is None or not (outcome.every_turn or at_horizon):
                 continue
             hit = self.active & self._evaluate(outcome.when)
-            if hit.any():
+            if _some(hit):
                 self._end(hit, index)
-        if at_horizon and self.active.any():
+        if at_horizon and _some(self.active):
             default = next(i for i, o in enumerate(self.scenario.outcomes) if o.default)
             self._end(self.active.copy(), default)
 
@@ -283,18 +312,30 @@ class EscalationModel(mesa.Model):
     # --- evaluation -----------------------------------------------------
 
     def _evaluate(self, expression) -> np.ndarray:
-        return np.broadcast_to(expression(self.state), (self.size,))
+        """A condition's value in every lane: (lanes,) bool (a scalar is broadcast)."""
+        value = expression.evaluate(self.state)
+        if type(value) is np.ndarray and value.shape == (self.size,):
+            return value
+        return np.broadcast_to(value, (self.size,))
 
     def _probability(self, rule, expression, lanes, what, upper: float | None = 1.0) -> np.ndarray:
-        """Evaluate a chance (or weight) and stop with a clear error if it leaves its range."""
-        value = expression(self.state)
-        scalar = np.ndim(value) == 0
+        """Evaluate a chance (or weight) and stop with a clear error if it leaves its range.
+
+        Returns a scalar or a (lanes,) array; the range is checked only where `lanes` holds.
+        """
+        value = expression.evaluate(self.state)
+        if _scalar(value):
+            if value >= 0 and (upper is None or value <= upper):
+                return value
+        elif value is self._in_range.get(id(expression)):
+            return value  # the very array checked last time (a parameter, say)
+        elif np.minimum.reduce(value) >= 0 and (upper is None or np.maximum.reduce(value) <= upper):
+            self._in_range[id(expression)] = value
+            return value  # the common case, checked with two reductions
         values = np.broadcast_to(value, (self.size,))
         valid = values >= 0
         if upper is not None:
             valid &= values <= upper
-        if scalar and bool(valid[0]):
-            return value
         bad = lanes & ~valid
         if bad.any():
             lane = int(np.flatnonzero(bad)[0])
@@ -309,6 +350,19 @@ class EscalationModel(mesa.Model):
 
     # --- results --------------------------------------------------------
 
+    def release(self) -> None:
+        """Let the model, and its per-lane arrays, be freed as soon as it is dropped.
+
+        Mesa keeps every model in `Agent._ids`, agents and model refer to each other, and
+        Mesa stores a bound `step` wrapper on the instance: without this, a finished model
+        waits for the cyclic garbage collector, holding a block's arrays until then.
+        """
+        mesa.Agent._ids.pop(self, None)
+        self.remove_all_agents()
+        self.actors = []
+        vars(self).pop("step", None)
+        vars(self).pop("_user_step", None)
+
     def level_counts(self) -> np.ndarray:
         """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put."""
         rows = self.datacollector.model_vars["levels"]
@@ -316,3 +370,45 @@ class EscalationModel(mesa.Model):
         counts[: len(rows)] = rows
         counts[len(rows) :] = rows[-1]
         return counts
+
+
+def _clip(value, low: float | None, high: float | None):
+    """`value` (a scalar or a (lanes,) array) kept within [low, high]; None is no bound."""
+    if _scalar(value):
+        if low is not None and value < low:
+            return low
+        if high is not None and value > high:
+            return high
+        return value
+    if low is not None:
+        value = np.maximum(value, low)
+    if high is not None:
+        value = np.minimum(value, high)
+    return value
+
+
+def _masked(before: np.ndarray, mask: np.ndarray, value, dtype: type) -> np.ndarray:
+    """A new (lanes,) array of `dtype`: `value` where `mask` holds, `before` elsewhere."""
+    if _scalar(value):
+        if dtype is np.bool_:  # setting or clearing a flag: a tenth of the cost of np.where
+            return before | mask if value else before & ~mask
+        if dtype is np.int16:  # an enum code or a clipped level: it fits, so assign it
+            after = before.copy()
+            after[mask] = value
+            return after
+    return np.where(mask, value, before).astype(dtype, copy=False)
+
+
+def _some(lanes: np.ndarray) -> bool:
+    """Whether a (lanes,) mask holds anywhere (count_nonzero: the fastest test in numpy)."""
+    return np.count_nonzero(lanes) > 0
+
+
+def _scalar(value) -> bool:
+    """Whether an expression gave one value for every lane rather than a (lanes,) array."""
+    return not isinstance(value, np.ndarray) or value.ndim == 0
+
+
+def _always(expression) -> bool:
+    """Whether a condition is the constant true (a rule or option without `when`)."""
+    return expression.constant and expression.evaluate(None) is True

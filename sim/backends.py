@@ -1,0 +1,130 @@
+"""Where blocks are simulated: in this process, in worker processes, or on a Dask cluster.
+
+Every backend takes the same list of (block, runs) tasks and yields one
+`BlockResult` per task, in whatever order they finish; the sink files them
+by block number, so the backend never changes a result. A task is always a
+whole block (a few hundred milliseconds), never a single run. At most a few
+tasks per worker are in flight at once, so memory stays bounded by blocks
+however long the batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+from sim.loader import compile_data
+
+if TYPE_CHECKING:
+    from sim.compiler import CompiledScenario
+    from sim.runner import BlockResult
+
+BACKENDS = ("serial", "processes", "dask")
+IN_FLIGHT_PER_WORKER = 2  # tasks queued per worker: keeps workers busy, memory bounded
+DASK_INSTALL = "pip install 'escalation-wargame[dask]'"
+
+Task = tuple[int, int]  # (block, runs in it)
+Simulate = Callable[["CompiledScenario", int, int, int], "BlockResult"]
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot be used: Dask missing, or a scheduler that cannot be reached."""
+
+
+def simulate_blocks(
+    simulate: Simulate,
+    scenario: CompiledScenario,
+    seed: int,
+    todo: list[Task],
+    backend: str = "serial",
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Iterator[BlockResult]:
+    """Yield `simulate(scenario, seed, block, runs)` for every task, in completion order.
+
+    `simulate` must be a module-level function (it is sent to workers by name).
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    if backend == "dask":
+        yield from import_dask().simulate_blocks(simulate, scenario, seed, todo, workers, scheduler)
+    elif backend == "processes" and workers > 1 and len(todo) > 1:
+        yield from _processes(simulate, scenario, seed, todo, workers)
+    else:
+        for block, runs in todo:
+            yield simulate(scenario, seed, block, runs)
+
+
+# --- worker processes ---------------------------------------------------
+
+
+def _processes(
+    simulate: Simulate, scenario: CompiledScenario, seed: int, todo: list[Task], workers: int
+) -> Iterator[BlockResult]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(scenario.data, scenario.overrides),
+    )
+    try:
+        yield from _bounded(
+            lambda task: pool.submit(_worker_block, simulate, seed, *task),
+            todo,
+            workers * IN_FLIGHT_PER_WORKER,
+        )
+    except BrokenProcessPool:
+        raise BackendError("a worker process died (out of memory, or killed)") from None
+    finally:
+        # On an interruption, queued blocks are dropped; running ones end on their own.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _bounded(
+    submit: Callable[[Task], Future], todo: list[Task], limit: int
+) -> Iterator[BlockResult]:
+    """Submit tasks keeping at most `limit` unfinished, yielding results as they finish."""
+    waiting = iter(todo)
+    running = {submit(task) for task in _take(waiting, limit)}
+    while running:
+        done, running = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            running.update(submit(task) for task in _take(waiting, 1))
+            yield future.result()
+
+
+def _take(tasks: Iterator[Task], count: int) -> list[Task]:
+    """The next `count` tasks (fewer at the end)."""
+    return list(itertools.islice(tasks, count))
+
+
+_worker_scenario: CompiledScenario | None = None
+
+
+def _start_worker(data: dict, overrides: dict) -> None:
+    global _worker_scenario
+    # Ctrl-C reaches the whole process group: let the parent alone decide what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_scenario = compile_data(data, overrides)
+
+
+def _worker_block(simulate: Simulate, seed: int, block: int, runs: int) -> BlockResult:
+    return simulate(_worker_scenario, seed, block, runs)
+
+
+def import_dask():
+    """The Dask backend module, or a one-line BackendError saying how to install Dask."""
+    try:
+        from sim import dask_backend
+    except ImportError as error:
+        if (error.name or "").startswith("sim"):
+            raise
+        raise BackendError(f"the dask backend needs Dask: {DASK_INSTALL}") from None
+    return dask_backend
