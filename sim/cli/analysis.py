@@ -1,0 +1,181 @@
+"""`wargame plot` and `wargame compare`: charts and comparisons of saved results folders."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import click
+
+from sim.cli.errors import UserError
+from sim.cli.format import percent, table
+from sim.compare import Comparison, IncomparableError
+from sim.compare import compare as compare_batches
+from sim.results import Results, read_results
+
+CHART_FORMATS = ("png", "svg", "pdf")
+WIDTH = 100  # columns of the verdict's paragraphs
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--svg", is_flag=True, help="Also write the charts as SVG.")
+def plot(folder: Path, svg: bool) -> None:
+    """Redraw the charts and report.html of a results FOLDER, without re-running it.
+
+    Writes the same files as `wargame run`: FOLDER/plots/*.png (and *.svg with
+    --svg) and FOLDER/report.html.
+
+    \b
+    Examples:
+      wargame plot results/turkish-straits-seed1-100000
+      wargame plot results/no-carrier --svg
+    """
+    from sim import plots, report
+
+    read_results(folder)  # a missing or unfinished folder is a one-line error
+    formats = ("png", "svg") if svg else ("png",)
+    written = plots.write_plots(folder, formats)
+    written.append(report.write_report(folder))
+    for path in written:
+        click.echo(str(path))
+
+
+@click.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also draw the comparison as a chart (.png, .svg or .pdf).",
+)
+def compare(folders: tuple[Path, ...], out: Path | None) -> None:
+    """Compare the outcome distributions of two or more results FOLDERS.
+
+    The first folder is the baseline: prints each folder's outcome
+    probabilities side by side, each later folder's difference from the
+    first with intervals, and whether the difference is statistically
+    significant (chi-square test of homogeneity; per outcome, Fisher's exact
+    test, Bonferroni-adjusted for the number of comparisons).
+
+    \b
+    Examples:
+      wargame compare results/turkish-straits-seed1-100000 results/no-carrier
+      wargame compare results/base results/tweak-1 results/tweak-2 --out tweaks.png
+    """
+    if len(folders) < 2:
+        raise UserError("give at least two results folders to compare")
+    if out is not None and out.suffix.lstrip(".").lower() not in CHART_FORMATS:
+        raise UserError(f"--out {out}: give a file ending in .png, .svg or .pdf")
+    batches = [read_results(folder) for folder in folders]
+    try:
+        comparison = compare_batches([b.summary for b in batches])
+    except IncomparableError as error:
+        raise UserError(str(error)) from None
+    names = [str(folder) for folder in folders]
+    click.echo(comparison_report(comparison, batches, names))
+    if out is not None:
+        from sim.plots import save
+        from sim.plots.comparison import comparison_chart
+
+        figure = comparison_chart(batches, names, comparison)
+        click.echo(f"\nchart: {save(figure, out)}")
+
+
+def comparison_report(comparison: Comparison, batches: list[Results], names: list[str]) -> str:
+    """The comparison as a user reads it: who is who, the table, the differences, the verdict."""
+    from sim.plots.comparison import batch_letters
+    from sim.plots.style import batch_line
+
+    letters = batch_letters(len(batches))
+    who = [
+        [letter, name, f"{batch.scenario}, {batch_line(batch)}"]
+        for letter, name, batch in zip(letters, names, batches, strict=True)
+    ]
+    lines = [table(["", "folder", "batch"], who), ""]
+    lines += [_probabilities(comparison, letters), ""]
+    lines += [_differences(comparison, letters), ""]
+    lines += [textwrap.fill(line, WIDTH) for line in _verdict(comparison, letters).splitlines()]
+    lines += [textwrap.fill(note, WIDTH) for note in ["", *comparison.notes]]
+    return "\n".join(lines)
+
+
+def _probabilities(comparison: Comparison, letters: list[str]) -> str:
+    low, high = comparison.intervals()
+    rows = []
+    for k, outcome in enumerate(comparison.outcomes):
+        cells = [
+            f"{percent(comparison.probabilities[i, k])} "
+            f"({percent(low[i, k])} - {percent(high[i, k])})"
+            for i in range(len(letters))
+        ]
+        rows.append([outcome, *cells])
+    rows.append(["runs", *(f"{n:,}" for n in comparison.runs)])
+    header = ["outcome", *(f"{letter}: probability (95% interval)" for letter in letters)]
+    return table(header, rows, align="l" + "r" * len(letters))
+
+
+def _differences(comparison: Comparison, letters: list[str]) -> str:
+    confidence = 1 - comparison.alpha
+    rows = []
+    for d in comparison.differences:
+        rows.append(
+            [
+                d.outcome,
+                f"{letters[d.batch]} - {letters[0]}",
+                _points(d.estimate),
+                f"{_points(d.low)} to {_points(d.high)}",
+                _p(d.p_adjusted),
+                "significant" if d.significant else "",
+            ]
+        )
+    head = (
+        f"Differences from {letters[0]}, in percentage points, with {confidence:.0%} intervals "
+        f"and p-values adjusted for {comparison.comparisons} comparisons (Bonferroni):"
+    )
+    header = ["outcome", "", "difference", "interval", "p (adjusted)", ""]
+    return head + "\n" + table(header, rows, align="llrrrl")
+
+
+def _verdict(comparison: Comparison, letters: list[str]) -> str:
+    test = (
+        f"chi-square test of homogeneity: chi2 = {comparison.chi2:.2f}, "
+        f"df = {comparison.dof}, p {_p(comparison.p_value, '=')}"
+    )
+    which = " and ".join(letters) if len(letters) == 2 else "these batches"
+    if not comparison.significant:
+        return (
+            f"No significant difference: the outcome distributions of {which} are consistent "
+            f"with chance at the {comparison.alpha:g} level ({test})."
+        )
+    changed = [
+        f"{d.outcome} {_points(d.estimate)} ({letters[d.batch]} - {letters[0]})"
+        for d in comparison.differences
+        if d.significant
+    ]
+    verdict = (
+        f"Significant difference: the outcome distributions of {which} differ at the "
+        f"{comparison.alpha:g} level ({test})."
+    )
+    if changed:
+        verdict += "\nOutcomes that changed significantly: " + ", ".join(changed) + "."
+    else:
+        verdict += "\nNo single outcome's change is significant once adjusted for the comparisons."
+    return verdict
+
+
+def _points(difference: float) -> str:
+    value = difference * 100
+    digits = 1 if abs(value) >= 1 else 2 if abs(value) >= 0.1 else 3
+    return f"{value:+.{digits}f} pp"
+
+
+def _p(p_value: float, equals: str = "") -> str:
+    """A p-value as printed: `< 0.001`, or three decimals (after `equals`, if given)."""
+    if p_value < 0.001:
+        return "< 0.001"
+    return f"{equals} {p_value:.3f}".lstrip()
+
+
+COMMANDS = [plot, compare]

@@ -1,0 +1,200 @@
+"""`wargame compare`: the statistics of a difference between batches, and how it is told."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from scipy import stats
+
+from sim import intervals
+from sim.cli import main
+from sim.compare import IncomparableError, compare
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FULL = FIXTURES / "full-language.yaml"
+RUNS = 3000
+
+
+def invoke(*args: object):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory) -> dict[str, Path]:
+    """The same scenario at two seeds, and with a clearly different setting."""
+    base = tmp_path_factory.mktemp("compare")
+    runs = {
+        "seed1": ["--seed", "1"],
+        "seed2": ["--seed", "2"],
+        "hawkish": ["--seed", "1", "--set", "posture=high"],
+    }
+    folders = {}
+    for name, options in runs.items():
+        folder = base / name
+        result = invoke("run", FULL, "--runs", RUNS, *options, "--out", folder, "--no-plots", "-q")
+        assert result.exit_code == 0, result.output
+        folders[name] = folder
+    other = base / "one-rule"
+    result = invoke(
+        "run", FIXTURES / "one-rule.yaml", "--runs", 500, "--out", other, "--no-plots", "-q"
+    )
+    assert result.exit_code == 0, result.output
+    folders["other"] = other
+    return folders
+
+
+def summary(folder: Path) -> dict:
+    return json.loads((folder / "summary.json").read_text())
+
+
+# --- the statistics ----------------------------------------------------------------
+
+
+def test_another_seed_is_not_a_significant_difference(batches):
+    comparison = compare([summary(batches["seed1"]), summary(batches["seed2"])])
+    assert not comparison.significant
+    assert comparison.p_value > 0.05
+    assert not any(d.significant for d in comparison.differences)
+    for d in comparison.differences:
+        assert d.low <= d.estimate <= d.high
+
+
+def test_a_clearly_different_setting_is_significant(batches):
+    comparison = compare([summary(batches["seed1"]), summary(batches["hawkish"])])
+    assert comparison.significant
+    assert comparison.p_value < 0.001
+    changed = [d for d in comparison.differences if d.significant]
+    assert changed
+    for d in changed:
+        assert d.low > 0 or d.high < 0  # the adjusted interval leaves out zero
+
+
+def test_the_tests_are_the_textbook_ones(batches):
+    summaries = [summary(batches[name]) for name in ("seed1", "seed2", "hawkish")]
+    comparison = compare(summaries)
+    counts = comparison.counts
+    assert counts.sum(axis=1).tolist() == [RUNS] * 3
+    reached = counts[:, counts.sum(axis=0) > 0]
+    expected = stats.chi2_contingency(reached, correction=False)
+    assert comparison.chi2 == pytest.approx(expected.statistic)
+    assert comparison.dof == expected.dof
+    assert comparison.p_value == pytest.approx(expected.pvalue)
+    # every later batch against the first, each outcome; Bonferroni over all of them
+    assert comparison.comparisons == 2 * len(comparison.outcomes)
+    for d in comparison.differences:
+        k = comparison.outcomes.index(d.outcome)
+        a, b = counts[0, k], counts[d.batch, k]
+        assert d.estimate == pytest.approx((b - a) / RUNS)
+        p = stats.fisher_exact([[b, RUNS - b], [a, RUNS - a]]).pvalue if a + b else 1.0
+        assert d.p_value == pytest.approx(p)
+        assert d.p_adjusted == pytest.approx(min(1.0, p * comparison.comparisons))
+
+
+def test_a_batch_against_itself_differs_by_nothing(batches):
+    same = summary(batches["seed1"])
+    comparison = compare([same, same])
+    assert comparison.p_value == pytest.approx(1.0)
+    for d in comparison.differences:
+        assert d.estimate == 0 and d.low < 0 < d.high
+    assert any("share a seed" in note for note in comparison.notes)
+
+
+def test_newcombe_interval_covers_the_true_difference_about_95_percent():
+    rng = np.random.default_rng(7)
+    trials, n = 4000, 400
+    p_a, p_b = 0.1, 0.15
+    a, b = rng.binomial(n, p_a, trials), rng.binomial(n, p_b, trials)
+    _, low, high = intervals.difference(a, n, b, n)
+    coverage = np.mean((low <= p_b - p_a) & (p_b - p_a <= high))
+    # 95% nominal; the tolerance is five binomial standard errors of the coverage
+    assert abs(coverage - 0.95) < 5 * np.sqrt(0.95 * 0.05 / trials)
+
+
+def test_wilson_intervals_match_the_summary():
+    from sim.results import wilson_interval
+
+    for count, runs in [(0, 10), (3, 1000), (500, 1000), (1000, 1000)]:
+        low, high = intervals.wilson(count, runs)
+        assert (float(low), float(high)) == pytest.approx(wilson_interval(count, runs))
+
+
+def test_different_outcome_sets_cannot_be_compared(batches):
+    with pytest.raises(IncomparableError, match="different outcomes"):
+        compare([summary(batches["seed1"]), summary(batches["other"])])
+    with pytest.raises(IncomparableError):
+        compare([summary(batches["seed1"])])
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+def test_compare_says_in_words_that_another_seed_is_no_difference(batches):
+    result = invoke("compare", batches["seed1"], batches["seed2"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "No significant difference" in text
+    assert "significant  " not in text and not text.rstrip().endswith("significant")
+    for outcome in compare([summary(batches["seed1"])] * 2).outcomes:
+        assert outcome in text
+    assert str(batches["seed1"]) in text and str(batches["seed2"]) in text
+
+
+def test_compare_says_in_words_that_a_setting_made_a_difference(batches):
+    result = invoke("compare", batches["seed1"], batches["hawkish"])
+    assert result.exit_code == 0, result.output
+    assert "Significant difference" in result.output
+    assert "posture=high" in result.output
+    assert "Outcomes that changed significantly:" in result.output
+    assert "Bonferroni" in result.output
+
+
+def test_compare_draws_a_chart_when_asked(batches, tmp_path):
+    out = tmp_path / "comparison.png"
+    result = invoke("compare", batches["seed1"], batches["seed2"], batches["hawkish"], "--out", out)
+    assert result.exit_code == 0, result.output
+    with Image.open(out) as image:
+        assert image.width >= 1000
+    assert str(out) in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["seed1", "missing"], "no such results folder"),
+        (["seed1", "other"], "different outcomes"),
+        (["seed1"], "at least two"),
+        (["seed1", "seed2", "--out", "chart.txt"], ".png, .svg or .pdf"),
+    ],
+    ids=["missing-folder", "different-outcomes", "one-folder", "bad-chart-name"],
+)
+def test_compare_reports_mistakes_in_one_line(batches, tmp_path, arguments, message):
+    folders = {**batches, "missing": tmp_path / "nowhere"}
+    result = invoke("compare", *(folders.get(a, a) for a in arguments))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_compare_reports_an_unfinished_folder_in_one_line(batches, tmp_path):
+    unfinished = tmp_path / "unfinished"
+    unfinished.mkdir()
+    (unfinished / "INCOMPLETE").write_text("{}")
+    result = invoke("compare", batches["seed1"], unfinished)
+    assert result.exit_code == 2
+    assert "did not finish" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_help_has_examples():
+    for command in ("compare", "plot"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0
+        assert "Examples:" in result.output
+        assert f"wargame {command} results/" in result.output
