@@ -1,0 +1,406 @@
+"""`wargame trace` (the story of one run) and `wargame play` (a person decides for one actor)."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from sim import narrative, play
+from sim.cli.errors import UserError
+from sim.cli.scenario_commands import DEFAULT_RUNS, set_option
+from sim.compiler import CompiledScenario
+from sim.loader import load_scenario
+from sim.replay import MAX_RUN, TargetError, find_runs, replay, target
+from sim.source import parse_assignment
+
+EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
+EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports it
+
+seed_option = click.option(
+    "--seed",
+    "-s",
+    type=click.IntRange(0, 2**63 - 1),
+    default=0,
+    show_default=True,
+    help="Seed of the batch the run belongs to.",
+)
+
+
+def _overrides(assignments: tuple[str, ...]) -> dict[str, object]:
+    return dict(parse_assignment(text) for text in assignments)
+
+
+def _width() -> int:
+    """Wrap to the terminal when printing to one (within reason), else to the standard width."""
+    if not sys.stdout.isatty():
+        return narrative.WIDTH
+    return max(60, min(shutil.get_terminal_size((narrative.WIDTH, 24)).columns - 1, 100))
+
+
+def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: str) -> str:
+    parts = ["wargame", name, scenario, "--seed", str(seed), *extra]
+    for assignment in assignments:
+        parts += ["--set", assignment]
+    return shlex.join(parts)
+
+
+# --- trace ---------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("scenario")
+@seed_option
+@click.option(
+    "--run",
+    "-r",
+    "run_index",
+    type=click.IntRange(0, MAX_RUN),
+    default=None,
+    help="The run to tell, 0-based, as numbered in runs.parquet.  [default: 0]",
+)
+@click.option(
+    "--find",
+    "wanted",
+    metavar="OUTCOME_OR_CONDITION",
+    default=None,
+    help="Tell the first run that ended in this outcome, or whose final state meets this "
+    "condition (the scenario's expression language).",
+)
+@click.option(
+    "--count",
+    "-k",
+    type=click.IntRange(1, 100),
+    default=1,
+    show_default=True,
+    help="With --find: how many matching runs to tell, in run order.",
+)
+@click.option(
+    "--runs",
+    "-n",
+    type=click.IntRange(1, 10**9),
+    default=DEFAULT_RUNS,
+    show_default=True,
+    help="With --find: search runs 0 to N-1 of the batch.",
+)
+@set_option
+@click.option(
+    "--format",
+    "-f",
+    "style",
+    type=click.Choice(["text", "markdown"]),
+    default=None,
+    help="text for the terminal, or markdown for an after-action report "
+    "[default: markdown for an --out FILE ending in .md, else text].",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to FILE instead of printing.",
+)
+@click.pass_context
+def trace(
+    ctx: click.Context,
+    scenario: str,
+    seed: int,
+    run_index: int | None,
+    wanted: str | None,
+    count: int,
+    runs: int,
+    assignments: tuple[str, ...],
+    style: str | None,
+    out: Path | None,
+) -> None:
+    """Tell one run of SCENARIO turn by turn: what fired, what it changed, how it ended.
+
+    Run I is exactly run I of `wargame run SCENARIO --seed S` with the same
+    --set: same outcome, same end turn. With --find, the runs 0 to N-1 of
+    that batch are searched (a block of 8,192 at a time) for ones that ended
+    in an outcome, or whose final state meets a condition (with `turn` the
+    run's end turn), and the first K found are told; the exit status is 1 if
+    none is found.
+
+    \b
+    Examples:
+      wargame trace turkish-straits --seed 1 --run 20000
+      wargame trace airspace-straying --find article5-war
+      wargame trace airspace-straying --find "peak >= 'incident' and not settled" --count 3
+      wargame trace turkish-straits --run 7 --format markdown --out run7.md
+    """
+    _check_search_options(ctx, wanted, run_index)
+    compiled = load_scenario(scenario, _overrides(assignments))
+    if style is None:
+        style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
+    found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
+    width = _width() if out is None else narrative.WIDTH
+    texts = []
+    for index in found:
+        command = _command("trace", scenario, seed, assignments, "--run", str(index))
+        story = narrative.story(replay(compiled, seed, index), index, command)
+        if style == "markdown":
+            texts.append(narrative.render_markdown(story))
+        else:
+            texts.append(narrative.render_text(story, width))
+    separator = "\n---\n\n" if style == "markdown" else "\n" + "=" * 40 + "\n\n"
+    _write(separator.join(texts), out)
+
+
+def _check_search_options(ctx: click.Context, wanted: str | None, run_index: int | None) -> None:
+    """--run and --find exclude each other; --count and --runs only mean something with --find."""
+    if wanted is not None:
+        if run_index is not None:
+            raise click.UsageError("give either --run or --find, not both")
+        return
+    given = [
+        f"--{name}"
+        for name in ("count", "runs")
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        verb = "goes" if len(given) == 1 else "go"
+        raise click.UsageError(f"{' and '.join(given)} only {verb} with --find")
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {out}: {error.strerror}") from None
+    click.echo(f"wrote {out}", err=True)
+
+
+def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: int) -> list[int]:
+    try:
+        goal = target(compiled, wanted)
+    except TargetError as error:
+        raise UserError("--find: " + error.format()) from None
+    span = f"runs 0-{runs - 1:,}" if runs > 1 else "run 0"
+    # a progress bar on a terminal only (tqdm's disable=None), as `wargame run` shows
+    with tqdm(
+        total=runs, unit="run", unit_scale=True, disable=None, leave=False, file=sys.stderr
+    ) as bar:
+        found = find_runs(compiled, seed, runs, goal, count, lambda done: bar.update(done - bar.n))
+    if not found:
+        click.echo(
+            f"No run among {span} of {compiled.id} with seed {seed} {goal.describe()}. "
+            "Search more runs with --runs, or try another seed.",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_NOT_FOUND)
+    listed = ", ".join(str(i) for i in found)
+    if len(found) < count:
+        click.echo(
+            f"Only {len(found)} of the {count} runs asked for among {span} {goal.describe()}: "
+            f"{listed}.",
+            err=True,
+        )
+    else:
+        noun = "run" if count == 1 else f"{count} runs"
+        click.echo(f"The first {noun} that {goal.describe()}: {listed}.", err=True)
+    return found
+
+
+# --- play ----------------------------------------------------------------------------
+
+
+class Console:
+    """The terminal side of a game: prints what happens, asks for choices, keeps a transcript.
+
+    Answers are read a line at a time from standard input (which click's test
+    runner replaces), so a script can play too; piped answers are echoed so
+    that the session reads as it would at the keyboard. Reading the line
+    ourselves (rather than `click.prompt`) tells end of input (Ctrl-D) from
+    Ctrl-C: the first stops the game politely, the second interrupts it.
+    """
+
+    PROMPT_INDENT = "     "
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.transcript: list[str] = []
+        self.stdin = sys.stdin
+        self.echo_answers = not self.stdin.isatty()
+
+    def show(self, text: str, markdown: str) -> None:
+        click.echo(text)
+        self.transcript.append(markdown)
+
+    def choose(self, decision: play.Decision) -> int:
+        click.echo(play.decision_text(decision, self.width))
+        self.transcript.append(play.decision_markdown(decision))
+        count = len(decision.choices)
+        while True:
+            answer = self._ask(
+                f"{self.PROMPT_INDENT}Your choice (1-{count}; Enter = pass, ? = help, q = quit): "
+            )
+            if answer.strip().lower() in play.HELP_WORDS:
+                click.echo(play.decision_text(decision, self.width))
+                continue
+            try:
+                index = play.read_choice(decision, answer)
+            except play.InvalidChoice as error:
+                click.echo(f"{self.PROMPT_INDENT}{error}")
+                continue
+            except play.Quit:
+                self.transcript.append("\n**You quit the game here.**")
+                raise
+            self.transcript.append(play.answer_markdown(decision, index))
+            return index
+
+    def _ask(self, prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        line = self.stdin.readline()
+        if not line:
+            click.echo()
+            self.transcript.append("\n**The input ended here.**")
+            raise play.EndOfInput
+        if self.echo_answers:
+            click.echo(line.rstrip("\r\n"))
+        return line.rstrip("\r\n")
+
+    def save(self, path: Path) -> None:
+        text = "\n\n".join(part.strip("\n") for part in self.transcript if part.strip()) + "\n"
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserError(f"cannot write the transcript {path}: {error.strerror}") from None
+        click.echo(f"\ntranscript: {path}", err=True)
+
+
+@click.command(name="play")
+@click.argument("scenario")
+@click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
+@seed_option
+@click.option(
+    "--run",
+    "-r",
+    "run_index",
+    type=click.IntRange(0, MAX_RUN),
+    default=0,
+    show_default=True,
+    help="The run of the batch to play: its chance events and parameter draws.",
+)
+@set_option
+@click.option(
+    "--transcript",
+    "-t",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Save the whole session to FILE as Markdown (also when you quit).",
+)
+@click.option(
+    "--compare",
+    "compare_runs",
+    type=click.IntRange(0, 10**7),
+    default=DEFAULT_RUNS,
+    show_default=True,
+    help="Rules-only runs to compare your outcome with at the end (0 to skip).",
+)
+def play_command(
+    scenario: str,
+    actor: str | None,
+    seed: int,
+    run_index: int,
+    assignments: tuple[str, ...],
+    transcript: Path | None,
+    compare_runs: int,
+) -> None:
+    """Play SCENARIO at the table, deciding for one actor while the rules play the others.
+
+    The game is run I of the batch with seed S. Whenever one of your actor's
+    rules could act, you choose: an option of a decision, act, or pass. Your
+    choice replaces that rule's own draw (its chance and option) and nothing
+    else, so every chance event and every other actor's dice are those of
+    the rules-only run: choosing what the rules would have chosen replays run
+    I exactly. For an alliance's vote, you decide for the alliance. At the
+    end you see your outcome beside how often the rules alone reach each one.
+
+    Answer with a number (or a choice's name), just Enter to pass, ? to see
+    the choices again, q to quit. Quitting or ending the input (Ctrl-D)
+    stops the game cleanly (exit status 0); Ctrl-C stops it with status 130.
+    The transcript is saved in every case.
+
+    \b
+    Examples:
+      wargame play turkish-straits --as turkey
+      wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
+      wargame play turkish-straits --as us --set carrier_present=false --compare 0
+    """
+    compiled = load_scenario(scenario, _overrides(assignments))
+    if actor is None:
+        playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
+        raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
+    try:
+        play.check_playable(compiled, actor)
+    except play.NotPlayable as error:
+        raise UserError(str(error)) from None
+    if transcript is not None and not transcript.parent.is_dir():
+        raise UserError(f"cannot save the transcript to {transcript}: no such folder")
+    command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
+    console = Console(_width())
+    game = play.Game(compiled, actor, console, seed, run_index, console.width)
+    console.transcript.append(play.intro_markdown(game, command))
+    click.echo(play.intro_text(game, console.width))
+    status = 0
+    try:
+        status = _play(game, console, compare_runs)
+    finally:
+        if transcript is not None:
+            console.save(transcript)
+    if status:
+        raise click.exceptions.Exit(status)
+
+
+def _play(game: play.Game, console: Console, compare_runs: int) -> int:
+    """Play the game to its end (or until stopped); return the exit status."""
+    try:
+        ending = game.play()
+    except play.EndOfInput:
+        _stopped(game, console, "The input ended")
+        return 0
+    except play.Quit:
+        _stopped(game, console, "You quit")
+        return 0
+    except KeyboardInterrupt:
+        click.echo()
+        _stopped(game, console, "Interrupted")
+        return EXIT_INTERRUPTED
+    console.show(
+        "\n" + "\n".join(narrative.ending_text(ending, game.scenario.horizon, console.width)),
+        "## The end\n\n" + "\n".join(narrative.ending_markdown(ending, game.scenario.horizon)),
+    )
+    console.show("\n" + play.choices_text(game.made), play.choices_markdown(game.made))
+    if compare_runs:
+        click.echo(f"\n(playing {compare_runs:,} rules-only runs to compare...)", err=True)
+        try:
+            comparison = play.compare(game.scenario, game.seed, game.run, compare_runs)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: no comparison.", err=True)
+            return EXIT_INTERRUPTED
+        console.show(
+            "\n" + play.comparison_text(comparison, ending),
+            play.comparison_markdown(comparison, ending),
+        )
+    return 0
+
+
+def _stopped(game: play.Game, console: Console, why: str) -> None:
+    turn = game.model.turn
+    console.show(
+        f"\n{why}: the game stops on turn {turn} of {game.scenario.horizon}.\n\n"
+        + play.choices_text(game.made, stopped=True),
+        f"## Stopped\n\n{why}: the game stops on turn {turn} of {game.scenario.horizon}.\n\n"
+        + play.choices_markdown(game.made, stopped=True),
+    )
+
+
+COMMANDS = [trace, play_command]
