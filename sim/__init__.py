@@ -6,13 +6,25 @@ results = sim.run(scenario, runs=20_000, seed=1)
 results.outcome_table()
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from sim.compiler import CompiledScenario
-from sim.errors import ScenarioError, SimulationError
-from sim.loader import load_scenario
-from sim.results import Results, ResultsError, read_results
-from sim.runner import run
+# The public API, imported on first use: `wargame --help` and `wargame validate` need
+# neither Mesa nor pandas nor scipy, which take seconds to import.
+_EXPORTS = {
+    "CompiledScenario": "sim.compiler",
+    "Results": "sim.results",
+    "ResultsError": "sim.errors",
+    "ScenarioError": "sim.errors",
+    "SimulationError": "sim.errors",
+    "load_scenario": "sim.loader",
+    "read_results": "sim.results",
+    "run": "sim.runner",
+}
 
 __all__ = [
     "CompiledScenario",
@@ -24,3 +36,23 @@ __all__ = [
     "read_results",
     "run",
 ]
+
+if TYPE_CHECKING:
+    from sim.compiler import CompiledScenario
+    from sim.errors import ResultsError, ScenarioError, SimulationError
+    from sim.loader import load_scenario
+    from sim.results import Results, read_results
+    from sim.runner import run
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

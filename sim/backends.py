@@ -17,8 +17,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
-from sim.loader import compile_data
-
 if TYPE_CHECKING:
     from sim.compiler import CompiledScenario
     from sim.runner import BlockResult
@@ -109,6 +107,8 @@ _worker_scenario: CompiledScenario | None = None
 
 
 def _start_worker(data: dict, overrides: dict) -> None:
+    from sim.loader import compile_data
+
     global _worker_scenario
     # Ctrl-C reaches the whole process group: let the parent alone decide what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

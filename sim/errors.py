@@ -89,6 +89,10 @@ class SimulationError(Exception):
     """A scenario that loaded but did something impossible while running."""
 
 
+class ResultsError(Exception):
+    """A results folder that cannot be read: missing, incomplete or damaged."""
+
+
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest valid candidate, or listing a few if none is close."""
     candidates = sorted(set(candidates))

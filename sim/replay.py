@@ -21,9 +21,7 @@ from sim.engine.model import Policy
 from sim.errors import did_you_mean
 from sim.expressions import BOOL, Compiled, ExpressionError, compile_expression
 from sim.runner import blocks_for
-from sim.streams import BLOCK_SIZE
-
-MAX_RUN = 10**12  # runs are numbered from 0; far beyond any batch anyone will run
+from sim.streams import BLOCK_SIZE, MAX_RUN
 
 
 def one_run(

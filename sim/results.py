@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-from scipy.stats import binomtest
+
+from sim.errors import ResultsError
 
 SUMMARY = "summary.json"
 RUNS = "runs.parquet"
@@ -21,12 +22,10 @@ PLOTS = "plots"
 REPORT = "report.html"
 
 
-class ResultsError(Exception):
-    """A results folder that cannot be read: missing, incomplete or damaged."""
-
-
 def wilson_interval(count: int, runs: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for `count` successes in `runs` trials."""
+    from scipy.stats import binomtest  # scipy.stats takes a second to import: only when needed
+
     if runs == 0:
         return (0.0, 1.0)
     ci = binomtest(int(count), int(runs)).proportion_ci(confidence, method="wilson")

@@ -14,6 +14,7 @@ import hashlib
 import numpy as np
 
 BLOCK_SIZE = 8192  # runs per block; part of the determinism contract: never change lightly
+MAX_RUN = 10**12  # the highest run index accepted: far beyond any batch anyone will run
 
 
 def stream_key(name: str) -> int:

@@ -243,7 +243,7 @@ def test_ctrl_c_stops_with_status_130_and_saves_the_transcript(tmp_path, monkeyp
     def interrupted(self, decision):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.cli.narrative.Console.choose", interrupted)
+    monkeypatch.setattr("sim.cli.console.Console.choose", interrupted)
     transcript = tmp_path / "t.md"
     result = invoke(
         "play", FULL, "--as", "blue", "--seed", 1, "--run", 3, "--transcript", transcript

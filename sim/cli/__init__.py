@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from sim import __version__
@@ -36,18 +34,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from sim.cli import scenario_commands
+    from sim.cli import analysis, narrative, run_command, scenario_commands
 
-    for command in scenario_commands.COMMANDS:
-        main.add_command(command)
-    for module in ("analysis", "narrative"):
-        try:
-            commands = importlib.import_module(f"sim.cli.{module}").COMMANDS
-        except ModuleNotFoundError as error:
-            if error.name != f"sim.cli.{module}":
-                raise
-            continue
-        for command in commands:
+    for module in (run_command, scenario_commands, analysis, narrative):
+        for command in module.COMMANDS:
             main.add_command(command)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sim.cli.errors import UserError
 from sim.cli.format import percent, table
-from sim.compare import Comparison, IncomparableError
-from sim.compare import compare as compare_batches
-from sim.results import Results, read_results
+
+if TYPE_CHECKING:
+    from sim.compare import Comparison
+    from sim.results import Results
 
 CHART_FORMATS = ("png", "svg", "pdf")
 WIDTH = 100  # columns of the verdict's paragraphs
@@ -32,6 +34,7 @@ def plot(folder: Path, svg: bool) -> None:
       wargame plot results/no-carrier --svg
     """
     from sim import plots, report
+    from sim.results import read_results
 
     read_results(folder)  # a missing or unfinished folder is a one-line error
     formats = ("png", "svg") if svg else ("png",)
@@ -68,6 +71,10 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         raise UserError("give at least two results folders to compare")
     if out is not None and out.suffix.lstrip(".").lower() not in CHART_FORMATS:
         raise UserError(f"--out {out}: give a file ending in .png, .svg or .pdf")
+    from sim.compare import IncomparableError
+    from sim.compare import compare as compare_batches
+    from sim.results import read_results
+
     batches = [read_results(folder) for folder in folders]
     try:
         comparison = compare_batches([b.summary for b in batches])

@@ -7,8 +7,7 @@ from contextlib import contextmanager
 
 import click
 
-from sim.errors import ScenarioError, SimulationError
-from sim.results import ResultsError
+from sim.errors import ResultsError, ScenarioError, SimulationError
 
 EXIT_USER_ERROR = 2
 

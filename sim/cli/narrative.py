@@ -6,40 +6,27 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm
 
-from sim import narrative, play
 from sim.cli.errors import UserError
-from sim.cli.scenario_commands import DEFAULT_RUNS, set_option
-from sim.compiler import CompiledScenario
-from sim.loader import load_scenario
-from sim.replay import MAX_RUN, TargetError, find_runs, replay, target
-from sim.source import parse_assignment
+from sim.cli.options import DEFAULT_RUNS, overrides, runs_option, seed_option, set_option
+from sim.streams import MAX_RUN
+
+if TYPE_CHECKING:
+    from sim.compiler import CompiledScenario
 
 EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
-EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports it
-
-seed_option = click.option(
-    "--seed",
-    "-s",
-    type=click.IntRange(0, 2**63 - 1),
-    default=0,
-    show_default=True,
-    help="Seed of the batch the run belongs to.",
-)
-
-
-def _overrides(assignments: tuple[str, ...]) -> dict[str, object]:
-    return dict(parse_assignment(text) for text in assignments)
 
 
 def _width() -> int:
     """Wrap to the terminal when printing to one (within reason), else to the standard width."""
+    from sim.narrative import WIDTH
+
     if not sys.stdout.isatty():
-        return narrative.WIDTH
-    return max(60, min(shutil.get_terminal_size((narrative.WIDTH, 24)).columns - 1, 100))
+        return WIDTH
+    return max(60, min(shutil.get_terminal_size((WIDTH, 24)).columns - 1, 100))
 
 
 def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: str) -> str:
@@ -54,7 +41,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: st
 
 @click.command()
 @click.argument("scenario")
-@seed_option
+@seed_option("Seed of the batch the run belongs to.")
 @click.option(
     "--run",
     "-r",
@@ -79,14 +66,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: st
     show_default=True,
     help="With --find: how many matching runs to tell, in run order.",
 )
-@click.option(
-    "--runs",
-    "-n",
-    type=click.IntRange(1, 10**9),
-    default=DEFAULT_RUNS,
-    show_default=True,
-    help="With --find: search runs 0 to N-1 of the batch.",
-)
+@runs_option("With --find: search runs 0 to N-1 of the batch.")
 @set_option
 @click.option(
     "--format",
@@ -133,8 +113,12 @@ def trace(
       wargame trace airspace-straying --find "peak >= 'incident' and not settled" --count 3
       wargame trace turkish-straits --run 7 --format markdown --out run7.md
     """
+    from sim import narrative
+    from sim.loader import load_scenario
+    from sim.replay import replay
+
     _check_search_options(ctx, wanted, run_index)
-    compiled = load_scenario(scenario, _overrides(assignments))
+    compiled = load_scenario(scenario, overrides(assignments))
     if style is None:
         style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
     found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
@@ -179,6 +163,10 @@ def _write(text: str, out: Path | None) -> None:
 
 
 def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: int) -> list[int]:
+    from tqdm import tqdm
+
+    from sim.replay import TargetError, find_runs, target
+
     try:
         goal = target(compiled, wanted)
     except TargetError as error:
@@ -212,74 +200,10 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
 # --- play ----------------------------------------------------------------------------
 
 
-class Console:
-    """The terminal side of a game: prints what happens, asks for choices, keeps a transcript.
-
-    Answers are read a line at a time from standard input (which click's test
-    runner replaces), so a script can play too; piped answers are echoed so
-    that the session reads as it would at the keyboard. Reading the line
-    ourselves (rather than `click.prompt`) tells end of input (Ctrl-D) from
-    Ctrl-C: the first stops the game politely, the second interrupts it.
-    """
-
-    PROMPT_INDENT = "     "
-
-    def __init__(self, width: int) -> None:
-        self.width = width
-        self.transcript: list[str] = []
-        self.stdin = sys.stdin
-        self.echo_answers = not self.stdin.isatty()
-
-    def show(self, text: str, markdown: str) -> None:
-        click.echo(text)
-        self.transcript.append(markdown)
-
-    def choose(self, decision: play.Decision) -> int:
-        click.echo(play.decision_text(decision, self.width))
-        self.transcript.append(play.decision_markdown(decision))
-        count = len(decision.choices)
-        while True:
-            answer = self._ask(
-                f"{self.PROMPT_INDENT}Your choice (1-{count}; Enter = pass, ? = help, q = quit): "
-            )
-            if answer.strip().lower() in play.HELP_WORDS:
-                click.echo(play.decision_text(decision, self.width))
-                continue
-            try:
-                index = play.read_choice(decision, answer)
-            except play.InvalidChoice as error:
-                click.echo(f"{self.PROMPT_INDENT}{error}")
-                continue
-            except play.Quit:
-                self.transcript.append("\n**You quit the game here.**")
-                raise
-            self.transcript.append(play.answer_markdown(decision, index))
-            return index
-
-    def _ask(self, prompt: str) -> str:
-        click.echo(prompt, nl=False)
-        line = self.stdin.readline()
-        if not line:
-            click.echo()
-            self.transcript.append("\n**The input ended here.**")
-            raise play.EndOfInput
-        if self.echo_answers:
-            click.echo(line.rstrip("\r\n"))
-        return line.rstrip("\r\n")
-
-    def save(self, path: Path) -> None:
-        text = "\n\n".join(part.strip("\n") for part in self.transcript if part.strip()) + "\n"
-        try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise UserError(f"cannot write the transcript {path}: {error.strerror}") from None
-        click.echo(f"\ntranscript: {path}", err=True)
-
-
 @click.command(name="play")
 @click.argument("scenario")
 @click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
-@seed_option
+@seed_option("Seed of the batch the run belongs to.")
 @click.option(
     "--run",
     "-r",
@@ -335,7 +259,11 @@ def play_command(
       wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
       wargame play turkish-straits --as us --set carrier_present=false --compare 0
     """
-    compiled = load_scenario(scenario, _overrides(assignments))
+    from sim import play
+    from sim.cli.console import Console, play_game
+    from sim.loader import load_scenario
+
+    compiled = load_scenario(scenario, overrides(assignments))
     if actor is None:
         playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
         raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
@@ -352,55 +280,12 @@ def play_command(
     click.echo(play.intro_text(game, console.width))
     status = 0
     try:
-        status = _play(game, console, compare_runs)
+        status = play_game(game, console, compare_runs)
     finally:
         if transcript is not None:
             console.save(transcript)
     if status:
         raise click.exceptions.Exit(status)
-
-
-def _play(game: play.Game, console: Console, compare_runs: int) -> int:
-    """Play the game to its end (or until stopped); return the exit status."""
-    try:
-        ending = game.play()
-    except play.EndOfInput:
-        _stopped(game, console, "The input ended")
-        return 0
-    except play.Quit:
-        _stopped(game, console, "You quit")
-        return 0
-    except KeyboardInterrupt:
-        click.echo()
-        _stopped(game, console, "Interrupted")
-        return EXIT_INTERRUPTED
-    console.show(
-        "\n" + "\n".join(narrative.ending_text(ending, game.scenario.horizon, console.width)),
-        "## The end\n\n" + "\n".join(narrative.ending_markdown(ending, game.scenario.horizon)),
-    )
-    console.show("\n" + play.choices_text(game.made), play.choices_markdown(game.made))
-    if compare_runs:
-        click.echo(f"\n(playing {compare_runs:,} rules-only runs to compare...)", err=True)
-        try:
-            comparison = play.compare(game.scenario, game.seed, game.run, compare_runs)
-        except KeyboardInterrupt:
-            click.echo("\nInterrupted: no comparison.", err=True)
-            return EXIT_INTERRUPTED
-        console.show(
-            "\n" + play.comparison_text(comparison, ending),
-            play.comparison_markdown(comparison, ending),
-        )
-    return 0
-
-
-def _stopped(game: play.Game, console: Console, why: str) -> None:
-    turn = game.model.turn
-    console.show(
-        f"\n{why}: the game stops on turn {turn} of {game.scenario.horizon}.\n\n"
-        + play.choices_text(game.made, stopped=True),
-        f"## Stopped\n\n{why}: the game stops on turn {turn} of {game.scenario.horizon}.\n\n"
-        + play.choices_markdown(game.made, stopped=True),
-    )
 
 
 COMMANDS = [trace, play_command]

@@ -1,0 +1,46 @@
+"""Options shared by several commands, defined once so they read the same everywhere."""
+
+from __future__ import annotations
+
+import click
+
+from sim.source import parse_assignment
+
+DEFAULT_RUNS = 10_000
+
+set_option = click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Fix a parameter for this run, e.g. --set carrier_present=false (repeatable).",
+)
+
+
+def seed_option(help: str = "Seed of the batch.") -> click.decorators.FC:
+    """`--seed/-s`: the batch's seed (run i depends only on the scenario, seed and i)."""
+    return click.option(
+        "--seed",
+        "-s",
+        type=click.IntRange(0, 2**63 - 1),
+        default=0,
+        show_default=True,
+        help=help,
+    )
+
+
+def runs_option(help: str = "Number of runs.") -> click.decorators.FC:
+    """`--runs/-n`: how many runs of the batch."""
+    return click.option(
+        "--runs",
+        "-n",
+        type=click.IntRange(1, 10**9),
+        default=DEFAULT_RUNS,
+        show_default=True,
+        help=help,
+    )
+
+
+def overrides(assignments: tuple[str, ...]) -> dict[str, object]:
+    """`--set name=value` assignments as a mapping (later ones win)."""
+    return dict(parse_assignment(text) for text in assignments)

@@ -1,0 +1,282 @@
+"""`wargame run`: play a scenario many times, write the results folder, print the table."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sim.backends import BACKENDS
+from sim.cli.errors import UserError
+from sim.cli.format import percent, table
+from sim.cli.options import overrides, runs_option, seed_option, set_option
+
+if TYPE_CHECKING:
+    from sim.compiler import CompiledScenario
+    from sim.results import Results
+
+DEFAULT_RESULTS = Path("results")
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@runs_option()
+@seed_option()
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1, 512),
+    default=1,
+    show_default=True,
+    help="Worker processes (of the processes backend, or of a local Dask cluster).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=None,
+    help="serial; processes (the default when --workers > 1); or dask "
+    "(the default with --scheduler; needs the [dask] extra).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+    "(without it, --backend dask starts a local cluster of --workers processes).",
+)
+@set_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Results folder (default: a new one under ./results).",
+)
+@click.option(
+    "--resume",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Finish an interrupted batch in this folder (its scenario, seed and runs are saved).",
+)
+@click.option("--no-plots", is_flag=True, help="Skip the charts and the HTML report.")
+@click.option("--svg", is_flag=True, help="Also write the charts as SVG.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the results folder.")
+@click.pass_context
+def run(
+    ctx: click.Context,
+    scenario: str | None,
+    runs: int,
+    seed: int,
+    workers: int,
+    backend: str | None,
+    scheduler: str | None,
+    assignments: tuple[str, ...],
+    out: Path | None,
+    resume: Path | None,
+    no_plots: bool,
+    svg: bool,
+    quiet: bool,
+) -> None:
+    """Play SCENARIO (a file or a bundled name) many times and report the outcomes.
+
+    Results go to a new folder (never over earlier results): summary.json,
+    runs.parquet, scenario.yaml as run, plots/ and report.html. Stopped midway
+    (Ctrl-C, kill), the folder keeps its finished blocks and `--resume` completes
+    it with exactly the results of an uninterrupted run.
+
+    \b
+    Examples:
+      wargame run turkish-straits
+      wargame run airspace-straying --runs 100000 --seed 7 --workers 2
+      wargame run turkish-straits --set carrier_present=false --out results/no-carrier
+      wargame run turkish-straits --runs 1000000 --backend dask --workers 4
+      wargame run turkish-straits --runs 10000000 --scheduler tcp://10.0.0.5:8786
+      wargame run --resume results/turkish-straits-seed0-100000
+    """
+    from sim.loader import load_scenario
+    from sim.output import new_folder
+
+    backend = _backend(backend, workers, scheduler)
+    if resume is not None:
+        if out is not None and out != resume:
+            raise click.UsageError("--resume finishes the batch in its own folder; drop --out")
+        given = {
+            name: value
+            for name, value in (("runs", runs), ("seed", seed))
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        }
+        compiled, runs, seed, command = _resumed(resume, scenario, assignments, given)
+        out = resume
+    else:
+        if scenario is None:
+            raise click.UsageError("give a SCENARIO (a file or a bundled name; see `wargame list`)")
+        compiled = load_scenario(scenario, overrides(assignments))
+        command = _command(scenario, runs, seed, assignments)
+        out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
+    if not quiet:
+        click.echo(f"{compiled.id}: {compiled.spec.title}", err=True)
+    started = time.perf_counter()
+    results = _run_batch(
+        compiled,
+        runs,
+        seed,
+        workers=workers,
+        backend=backend,
+        scheduler=scheduler,
+        out=out,
+        resume=resume is not None,
+        progress=not quiet,
+        command=command,
+    )
+    elapsed = time.perf_counter() - started
+    charts = []
+    if not no_plots:
+        charts = _draw(out, svg)
+    if quiet:
+        click.echo(str(out))
+        return
+    click.echo(outcome_report(results, elapsed))
+    files = "summary.json, runs.parquet, scenario.yaml"
+    if charts:
+        files += f", plots/ ({len(charts)} files), report.html"
+    click.echo(f"\nresults: {out}/\n  {files}")
+
+
+def _draw(folder: Path, svg: bool) -> list[Path]:
+    from sim import plots, report
+
+    formats = ("png", "svg") if svg else ("png",)
+    charts = plots.write_plots(folder, formats)
+    report.write_report(folder)
+    return charts
+
+
+def _run_batch(compiled: CompiledScenario, runs: int, seed: int, out: Path, **options) -> Results:
+    """Run the batch; an interruption or a failed backend becomes a message saying what
+    is kept and how to finish it."""
+    from sim.backends import BackendError
+    from sim.results import INCOMPLETE
+    from sim.runner import BatchInterrupted
+    from sim.runner import run as run_batch
+
+    try:
+        with _sigterm_as_interrupt():
+            return run_batch(compiled, runs, seed, out=out, **options)
+    except BatchInterrupted as stop:
+        raise Interrupted(
+            f"interrupted: {stop.done} of {stop.blocks} blocks are saved in {stop.folder}/ "
+            f"(marked INCOMPLETE)\n  finish the batch with: "
+            f"wargame run --resume {shlex.quote(str(stop.folder))}"
+        ) from None
+    except BackendError as error:
+        message = str(error)
+        if (out / INCOMPLETE).is_file():
+            message += (
+                f"\n  the finished blocks are kept in {out}/: finish the batch with: "
+                f"wargame run --resume {shlex.quote(str(out))}"
+            )
+        raise UserError(message) from None
+
+
+def _backend(backend: str | None, workers: int, scheduler: str | None) -> str:
+    if scheduler is not None:
+        if backend not in (None, "dask"):
+            raise click.UsageError(
+                "--scheduler is the address of a Dask cluster: use --backend dask"
+            )
+        return "dask"
+    return backend or ("processes" if workers > 1 else "serial")
+
+
+def _resumed(
+    folder: Path, scenario: str | None, assignments: tuple[str, ...], given: dict[str, int]
+) -> tuple:
+    """What an interrupted batch was started with: (compiled, runs, seed, command).
+
+    A SCENARIO, --set, --runs or --seed given with --resume must match the folder
+    (checked when the folder is opened); by default everything comes from it.
+    """
+    from sim.loader import compile_data, load_scenario
+    from sim.output import read_incomplete, saved_scenario
+
+    record = read_incomplete(folder)
+    if scenario is not None:
+        compiled = load_scenario(scenario, overrides(assignments))
+    elif assignments:
+        raise click.UsageError("--set with --resume needs the SCENARIO it was started with")
+    else:
+        compiled = compile_data(saved_scenario(folder), record.get("overrides") or {})
+    runs = given.get("runs", record["runs"])
+    seed = given.get("seed", record["seed"])
+    return compiled, runs, seed, record["command"]
+
+
+class Interrupted(UserError):
+    """Ctrl-C (or a TERM signal) during a batch: what is saved, and how to finish it."""
+
+    exit_code = 130  # the shell's code for a process stopped by SIGINT
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while a batch runs, so `kill` also leaves a resumable folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _command(scenario: str, runs: int, seed: int, assignments: tuple[str, ...]) -> str:
+    parts = ["wargame", "run", scenario, "--runs", str(runs), "--seed", str(seed)]
+    for assignment in assignments:
+        parts += ["--set", assignment]
+    return shlex.join(parts)
+
+
+def outcome_report(results: Results, elapsed: float | None = None) -> str:
+    """The outcome table a user reads after a batch."""
+    summary = results.summary
+    runs = summary["runs"]
+    head = (
+        f"{runs:,} runs, seed {summary['seed']}, "
+        f"horizon {summary['horizon']} turns ({summary['turn_length']}s)"
+    )
+    if elapsed:
+        head += f", {elapsed:.1f} s ({runs / elapsed:,.0f} runs/s)"
+    if summary.get("overrides"):
+        head += "\nset: " + ", ".join(f"{k}={v}" for k, v in summary["overrides"].items())
+    rows = [
+        [
+            o["id"],
+            percent(o["probability"]),
+            f"{percent(o['ci95'][0])} - {percent(o['ci95'][1])}",
+            f"{o['count']:,}",
+        ]
+        for o in summary["outcomes"]
+    ]
+    return (
+        head
+        + "\n\n"
+        + table(["outcome", "probability", "95% interval", "runs"], rows, align="lrrr")
+    )
+
+
+COMMANDS = [run]
