@@ -146,3 +146,18 @@ def test_common_random_numbers_survive_changing_one_rule(write_scenario):
     for column in [c for c in original if c.startswith("param.")]:
         pd.testing.assert_series_equal(original[column], tweaked[column])
     assert tweaked["fired.red-crosses"].sum() > original["fired.red-crosses"].sum()
+
+
+@pytest.mark.parametrize("name", ["turkish-straits", "airspace-straying"])
+def test_bundled_scenarios_replay_each_lane_alone_with_a_journal(name):
+    """Trace and play simulate one lane with a journal: they must see the batch's own run."""
+    scenario = sim.load_scenario(name)
+    whole = simulate_block(scenario, 3, 1, BLOCK_SIZE)
+    for lane in (0, 1, 977, 4096, BLOCK_SIZE - 1):
+        alone = EscalationModel(scenario, 3, 1, lanes=np.array([lane]), journal=[])
+        alone.run()
+        alone.release()
+        assert alone.outcome[0] == whole.outcome[lane]
+        assert alone.end_turn[0] == whole.end_turn[lane]
+        assert alone.peak[0] == whole.peak_level[lane]
+        np.testing.assert_array_equal(alone.fired[:, 0], whole.fired[:, lane])
