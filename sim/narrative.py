@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.compiler import CompiledScenario, DelayedEffects, Rule
+from sim.compiler import CompiledScenario, DelayedEffects, Option, Rule
 from sim.engine.model import NO_OUTCOME, EscalationModel, Firing
 
 WIDTH = 88  # text width of a trace, wrapped narration included
@@ -241,6 +241,8 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
     option, option_narration = None, ""
     if fired and rule.options:
         chosen = rule.options[int(firing.option[0])]
+        if _holds_still(rule, chosen) and not changes and vote is None:
+            return None  # a decision to carry on as before: nothing to tell
         option, option_narration = chosen.id, chosen.narration or chosen.description
     return Happening(
         kind=kind,
@@ -255,6 +257,12 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
         changes=changes,
         by_player=by_player,
     )
+
+
+def _holds_still(rule: Rule, option: Option) -> bool:
+    """An option that changes nothing and says nothing (e.g. `keep-pressing`) of a rule that
+    says nothing itself: choosing it is the decision to carry on as before."""
+    return not (rule.narration or option.narration or option.effects or option.delayed)
 
 
 def _delayed(terms: Terms, item: DelayedEffects, changes: tuple[Change, ...]) -> Happening:

@@ -19,7 +19,7 @@ CHART_FORMATS = ("png", "svg", "pdf")
 WIDTH = 100  # columns of the verdict's paragraphs
 
 
-@click.command()
+@click.command(short_help="Redraw the charts and report of a results folder.")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--svg", is_flag=True, help="Also write the charts as SVG.")
 def plot(folder: Path, svg: bool) -> None:
@@ -44,7 +44,7 @@ def plot(folder: Path, svg: bool) -> None:
         click.echo(str(path))
 
 
-@click.command()
+@click.command(short_help="Compare the outcomes of results folders, with a test.")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--out",

@@ -39,7 +39,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: st
 # --- trace ---------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(short_help="Tell one run turn by turn.")
 @click.argument("scenario")
 @seed_option("Seed of the batch the run belongs to.")
 @click.option(
@@ -200,7 +200,7 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
 # --- play ----------------------------------------------------------------------------
 
 
-@click.command(name="play")
+@click.command(name="play", short_help="Play a scenario at the table as one actor.")
 @click.argument("scenario")
 @click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
 @seed_option("Seed of the batch the run belongs to.")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_RESULTS = Path("results")
 
 
-@click.command()
+@click.command(short_help="Play a scenario many times and report the outcomes.")
 @click.argument("scenario", required=False)
 @runs_option()
 @seed_option()
@@ -122,8 +122,7 @@ def run(
         out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
     if not quiet:
         click.echo(f"{compiled.id}: {compiled.spec.title}", err=True)
-    started = time.perf_counter()
-    results = _run_batch(
+    results, elapsed = _run_batch(
         compiled,
         runs,
         seed,
@@ -135,7 +134,6 @@ def run(
         progress=not quiet,
         command=command,
     )
-    elapsed = time.perf_counter() - started
     charts = []
     if not no_plots:
         charts = _draw(out, svg)
@@ -158,9 +156,11 @@ def _draw(folder: Path, svg: bool) -> list[Path]:
     return charts
 
 
-def _run_batch(compiled: CompiledScenario, runs: int, seed: int, out: Path, **options) -> Results:
-    """Run the batch; an interruption or a failed backend becomes a message saying what
-    is kept and how to finish it."""
+def _run_batch(
+    compiled: CompiledScenario, runs: int, seed: int, out: Path, **options
+) -> tuple[Results, float]:
+    """Run the batch and time it (seconds, imports excluded); an interruption or a failed
+    backend becomes a message saying what is kept and how to finish it."""
     from sim.backends import BackendError
     from sim.results import INCOMPLETE
     from sim.runner import BatchInterrupted
@@ -168,7 +168,9 @@ def _run_batch(compiled: CompiledScenario, runs: int, seed: int, out: Path, **op
 
     try:
         with _sigterm_as_interrupt():
-            return run_batch(compiled, runs, seed, out=out, **options)
+            started = time.perf_counter()
+            results = run_batch(compiled, runs, seed, out=out, **options)
+            return results, time.perf_counter() - started
     except BatchInterrupted as stop:
         raise Interrupted(
             f"interrupted: {stop.done} of {stop.blocks} blocks are saved in {stop.folder}/ "

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
+import re
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from sim.compiler import CompiledScenario
 
 
-@click.command()
+@click.command(short_help="Check scenario files without running them.")
 @click.argument("files", nargs=-1, required=True)
 @set_option
 def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
@@ -58,9 +59,9 @@ def _counts(compiled: CompiledScenario) -> str:
     )
 
 
-@click.command("list")
+@click.command("list", short_help="List the bundled scenarios.")
 def list_scenarios() -> None:
-    """List the bundled scenarios with a line on each.
+    """List the bundled scenarios: name, title and the question each asks.
 
     \b
     Example:
@@ -71,18 +72,21 @@ def list_scenarios() -> None:
         click.echo("no bundled scenarios found")
         return
     width = max(len(e.name) for e in entries)
-    columns = max(os.get_terminal_size(0).columns if os.isatty(0) else 100, 60)
     for entry in entries:
-        line = entry.title
-        if entry.description:
-            line += ": " + entry.description
-        room = columns - width - 4
-        if len(line) > room:
-            line = line[: room - 3].rstrip() + "..."
-        click.echo(f"{entry.name:<{width}}  {line}")
+        click.echo(f"{entry.name:<{width}}  {entry.title}")
+        for line in textwrap.wrap(_question(entry.description), width=84):
+            click.echo(f"{'':<{width}}  {line}")
+    click.echo("\n`wargame show NAME` describes one in full; `wargame run NAME` plays it.")
 
 
-@click.command()
+def _question(description: str) -> str:
+    """The question a scenario asks: its description's last sentence ending in '?', if any."""
+    sentences = re.split(r"(?<=[.?!])\s+", description.strip())
+    questions = [s for s in sentences if s.endswith("?")]
+    return questions[-1] if questions else sentences[0]
+
+
+@click.command(short_help="Describe a scenario in readable form.")
 @click.argument("scenario")
 @set_option
 def show(scenario: str, assignments: tuple[str, ...]) -> None:
@@ -99,7 +103,7 @@ def show(scenario: str, assignments: tuple[str, ...]) -> None:
     click.echo(describe(load_scenario(scenario, overrides(assignments))))
 
 
-@click.command()
+@click.command(short_help="Print the JSON Schema of scenario files.")
 @click.option(
     "--out",
     "-o",
