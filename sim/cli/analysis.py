@@ -141,7 +141,7 @@ def _differences(comparison: Comparison, letters: list[str]) -> str:
         f"Differences from {letters[0]}, in percentage points, with {confidence:.0%} intervals "
         f"and p-values adjusted for {comparison.comparisons} comparisons (Bonferroni):"
     )
-    header = ["outcome", "", "difference", "interval", "p (adjusted)", ""]
+    header = ["outcome", "batches", "difference", "interval", "p (adjusted)", "verdict"]
     return head + "\n" + table(header, rows, align="llrrrl")
 
 
