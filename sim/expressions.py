@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -83,6 +83,9 @@ class Compiled:
     constant: bool = False
     text: str = ""
     literal: str | None = None  # an unplaced enum literal such as 'incident'
+    # For text: builds the expression once the enum it belongs to is known (a literal
+    # becomes that enum's code; `'closed' if x else 'open'` a choice between codes).
+    place: Callable[[Type], Compiled] | None = None
 
     def __call__(self, env: Env) -> Value:
         return self.evaluate(env)
@@ -146,7 +149,7 @@ def _compile_text(text: str, names: Namespace) -> Compiled:
         raise ExpressionError("not a valid expression") from None
     lead = len(flat) - len(flat.lstrip())
     compiled = _Compiler(names, lead).visit(tree.body, 0)
-    return Compiled(compiled.evaluate, compiled.type, compiled.constant, text, compiled.literal)
+    return replace(compiled, text=text)
 
 
 def coerce(compiled: Compiled, expected: Type) -> Compiled:
@@ -154,8 +157,7 @@ def coerce(compiled: Compiled, expected: Type) -> Compiled:
     actual = compiled.type
     if expected.kind == "enum":
         if actual.kind == "text":
-            code = _enum_code(compiled.literal or "", expected, 0)
-            return _const(code, expected)
+            return compiled.place(expected)
         if actual.kind == "enum" and actual.values == expected.values:
             return compiled
         if expected.ladder and actual.kind == "int":
@@ -176,8 +178,7 @@ def coerce(compiled: Compiled, expected: Type) -> Compiled:
             )
     if actual.kind == "text":
         raise ExpressionError(
-            f"expected {expected.describe()}, got the text {compiled.literal!r}",
-            hint=_enum_hint(expected),
+            f"expected {expected.describe()}, got {_text(compiled)}", hint=_enum_hint(expected)
         )
     raise ExpressionError(f"expected {expected.describe()}, got {actual.describe()}")
 
@@ -188,8 +189,24 @@ def _enum_hint(expected: Type) -> str | None:
     return None
 
 
-def _const(value: object, type_: Type, literal: str | None = None) -> Compiled:
-    return Compiled(lambda env, v=value: v, type_, constant=True, literal=literal)
+def _const(value: object, type_: Type) -> Compiled:
+    return Compiled(lambda env, v=value: v, type_, constant=True)
+
+
+def _text_literal(text: str, offset: int) -> Compiled:
+    """A quoted value such as 'incident': its enum is known only where it is used."""
+
+    def place(type_: Type) -> Compiled:
+        return _const(_enum_code(text, type_, offset), type_)
+
+    return Compiled(lambda env, v=text: v, TEXT, constant=True, literal=text, place=place)
+
+
+def _text(compiled: Compiled) -> str:
+    """How a text expression is named in a message."""
+    if compiled.literal is not None:
+        return f"the text {compiled.literal!r}"
+    return "a choice between texts"
 
 
 def _enum_code(text: str, type_: Type, offset: int) -> int:
@@ -302,7 +319,7 @@ class _Compiler:
         if isinstance(value, float):
             return _const(value, FLOAT)
         if isinstance(value, str):
-            return _const(value, TEXT, literal=value)
+            return _text_literal(value, self.lead + node.col_offset)
         raise self.error(node, f"{type(value).__name__} literals are not part of the language")
 
     def visit_Name(self, node: ast.Name, depth: int) -> Compiled:
@@ -474,7 +491,7 @@ class _Compiler:
             other = right if lt.kind == "text" else left
             raise self.error(
                 node,
-                f"cannot compare {other.type.describe()} with the text {text.literal!r}",
+                f"cannot compare {other.type.describe()} with {_text(text)}",
             )
         if (lt.kind == "bool") != (rt.kind == "bool"):
             raise self.error(
@@ -518,16 +535,29 @@ class _Compiler:
 
         return self._fold(evaluate, BOOL, [left])
 
-    def _place(self, literal: Compiled, type_: Type, node: ast.AST) -> Compiled:
-        code = _enum_code(literal.literal or "", type_, self.lead + getattr(node, "col_offset", 0))
-        return _const(code, type_)
+    def _place(self, text: Compiled, type_: Type, node: ast.AST) -> Compiled:
+        """Turn a text expression into one of `type_`'s values (an error names the node)."""
+        try:
+            return text.place(type_)
+        except ExpressionError as error:
+            if error.offset:
+                raise
+            raise self.error(node, error.message, error.hint) from None
 
     def visit_IfExp(self, node: ast.IfExp, depth: int) -> Compiled:
         test = self._expect_bool(node.test, depth, "`if`")
         body = self.visit(node.body, depth)
         orelse = self.visit(node.orelse, depth)
-        body, orelse, type_ = self._unify_branches(body, orelse, node)
+        if body.type.kind == "text" and orelse.type.kind == "text":
+            # 'closed' if x else 'open': a choice between values of an enum not known yet
+            def place(type_: Type) -> Compiled:
+                return self._choose(test, body.place(type_), orelse.place(type_), type_)
 
+            return Compiled(test.evaluate, TEXT, place=place)
+        body, orelse, type_ = self._unify_branches(body, orelse, node)
+        return self._choose(test, body, orelse, type_)
+
+    def _choose(self, test: Compiled, body: Compiled, orelse: Compiled, type_: Type) -> Compiled:
         def evaluate(env: Env, t=test.evaluate, a=body.evaluate, b=orelse.evaluate) -> Value:
             return np.where(t(env), a(env), b(env))
 
@@ -536,13 +566,6 @@ class _Compiler:
     def _unify_branches(
         self, a: Compiled, b: Compiled, node: ast.AST
     ) -> tuple[Compiled, Compiled, Type]:
-        if a.type.kind == "text" and b.type.kind == "text":
-            # Both branches are enum literals: placed later against the expected type.
-            raise self.error(
-                node,
-                "both branches are texts; compare with a variable first or place one branch",
-                hint="e.g. 'closed' if x else strait",
-            )
         if a.type.kind == "text":
             a = self._place(a, b.type, node) if b.type.kind == "enum" else a
         if b.type.kind == "text":
@@ -662,11 +685,7 @@ class _Compiler:
     def _expect_number(self, node: ast.AST, depth: int, context: str) -> Compiled:
         compiled = self.visit(node, depth)
         if not compiled.type.numeric:
-            got = (
-                f"the text {compiled.literal!r}"
-                if compiled.type.kind == "text"
-                else compiled.type.describe()
-            )
+            got = _text(compiled) if compiled.type.kind == "text" else compiled.type.describe()
             raise self.error(node, f"{context} needs numbers, got {got}")
         return compiled
 

@@ -102,6 +102,27 @@ def test_an_enum_effect_accepts_a_quoted_value():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected", "values"),
+    [
+        ("'closed' if turkey.asked else 'open'", STRAIT, [2, 0, 2, 0]),
+        ("'war' if russia.alert > 2 else 'incident'", LADDER, [1, 1, 1, 2]),
+        ("max(level, 'war' if turkey.asked else 'peace')", LADDER, [2, 1, 2, 2]),
+        ("'closed' if carrier else 'open'", STRAIT, [2, 2, 2, 2]),  # folds to a constant
+    ],
+)
+def test_a_choice_between_two_values_takes_the_type_it_is_used_as(text, expected, values):
+    np.testing.assert_array_equal(evaluate(text, expected), values)
+
+
+def test_a_choice_between_two_values_names_the_wrong_one():
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression("'closed' if turkey.asked else 'opn'", NAMES, STRAIT)
+    assert "unknown strait value 'opn'" in caught.value.message
+    assert caught.value.offset == len("'closed' if turkey.asked else ")
+    assert caught.value.hint == "did you mean 'open'?"
+
+
+@pytest.mark.parametrize(
     ("text", "expected", "message"),
     [
         ("russia.alrt > 0", BOOL, "unknown name 'russia.alrt'"),
