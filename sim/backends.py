@@ -11,6 +11,7 @@ however long the batch.
 from __future__ import annotations
 
 import itertools
+import logging
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
 
 BACKENDS = ("serial", "processes", "dask")
 IN_FLIGHT_PER_WORKER = 2  # tasks queued per worker: keeps workers busy, memory bounded
+RETRIES = 2  # times a pool whose worker died is replaced before the batch gives up
 DASK_INSTALL = "pip install 'escalation-wargame[dask]'"
+
+logger = logging.getLogger(__name__)
 
 Task = tuple[int, int]  # (block, runs in it)
 Simulate = Callable[["CompiledScenario", int, int, int], "BlockResult"]
@@ -63,26 +67,45 @@ def simulate_blocks(
 def _processes(
     simulate: Simulate, scenario: CompiledScenario, seed: int, todo: list[Task], workers: int
 ) -> Iterator[BlockResult]:
+    """Blocks on a pool of worker processes. A worker that dies (killed, out of memory)
+    breaks the pool: a new one runs the blocks not yet returned, as they were."""
+    finished: set[int] = set()
+    for attempt in range(RETRIES + 1):
+        pool = _pool(scenario, workers)
+        try:
+            left = [task for task in todo if task[0] not in finished]
+            for result in _bounded(
+                lambda task, pool=pool: pool.submit(_worker_block, simulate, seed, *task),
+                left,
+                workers * IN_FLIGHT_PER_WORKER,
+            ):
+                finished.add(result.block)
+                yield result
+            return
+        except BrokenProcessPool:
+            if attempt == RETRIES:
+                raise BackendError(
+                    f"worker processes died {RETRIES + 1} times (out of memory, or killed)"
+                ) from None
+            logger.warning(
+                "a worker process died; a new pool runs its blocks again (retry %d of %d)",
+                attempt + 1,
+                RETRIES,
+            )
+        finally:
+            # On an interruption, queued blocks are dropped; running ones end on their own.
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(scenario: CompiledScenario, workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=context,
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
         initargs=(scenario.data, scenario.overrides),
     )
-    try:
-        yield from _bounded(
-            lambda task: pool.submit(_worker_block, simulate, seed, *task),
-            todo,
-            workers * IN_FLIGHT_PER_WORKER,
-        )
-    except BrokenProcessPool:
-        raise BackendError("a worker process died (out of memory, or killed)") from None
-    finally:
-        # On an interruption, queued blocks are dropped; running ones end on their own.
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _bounded(
