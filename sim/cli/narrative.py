@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.errors import UserError
-from sim.cli.options import DEFAULT_RUNS, overrides, runs_option, seed_option, set_option
+from sim.cli.options import (
+    DEFAULT_RUNS,
+    out_file_option,
+    overrides,
+    runs_option,
+    seed_option,
+    set_option,
+)
 from sim.streams import MAX_RUN
 
 if TYPE_CHECKING:
@@ -77,13 +84,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: st
     help="text for the terminal, or markdown for an after-action report "
     "[default: markdown for an --out FILE ending in .md, else text].",
 )
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write to FILE instead of printing.",
-)
+@out_file_option
 @click.pass_context
 def trace(
     ctx: click.Context,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from sim.source import parse_assignment
@@ -39,6 +41,15 @@ def runs_option(help: str = "Number of runs.") -> click.decorators.FC:
         show_default=True,
         help=help,
     )
+
+
+out_file_option = click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to FILE instead of printing.",
+)
 
 
 def overrides(assignments: tuple[str, ...]) -> dict[str, object]:

@@ -12,7 +12,7 @@ import click
 
 from sim import catalog
 from sim.cli.errors import UserError
-from sim.cli.options import overrides, set_option
+from sim.cli.options import out_file_option, overrides, set_option
 from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -104,13 +104,7 @@ def show(scenario: str, assignments: tuple[str, ...]) -> None:
 
 
 @click.command(short_help="Print the JSON Schema of scenario files.")
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write to FILE instead of printing.",
-)
+@out_file_option
 def schema(out: Path | None) -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion.
 
