@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from sim import schema
 from sim.compiler import Parameter
@@ -18,7 +20,7 @@ def sample(parameter: Parameter, uniform: np.ndarray) -> np.ndarray:
     if isinstance(spec, schema.Uniform):
         return spec.low + uniform * (spec.high - spec.low)
     if isinstance(spec, schema.Beta):
-        return stats.beta.ppf(uniform, spec.a, spec.b)
+        return beta_ppf(uniform, spec.a, spec.b)
     if isinstance(spec, schema.TruncNormal):
         a = (spec.low - spec.mean) / spec.sd
         b = (spec.high - spec.mean) / spec.sd
@@ -42,3 +44,45 @@ def column(parameter: Parameter, values: np.ndarray) -> np.ndarray:
     if parameter.type.kind == "enum":
         return np.asarray(parameter.type.values, dtype=object)[values]
     return values
+
+
+# The inverse CDF of a beta distribution, tabulated once per distribution on a grid even in
+# logit(u), where it is smooth out to the tails: interpolating logit(x) against logit(u)
+# there is accurate to about 1e-6 (the table ends where x rounds to 0 or 1).
+GRID_POINTS = 2**14 + 1
+GRID_SPAN = 36.0  # logit(u) from -36 to 36: u from 2e-16 to 1 - 2e-16
+
+
+def beta_ppf(uniform: np.ndarray, a: float, b: float) -> np.ndarray:
+    """The inverse CDF of Beta(a, b) at `uniform`, to within 1e-7 of its value (relative).
+
+    scipy's exact `betaincinv` costs about a microsecond a value, a fifth of
+    a block's time in a scenario with three beta parameters. Interpolating a
+    table of it, then one Newton step on the CDF (which is cheap), costs a
+    quarter of that; uniforms beyond the table (about 1 in 10^15) get the
+    exact inverse. The values are a smooth, increasing function of the
+    uniforms, so a tweaked distribution still maps each run's uniform to a
+    nearby value (common random numbers).
+    """
+    a, b = float(a), float(b)
+    logit_u, logit_x = _beta_table(a, b)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = special.logit(uniform)
+        x = special.expit(np.interp(t, logit_u, logit_x))
+        log_density = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b)
+        refined = x - (special.betainc(a, b, x) - uniform) / np.exp(log_density)
+    x = np.where(np.isfinite(refined) & (refined > 0) & (refined < 1), refined, x)
+    outside = ~((t >= logit_u[0]) & (t <= logit_u[-1]))
+    if outside.any():
+        x[outside] = special.betaincinv(a, b, uniform[outside])
+    return x
+
+
+@lru_cache(maxsize=64)
+def _beta_table(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """(logit u, logit x) with x = betaincinv(a, b, u) exactly, where x is inside (0, 1)."""
+    logit_u = np.linspace(-GRID_SPAN, GRID_SPAN, GRID_POINTS)
+    with np.errstate(divide="ignore"):
+        logit_x = special.logit(special.betaincinv(a, b, special.expit(logit_u)))
+    inside = np.isfinite(logit_x)
+    return logit_u[inside], logit_x[inside]
