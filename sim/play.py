@@ -38,6 +38,7 @@ from sim.engine import EscalationModel
 from sim.errors import did_you_mean
 from sim.narrative import Ending, Happening, Terms, Turn
 from sim.replay import one_run, release, replay
+from sim.text import percent, table
 
 WIDTH = narrative.WIDTH
 QUIT_WORDS = ("q", "quit", "exit")
@@ -542,7 +543,7 @@ def choices_text(made: Sequence[Made], stopped: bool = False) -> str:
     rows = [_made_row(m) for m in made]
     same = sum(m.choice == m.decision.rules_choice for m in made)
     header = ["turn", "rule", "you chose", "the rules drew"]
-    return f"Your choices ({same} of {len(made)} the same as the rules' draw):\n" + _table(
+    return f"Your choices ({same} of {len(made)} the same as the rules' draw):\n" + table(
         header, rows, align="rlll"
     )
 
@@ -575,20 +576,6 @@ def _made_row(made: Made) -> list[str]:
         choices[made.choice].key,
         choices[made.decision.rules_choice].key,
     ]
-
-
-def _table(header: list[str], rows: list[list[str]], align: str) -> str:
-    """Columns padded to their widest cell, `align` one 'l' or 'r' each; indented two spaces."""
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        padded = [
-            cell.ljust(width) if side == "l" else cell.rjust(width)
-            for cell, width, side in zip(cells, widths, align, strict=True)
-        ]
-        return "  " + "   ".join(padded).rstrip()
-
-    return "\n".join([line(header), *(line(row) for row in rows)])
 
 
 def _state_line(s: Situation) -> str:
@@ -667,8 +654,8 @@ def comparison_text(comparison: Comparison, yours: Ending) -> str:
         rows.append(
             [
                 entry["id"],
-                _percent_fine(entry["probability"]),
-                f"{_percent_fine(low)} - {_percent_fine(high)}",
+                percent(entry["probability"]),
+                f"{percent(low)} - {percent(high)}",
                 mark,
             ]
         )
@@ -679,7 +666,7 @@ def comparison_text(comparison: Comparison, yours: Ending) -> str:
     return "\n".join(
         [
             head,
-            _table(["outcome", "rules alone", "95% interval", ""], rows, align="lrrl"),
+            table(["outcome", "rules alone", "95% interval", ""], rows, align="lrrl", rule=False),
             "",
             *_wrap(_alone_line(comparison), WIDTH, "", ""),
         ]
@@ -698,8 +685,8 @@ def comparison_markdown(comparison: Comparison, yours: Ending) -> str:
         low, high = entry["ci95"]
         mark = "← your game" if entry["id"] == yours.outcome else ""
         lines.append(
-            f"| `{entry['id']}` | {_percent_fine(entry['probability'])} | "
-            f"{_percent_fine(low)} – {_percent_fine(high)} | {mark} |"
+            f"| `{entry['id']}` | {percent(entry['probability'])} | "
+            f"{percent(low)} – {percent(high)} | {mark} |"
         )
     lines += ["", narrative.escape_markdown(_alone_line(comparison))]
     return "\n".join(lines)
@@ -712,10 +699,3 @@ def _alone_line(comparison: Comparison) -> str:
         f"Played by the rules alone, this same run (run {comparison.run}) ends in "
         f"{alone.outcome} on turn {alone.turn} (peak level: {alone.peak})."
     )
-
-
-def _percent_fine(p: float) -> str:
-    value = p * 100
-    if value == 0 or value >= 1:
-        return f"{value:.1f}%"
-    return f"{value:.2f}%"

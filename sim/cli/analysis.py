@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.errors import UserError
-from sim.cli.format import percent, table
+from sim.text import percent, table
 
 if TYPE_CHECKING:
     from sim.compare import Comparison

@@ -15,8 +15,8 @@ import click
 
 from sim.backends import BACKENDS
 from sim.cli.errors import UserError
-from sim.cli.format import percent, table
 from sim.cli.options import overrides, runs_option, seed_option, set_option
+from sim.text import percent, table
 
 if TYPE_CHECKING:
     from sim.compiler import CompiledScenario

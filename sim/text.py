@@ -1,4 +1,4 @@
-"""Plain-text tables and numbers for the terminal."""
+"""Plain-text tables and numbers, for the terminal and for transcripts."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ def percent(probability: float) -> str:
     return f"{value:.3f}%"
 
 
-def table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
-    """Columns padded to their widest cell; `align` is one 'l' or 'r' per column."""
+def table(
+    header: list[str], rows: list[list[str]], align: str | None = None, rule: bool = True
+) -> str:
+    """Columns padded to their widest cell, indented two spaces; `align` is one 'l' or 'r'
+    per column; `rule` draws a line of dashes under the header."""
     align = align or "l" * len(header)
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
 
@@ -25,5 +28,5 @@ def table(header: list[str], rows: list[list[str]], align: str | None = None) ->
         ]
         return "  " + "   ".join(padded).rstrip()
 
-    rule = "  " + "   ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *(line(r) for r in rows)])
+    dashes = ["  " + "   ".join("-" * w for w in widths)] if rule else []
+    return "\n".join([line(header), *dashes, *(line(r) for r in rows)])
