@@ -68,7 +68,7 @@ def beta_ppf(uniform: np.ndarray, a: float, b: float) -> np.ndarray:
     logit_u, logit_x = _beta_table(a, b)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t = special.logit(uniform)
-        x = special.expit(np.interp(t, logit_u, logit_x))
+        x = special.expit(_interpolate(t, logit_u, logit_x))
         log_density = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b)
         refined = x - (special.betainc(a, b, x) - uniform) / np.exp(log_density)
     x = np.where(np.isfinite(refined) & (refined > 0) & (refined < 1), refined, x)
@@ -76,6 +76,20 @@ def beta_ppf(uniform: np.ndarray, a: float, b: float) -> np.ndarray:
     if outside.any():
         x[outside] = special.betaincinv(a, b, uniform[outside])
     return x
+
+
+def _interpolate(t: np.ndarray, grid: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Linear interpolation on an evenly spaced `grid`, held constant beyond its ends.
+
+    `np.interp` searches the grid for each point; on an even grid the cell is
+    found by arithmetic, several times faster for a block of random points.
+    """
+    step = (grid[-1] - grid[0]) / (len(grid) - 1)
+    position = np.clip((t - grid[0]) / step, 0, len(grid) - 1)
+    cell = np.minimum(position.astype(np.intp), len(grid) - 2)
+    fraction = position - cell
+    low = values[cell]
+    return low + fraction * (values[cell + 1] - low)
 
 
 @lru_cache(maxsize=64)

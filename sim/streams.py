@@ -5,16 +5,27 @@ a stream named `rule:russia-probes` is its child keyed by a stable hash of the
 name. Every stream hands out whole rows of `BLOCK_SIZE` numbers, one entry
 per lane of the block, whether or not a lane needs it, so run *i* sees the
 same numbers whatever else is simulated beside it.
+
+Rules and votes draw rows of 32-bit numbers: "fires with chance p" is
+`number < p * 2**32`, exact to within 2**-32 (a bias far below the noise of
+any batch), and each 64-bit output of the generator serves two lanes, which
+halves the cost of the numbers, the largest single cost of a batch.
+Parameters draw rows of 53-bit floats, one output per lane, because their
+inverse CDFs need the resolution in the tails.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import numpy as np
 
 BLOCK_SIZE = 8192  # runs per block; part of the determinism contract: never change lightly
 MAX_RUN = 10**12  # the highest run index accepted: far beyond any batch anyone will run
+WORDS = BLOCK_SIZE // 2  # 64-bit outputs per row of 32-bit numbers (two lanes per output)
+SCALE = 2.0**32  # a row of 32-bit numbers read as uniforms: number / SCALE is in [0, 1)
+_LITTLE_ENDIAN = sys.byteorder == "little"
 
 
 def stream_key(name: str) -> int:
@@ -30,9 +41,10 @@ def block_seed(seed: int, block: int) -> np.random.SeedSequence:
 class Stream:
     """Rows of uniform numbers for one named stream, restricted to the lanes simulated.
 
-    `row()` draws the next row and returns the entries of the simulated lanes;
-    `skip()` moves past a row without drawing it (no lane needs it), which
-    leaves every later row exactly as if it had been drawn.
+    `row()` draws the next row of 32-bit numbers and returns the entries of
+    the simulated lanes; `skip()` moves past such a row without drawing it (no
+    lane needs it), which leaves every later row exactly as if it had been
+    drawn. `fine_row()` draws a row of floats instead (for parameters).
     """
 
     def __init__(self, seed: int, block: int, name: str, lanes: np.ndarray | None) -> None:
@@ -41,23 +53,31 @@ class Stream:
         self.bits = self.generator.bit_generator
         self.lanes = lanes  # lane indices within the block; None means all of them
 
-    def row(self, out: np.ndarray | None = None) -> np.ndarray:
-        """The next row's numbers for the simulated lanes: (lanes,) float64 in [0, 1).
+    def row(self) -> np.ndarray:
+        """The next row for the simulated lanes: (lanes,) uint32, uniform on 0 .. 2**32 - 1."""
+        if self.lanes is not None and len(self.lanes) == 1:
+            # one lane (trace, play): jump to its word instead of drawing the whole row
+            word, half = divmod(int(self.lanes[0]), 2)
+            self.bits.advance(word)
+            value = (int(self.bits.random_raw()) >> (32 * half)) & 0xFFFFFFFF
+            self.bits.advance(WORDS - word - 1)
+            return np.array([value], dtype=np.uint32)
+        words = self.bits.random_raw(WORDS)
+        # lane 2k is the low half of word k on every machine, whatever its byte order
+        numbers = words.view(np.uint32) if _LITTLE_ENDIAN else words.astype("<u8").view("<u4")
+        return numbers if self.lanes is None else numbers[self.lanes]
 
-        `out`, a (BLOCK_SIZE,) buffer, saves an allocation when all lanes are
-        simulated; the row is then only valid until the buffer is used again.
-        """
-        if self.lanes is None:
-            return self.generator.random(BLOCK_SIZE, out=out)
-        if len(self.lanes) == 1:
-            # one lane (trace, play): jump to it instead of drawing the whole row
+    def skip(self, rows: int = 1) -> None:
+        """Move past `rows` rows of 32-bit numbers (a row is `WORDS` steps of PCG64)."""
+        self.bits.advance(rows * WORDS)
+
+    def fine_row(self) -> np.ndarray:
+        """The next row as floats for the simulated lanes: (lanes,) float64 in [0, 1)."""
+        if self.lanes is not None and len(self.lanes) == 1:
             lane = int(self.lanes[0])
             self.bits.advance(lane)
             value = self.generator.random(1)
             self.bits.advance(BLOCK_SIZE - lane - 1)
             return value
-        return self.generator.random(BLOCK_SIZE)[self.lanes]
-
-    def skip(self, rows: int = 1) -> None:
-        """Move past `rows` rows (one float64 per lane is one step of PCG64)."""
-        self.bits.advance(rows * BLOCK_SIZE)
+        values = self.generator.random(BLOCK_SIZE)
+        return values if self.lanes is None else values[self.lanes]

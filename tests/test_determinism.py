@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import sim
 from sim.engine import EscalationModel
 from sim.runner import simulate_block
-from sim.streams import BLOCK_SIZE, Stream
+from sim.streams import BLOCK_SIZE, Stream, stream_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -114,11 +114,54 @@ def test_skipping_a_row_leaves_later_rows_as_if_drawn():
     np.testing.assert_array_equal(skipped.row(), second)
 
 
-def test_one_lane_stream_matches_the_full_row():
+@pytest.mark.parametrize("lane", [0, 1, 777, BLOCK_SIZE - 2, BLOCK_SIZE - 1])
+def test_one_lane_stream_matches_the_full_row(lane):
     full = Stream(4, 2, "rule:y", None)
-    one = Stream(4, 2, "rule:y", np.array([777]))
+    one = Stream(4, 2, "rule:y", np.array([lane]))
     for _ in range(3):
-        assert full.row()[777] == one.row()[0]
+        assert full.row()[lane] == one.row()[0]
+        assert full.fine_row()[lane] == one.fine_row()[0]
+
+
+def test_a_row_of_32_bit_numbers_is_the_same_on_every_machine():
+    """Lane 2k is the low half of the generator's k-th 64-bit output, whatever the byte order."""
+    words = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(4, spawn_key=(0, stream_key("rule:x"))))
+    ).bit_generator.random_raw(3)
+    row = Stream(4, 0, "rule:x", None).row()
+    assert row.dtype == np.uint32 and row.shape == (BLOCK_SIZE,)
+    expected = [int(w) >> shift & 0xFFFFFFFF for w in words for shift in (0, 32)]
+    assert row[:6].tolist() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.just(0.0), st.just(1.0), st.floats(0, 1), st.just(2.0**-32)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_every_way_of_drawing_a_chance_is_number_below_chance_times_two_to_the_32(chances):
+    """Scalar chances compare integers, a chance array met twice compares with cached integer
+    thresholds, a new one compares floats: all three are exactly n < chance * 2**32."""
+    scenario = sim.load_scenario(FULL)
+    lanes = np.arange(len(chances))
+    model = EscalationModel(scenario, 1, 0, lanes=lanes)
+    chance = np.array(chances)
+    everywhere = np.ones(len(lanes), dtype=bool)
+    reference = Stream(1, 0, "rule:test", lanes)
+    stream = Stream(1, 0, "rule:test", lanes)
+    expression = object()
+    for _ in range(3):  # first sight, then the cached thresholds
+        drawn = model._draw(stream, chance, everywhere, expression)
+        np.testing.assert_array_equal(drawn, reference.row() < chance * 2.0**32)
+    for value in chances:
+        drawn = model._draw(stream, value, everywhere, expression)
+        expected = reference.row() < value * 2.0**32
+        if value >= 1 or value <= 0:  # decided without numbers: the row is skipped
+            expected = np.full(len(lanes), value >= 1)
+        np.testing.assert_array_equal(drawn, expected)
 
 
 def test_common_random_numbers_survive_adding_a_rule(write_scenario):

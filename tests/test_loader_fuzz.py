@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
+from sim import loader
 from sim.errors import ScenarioError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,7 +79,7 @@ def load_text(tmp_path_factory, text: str) -> None:
 def test_mutated_scenarios_load_or_fail_cleanly(tmp_path_factory, path, action, junk):
     data = mutate(BASE, path, action, junk)
     with contextlib.suppress(ScenarioError):
-        sim.loader.compile_data(data)
+        loader.compile_data(data)
     text = yaml.safe_dump(data, sort_keys=False)
     # a scenario that loads may still compute a chance outside [0, 1] when run
     with contextlib.suppress(sim.SimulationError):

@@ -256,10 +256,10 @@ def test_trace_of_a_delay_and_a_failed_vote(write_scenario):
 def test_golden_trace(monkeypatch, style, suffix):
     monkeypatch.chdir(ROOT)  # so that the command line in the report is the same everywhere
     result = invoke(
-        "trace", "tests/fixtures/full-language.yaml", "--seed", 1, "--run", 3, "--format", style
+        "trace", "tests/fixtures/full-language.yaml", "--seed", 1, "--run", 106, "--format", style
     )
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"trace-full-language-seed1-run3.{suffix}"
+    golden = GOLDEN / f"trace-full-language-seed1-run106.{suffix}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8"), (

@@ -8,6 +8,7 @@ documented in `docs/scenario-language.md`, "The turn, in order".
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from sim import sampling
 from sim.compiler import CompiledScenario, DelayedEffects, Effect, Rule
 from sim.engine.agents import Actor
 from sim.errors import SimulationError
-from sim.streams import BLOCK_SIZE, Stream, block_seed
+from sim.streams import BLOCK_SIZE, SCALE, Stream, block_seed
 
 NO_OUTCOME = -1
 
@@ -73,10 +74,11 @@ class EscalationModel(mesa.Model):
         self.turn = 0
 
         self.state: dict[str, np.ndarray] = {}  # variable key -> (lanes,) array
-        self._row = np.empty(BLOCK_SIZE)  # reused for each row of random numbers drawn
         # chance expression -> the last array found in range; arrays are never changed in
         # place (effects replace them), so the same array needs no second check
         self._in_range: dict[int, np.ndarray] = {}
+        # chance expression -> (its last array, that array's 32-bit thresholds or None)
+        self._thresholds: dict[int, tuple] = {}
         self._stream: dict[str, Stream] = {}  # rule id -> its stream
         self._ballots: dict[str, tuple[Stream, ...]] = {}  # rule id -> a stream per member
         for rule in scenario.all_rules():
@@ -121,7 +123,7 @@ class EscalationModel(mesa.Model):
         self.parameters: dict[str, np.ndarray] = {}  # name -> (lanes,) sampled values
         for parameter in self.scenario.sampled_parameters:
             stream = Stream(self.seed, self.block, f"param:{parameter.name}", self.lanes)
-            values = sampling.sample(parameter, stream.row())
+            values = sampling.sample(parameter, stream.fine_row())
             self.parameters[parameter.name] = values
             self.state[parameter.key] = values
 
@@ -168,10 +170,11 @@ class EscalationModel(mesa.Model):
             return
 
         chance = self._probability(rule, rule.chance, eligible, "chance")
-        fires = self._draw(stream, chance, eligible)
+        fires = self._draw(stream, chance, eligible, rule.chance)
         option = None
         if rule.options:
-            option, available = self._choose_option(rule, eligible, stream.row(self._row))
+            uniform = stream.row() * (1.0 / SCALE)
+            option, available = self._choose_option(rule, eligible, uniform)
             fires &= available
         votes, held = {}, None
         if rule.vote is not None:
@@ -188,15 +191,47 @@ class EscalationModel(mesa.Model):
             return
         self._fire(rule, fires, option, votes, held, decided_by)
 
-    def _draw(self, stream: Stream, chance, lanes: np.ndarray) -> np.ndarray:
+    def _draw(self, stream: Stream, chance, lanes: np.ndarray, expression) -> np.ndarray:
         """The lanes among `lanes` where the stream's next number falls below `chance`.
 
+        The row holds 32-bit numbers n, so a lane fires where n < chance * 2**32.
         A chance of 0 or 1 everywhere needs no numbers: the row is skipped, not drawn.
         """
-        if _scalar(chance) and (chance >= 1 or chance <= 0):
-            stream.skip()
-            return lanes.copy() if chance >= 1 else np.zeros_like(lanes)
-        return lanes & (stream.row(self._row) < chance)
+        if _scalar(chance):
+            if chance >= 1 or chance <= 0:
+                stream.skip()
+                return lanes.copy() if chance >= 1 else np.zeros_like(lanes)
+            # n < x for an integer n means n < ceil(x): an integer comparison, the cheapest
+            return lanes & (stream.row() < math.ceil(chance * SCALE))
+        thresholds = self._thresholds_of(chance, expression)
+        if thresholds is None:
+            return lanes & (stream.row() < chance * SCALE)
+        below, certain = thresholds
+        fires = stream.row() < below
+        if certain is not None:
+            fires |= certain
+        return lanes & fires
+
+    def _thresholds_of(self, chance: np.ndarray, expression) -> tuple | None:
+        """(below, certain) if `expression` gave this very chance array before, else None
+        (comparing the 32-bit numbers with floats is then cheaper than working these out).
+
+        n < chance * 2**32 holds exactly where n < below (uint32), or where `certain`
+        holds (chance 1, a threshold uint32 cannot hold). Most chance arrays are a
+        parameter's values, drawn against turn after turn.
+        """
+        key = id(expression)
+        entry = self._thresholds.get(key)
+        if entry is None or entry[0] is not chance:
+            self._thresholds[key] = (chance, None)
+            return None
+        if entry[1] is None:
+            scaled = np.ceil(chance * SCALE)
+            certain = scaled >= SCALE
+            below = np.minimum(scaled, SCALE - 1).astype(np.uint32)
+            entry = (chance, (below, certain if certain.any() else None))
+            self._thresholds[key] = entry
+        return entry[1]
 
     def _choose_option(self, rule: Rule, eligible: np.ndarray, uniform: np.ndarray) -> tuple:
         """Weighted choice among options whose own condition holds: (index, any available).
@@ -237,7 +272,7 @@ class EscalationModel(mesa.Model):
             vote.ballots, self._ballots[rule.id], strict=True
         ):
             chance = self._probability(rule, chance_expression, fires, f"vote of {member!r}")
-            yes = self._draw(stream, chance, fires)
+            yes = self._draw(stream, chance, fires, chance_expression)
             votes[member] = yes
             yes_count += yes
         passed = fires & (yes_count >= vote.required())
