@@ -2,8 +2,9 @@
 
 A results folder is written so that it never looks complete before it is:
 `INCOMPLETE` is created first and removed last, each finished block is saved
-under `blocks/` by atomic rename, and `runs.parquet` and `summary.json` are
-assembled from the blocks in block order at the end.
+under `blocks/` by atomic rename (what `--resume` starts from), and the
+per-run table and the summary take in the blocks in block order as they
+come, so that at the end only their last part is left to write.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 BLOCKS = "blocks"
 ROW_GROUP_BLOCKS = 16  # blocks per Parquet row group (131,072 runs)
+WAITING_BLOCKS = 4  # blocks held in memory while one before them is still running
 
 
 def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
@@ -89,14 +91,20 @@ class RunsWriter:
             self.writer.write_table(group, row_group_size=ROW_GROUP_BLOCKS * BLOCK_SIZE)
             self.waiting = []
 
+    def close(self, finished: bool = True) -> None:
+        """Write the last row group and close the file; unfinished, just let the file go."""
+        if self.writer is not None:
+            if finished:
+                self._flush()
+            self.writer.close()
+            self.writer = None
+        self.waiting = []
+
     def __enter__(self) -> RunsWriter:
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
-        if self.writer is not None:
-            if kind is None:
-                self._flush()
-            self.writer.close()
+        self.close(finished=kind is None)
 
 
 class Sink(ABC):
@@ -110,6 +118,9 @@ class Sink(ABC):
 
     @abstractmethod
     def finish(self) -> Results: ...
+
+    def close(self) -> None:  # noqa: B027 (most sinks hold nothing open)
+        """Let go of what an unfinished batch holds open (nothing to do by default)."""
 
 
 class MemorySink(Sink):
@@ -140,10 +151,12 @@ class MemorySink(Sink):
 
 
 class FolderSink(Sink):
-    """Streams blocks to `folder/blocks/`, then assembles the final files in block order.
+    """Saves each block to `folder/blocks/` and writes the final files in block order.
 
-    Memory holds a block while the batch runs and a row group's blocks while the
-    files are assembled, however many runs the batch has.
+    A block goes into `runs.parquet` and the summary as soon as every block
+    before it has: blocks that finish early (several workers) wait in memory,
+    at most `WAITING_BLOCKS` of them, the others only on disk. Memory holds a
+    few blocks and a Parquet row group, however many runs the batch has.
     """
 
     def __init__(
@@ -156,42 +169,69 @@ class FolderSink(Sink):
         self.command = command
         self.blocks = folder / BLOCKS
         self.created = False  # whether this batch created the folder (see `discard`)
+        from sim.runner import blocks_for
+
+        self._order = [block for block, _ in blocks_for(runs)]
+        self._next = 0  # position in `_order` of the next block to write
+        self._waiting: dict[int, BlockResult] = {}  # finished early, kept in memory
+        self._summariser: Summariser | None = None
+        self._writer: RunsWriter | None = None
 
     def has(self, block: int) -> bool:
         # Once summary.json is written the blocks are no longer needed (and may be gone).
         return self._block_path(block).is_file() or (self.folder / SUMMARY).is_file()
 
     def add(self, result: BlockResult) -> None:
-        """Save one block: written under a temporary name, then renamed (atomic)."""
+        """Save one block (under a temporary name, then renamed: atomic) and write what
+        is now next in block order."""
         path = self._block_path(result.block)
         temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             np.savez(handle, **_block_arrays(result))
         os.replace(temporary, path)
+        if len(self._waiting) < WAITING_BLOCKS or result.block == self._next_block():
+            self._waiting[result.block] = result
+        self._write_ready()
 
     def finish(self) -> Results:
         if not (self.folder / SUMMARY).is_file():
-            self._assemble()
+            self._write_ready()
+            if self._next < len(self._order):
+                raise RuntimeError(f"block {self._next_block()} of the batch was never saved")
+            self._writer.close()
+            os.replace(self._writer.path, self.folder / RUNS)
+            # summary.json last: once it exists, the folder's results are all written
+            summary = self._summariser.summary()
+            _write_text(self.folder / SUMMARY, json.dumps(summary, indent=2) + "\n")
         shutil.rmtree(self.blocks, ignore_errors=True)
         (self.folder / INCOMPLETE).unlink()
         summary = json.loads((self.folder / SUMMARY).read_text(encoding="utf-8"))
         return Results(summary, path=self.folder)
 
-    def _assemble(self) -> None:
-        """Write runs.parquet and summary.json from the saved blocks, in block order."""
-        from sim.runner import blocks_for
+    def close(self) -> None:
+        """Let go of the part-written table of a stopped batch (`--resume` rewrites it)."""
+        if self._writer is not None:
+            self._writer.close(finished=False)
+        self._waiting.clear()
 
-        summariser = Summariser(self.scenario, self.seed, self.runs, self.command)
-        temporary = self.folder / (RUNS + ".tmp")
-        plan = blocks_for(self.runs)
-        with RunsWriter(temporary) as writer:
-            for block, _ in plan:
+    def _next_block(self) -> int | None:
+        return self._order[self._next] if self._next < len(self._order) else None
+
+    def _write_ready(self) -> None:
+        """Write the blocks that come next in block order, from memory or from `blocks/`
+        (where an earlier, interrupted process or a crowded memory left them)."""
+        while (block := self._next_block()) is not None:
+            result = self._waiting.pop(block, None)
+            if result is None:
+                if not self._block_path(block).is_file():
+                    return
                 result = self.load(block)
-                summariser.add(result)
-                writer.add(block_table(self.scenario, result))
-        os.replace(temporary, self.folder / RUNS)
-        # summary.json last: once it exists, the folder's results are all written
-        _write_text(self.folder / SUMMARY, json.dumps(summariser.summary(), indent=2) + "\n")
+            if self._writer is None:
+                self._writer = RunsWriter(self.folder / (RUNS + ".tmp"))
+                self._summariser = Summariser(self.scenario, self.seed, self.runs, self.command)
+            self._summariser.add(result)
+            self._writer.add(block_table(self.scenario, result))
+            self._next += 1
 
     def load(self, block: int) -> BlockResult:
         """Read back a saved block (fully, so a damaged file fails here)."""
@@ -234,8 +274,9 @@ class FolderSink(Sink):
 
     def discard(self) -> None:
         """Undo a batch that never saved a block (its backend failed to start)."""
+        self.close()
         shutil.rmtree(self.blocks, ignore_errors=True)
-        for name in (SCENARIO, INCOMPLETE):
+        for name in (SCENARIO, INCOMPLETE, RUNS + ".tmp"):
             (self.folder / name).unlink(missing_ok=True)
         if self.created:
             with contextlib.suppress(OSError):  # only if nothing else was put there

@@ -118,6 +118,8 @@ def run(
             raise
         done = sum(1 for b, _ in plan if sink.has(b))
         raise BatchInterrupted(Path(out), done, len(plan)) from None
+    finally:
+        sink.close()
 
 
 def _fill(

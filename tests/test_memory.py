@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import sim
+from sim import output
 from sim.cli import main
 from sim.output import FolderSink
 from sim.streams import BLOCK_SIZE
@@ -40,28 +41,48 @@ class Alive:
 
 
 @pytest.mark.parametrize("backend", ["serial", "processes"])
-def test_blocks_are_let_go_once_saved_and_once_written(tmp_path, monkeypatch, scenario, backend):
+def test_blocks_are_let_go_once_saved_and_written(tmp_path, monkeypatch, scenario, backend):
     monkeypatch.setattr("sim.output.ROW_GROUP_BLOCKS", 2)
     saved, written = Alive(), Alive()
-    add, load = FolderSink.add, FolderSink.load
+    add, table = FolderSink.add, output.block_table
 
     def add_and_count(self, result):
         saved.see(result)
         add(self, result)
 
-    def load_and_count(self, block):
-        result = load(self, block)
+    def table_and_count(scenario, result):
         written.see(result)
-        return result
+        return table(scenario, result)
 
     monkeypatch.setattr(FolderSink, "add", add_and_count)
-    monkeypatch.setattr(FolderSink, "load", load_and_count)
+    monkeypatch.setattr("sim.output.block_table", table_and_count)
     sim.run(scenario, RUNS, seed=2, out=tmp_path / "r", backend=backend, workers=2)
-    assert len(saved.refs) == len(written.refs) == 7
-    # simulating: the block being saved, and at most the one before it on its way out
-    assert saved.most <= 2
-    # assembling: the blocks of one Parquet row group, and the one before it
-    assert written.most <= 2 + 1
+    assert len(saved.refs) == len(written.refs) == 7  # each block saved once, written once
+    # the block being saved and the one before it on its way out; with workers, also
+    # blocks that finished before an earlier one and wait for it
+    assert saved.most <= 2 + (0 if backend == "serial" else output.WAITING_BLOCKS)
+
+
+def test_blocks_far_out_of_order_wait_on_disk_and_change_nothing(tmp_path, scenario):
+    """Blocks arriving last-first: a few wait in memory, the rest are read back in turn."""
+    from sim.runner import blocks_for, simulate_block
+
+    command = "wargame run"
+    results = [simulate_block(scenario, 2, block, runs) for block, runs in blocks_for(RUNS)]
+    sink = output.open_folder(tmp_path / "reversed", scenario, 2, RUNS, command)
+    most = 0
+    for result in reversed(results):
+        sink.add(result)
+        most = max(most, len(sink._waiting))
+    sink.finish()
+    assert most <= output.WAITING_BLOCKS
+    in_order = output.open_folder(tmp_path / "in-order", scenario, 2, RUNS, command)
+    for result in results:
+        in_order.add(result)
+    in_order.finish()
+    for name in ("runs.parquet", "summary.json"):
+        reversed_bytes = (tmp_path / "reversed" / name).read_bytes()
+        assert reversed_bytes == (tmp_path / "in-order" / name).read_bytes(), name
 
 
 def test_runs_parquet_is_written_a_row_group_at_a_time_in_run_order(
