@@ -45,39 +45,57 @@ class Stream:
     the simulated lanes; `skip()` moves past such a row without drawing it (no
     lane needs it), which leaves every later row exactly as if it had been
     drawn. `fine_row()` draws a row of floats instead (for parameters).
+
+    The generator is made at the first draw, and skips before it are owed and
+    paid then in one jump: many rules never fire in a block, and their
+    streams then cost next to nothing.
     """
 
     def __init__(self, seed: int, block: int, name: str, lanes: np.ndarray | None) -> None:
-        sequence = np.random.SeedSequence(seed, spawn_key=(block, stream_key(name)))
-        self.generator = np.random.Generator(np.random.PCG64(sequence))
-        self.bits = self.generator.bit_generator
+        self.key = (seed, block, stream_key(name))
         self.lanes = lanes  # lane indices within the block; None means all of them
+        self._generator: np.random.Generator | None = None
+        self._owed = 0  # generator steps skipped and not yet taken
+
+    @property
+    def generator(self) -> np.random.Generator:
+        """The stream's generator, at the position of its next row."""
+        if self._generator is None:
+            seed, block, key = self.key
+            sequence = np.random.SeedSequence(seed, spawn_key=(block, key))
+            self._generator = np.random.Generator(np.random.PCG64(sequence))
+        if self._owed:
+            self._generator.bit_generator.advance(self._owed)
+            self._owed = 0
+        return self._generator
 
     def row(self) -> np.ndarray:
         """The next row for the simulated lanes: (lanes,) uint32, uniform on 0 .. 2**32 - 1."""
+        bits = self.generator.bit_generator
         if self.lanes is not None and len(self.lanes) == 1:
             # one lane (trace, play): jump to its word instead of drawing the whole row
             word, half = divmod(int(self.lanes[0]), 2)
-            self.bits.advance(word)
-            value = (int(self.bits.random_raw()) >> (32 * half)) & 0xFFFFFFFF
-            self.bits.advance(WORDS - word - 1)
+            bits.advance(word)
+            value = (int(bits.random_raw()) >> (32 * half)) & 0xFFFFFFFF
+            self._owed = WORDS - word - 1
             return np.array([value], dtype=np.uint32)
-        words = self.bits.random_raw(WORDS)
+        words = bits.random_raw(WORDS)
         # lane 2k is the low half of word k on every machine, whatever its byte order
         numbers = words.view(np.uint32) if _LITTLE_ENDIAN else words.astype("<u8").view("<u4")
         return numbers if self.lanes is None else numbers[self.lanes]
 
     def skip(self, rows: int = 1) -> None:
         """Move past `rows` rows of 32-bit numbers (a row is `WORDS` steps of PCG64)."""
-        self.bits.advance(rows * WORDS)
+        self._owed += rows * WORDS
 
     def fine_row(self) -> np.ndarray:
         """The next row as floats for the simulated lanes: (lanes,) float64 in [0, 1)."""
+        generator = self.generator
         if self.lanes is not None and len(self.lanes) == 1:
             lane = int(self.lanes[0])
-            self.bits.advance(lane)
-            value = self.generator.random(1)
-            self.bits.advance(BLOCK_SIZE - lane - 1)
+            generator.bit_generator.advance(lane)
+            value = generator.random(1)
+            self._owed = BLOCK_SIZE - lane - 1
             return value
-        values = self.generator.random(BLOCK_SIZE)
+        values = generator.random(BLOCK_SIZE)
         return values if self.lanes is None else values[self.lanes]

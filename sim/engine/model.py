@@ -423,15 +423,13 @@ def _clip(value, low: float | None, high: float | None):
 
 
 def _masked(before: np.ndarray, mask: np.ndarray, value, dtype: type) -> np.ndarray:
-    """A new (lanes,) array of `dtype`: `value` where `mask` holds, `before` elsewhere."""
-    if _scalar(value):
-        if dtype is np.bool_:  # setting or clearing a flag: a tenth of the cost of np.where
-            return before | mask if value else before & ~mask
-        if dtype is np.int16:  # an enum code or a clipped level: it fits, so assign it
-            after = before.copy()
-            after[mask] = value
-            return after
-    return np.where(mask, value, before).astype(dtype, copy=False)
+    """A new (lanes,) array of `dtype` (that of `before`): `value` where `mask` holds,
+    `before` elsewhere; a value of another type is cast as `astype` would."""
+    if dtype is np.bool_ and _scalar(value):  # setting or clearing a flag: the cheapest
+        return before | mask if value else before & ~mask
+    after = before.copy()  # then a masked copy: half the cost of np.where
+    np.copyto(after, value, where=mask, casting="unsafe")
+    return after
 
 
 def _some(lanes: np.ndarray) -> bool:
