@@ -58,10 +58,11 @@ class Summariser:
         fired = result.fired > 0  # (columns, runs)
         self.runs_fired += fired.sum(axis=1)
         self.times_fired += result.fired.sum(axis=1, dtype=np.int64)
-        # runs fired by outcome, as a product with the one-hot (runs, outcomes) matrix; in
-        # floats, where it is a BLAS call and exact (counts are far below 2**53)
-        by_outcome = np.eye(outcomes)[result.outcome]
-        self.fired_by_outcome += (fired.astype(np.float64) @ by_outcome).astype(np.int64)
+        # outcome by outcome: cheaper than a product with a one-hot matrix, and no BLAS
+        # call, whose threads would spin beside a worker pinned to its core
+        for index in range(outcomes):
+            ended = result.outcome == index
+            self.fired_by_outcome[:, index] += np.count_nonzero(fired & ended, axis=1)
         self.end_turn_counts += _cross_counts(result.end_turn, result.outcome, self.end_turn_counts)
         for name, bins in self.bins.items():
             index = bins.index(result.parameters[name])
