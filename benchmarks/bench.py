@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.streams import BLOCK_SIZE
+
 SIZES = (10_000, 100_000, 1_000_000)
 BASELINE_RUNS = 2_000
 SEED = 1
@@ -160,7 +162,8 @@ def main() -> None:
         print(_format(rows[-1]), file=sys.stderr, flush=True)
         for runs in args.sizes:
             batch = measure("measure_batch", scenario, runs)
-            rows.append(_row(scenario, "lanes (blocks of 8,192)", batch, base_rate))
+            how = f"lanes (blocks of {BLOCK_SIZE:,})"
+            rows.append(_row(scenario, how, batch, base_rate))
             print(_format(rows[-1]), file=sys.stderr, flush=True)
     print()
     print(_table(rows))

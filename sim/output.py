@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sim.runner import BlockResult
 
 BLOCKS = "blocks"
-ROW_GROUP_BLOCKS = 16  # blocks per Parquet row group (131,072 runs)
+ROW_GROUP_BLOCKS = 4  # blocks per Parquet row group (131,072 runs)
 WAITING_BLOCKS = 4  # blocks held in memory while one before them is still running
 
 

@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-BLOCK_SIZE = 8192  # runs per block; part of the determinism contract: never change lightly
+BLOCK_SIZE = 32768  # runs per block; part of the determinism contract: never change lightly
 MAX_RUN = 10**12  # the highest run index accepted: far beyond any batch anyone will run
 WORDS = BLOCK_SIZE // 2  # 64-bit outputs per row of 32-bit numbers (two lanes per output)
 SCALE = 2.0**32  # a row of 32-bit numbers read as uniforms: number / SCALE is in [0, 1)

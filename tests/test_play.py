@@ -14,12 +14,13 @@ import sim
 from sim import catalog, play
 from sim.cli import main
 from sim.replay import replay
+from sim.streams import BLOCK_SIZE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = str(FIXTURES / "full-language.yaml")
 SCENARIOS = [*(entry.name for entry in catalog.bundled()), FULL]
 SEED = 2
-RUNS = [0, 1, 8191, 8192, 20_000]
+RUNS = [0, 1, BLOCK_SIZE - 1, BLOCK_SIZE, 2 * BLOCK_SIZE + 300]  # both edges of a block
 
 OUTCOME_LINE = re.compile(
     r"^Outcome: .* \((?P<id>[a-z0-9_-]+)\), turn (?P<turn>\d+) of \d+\. "
@@ -137,23 +138,23 @@ class Script:
 def test_a_scripted_game_reaches_an_outcome_and_compares_with_the_rules(tmp_path):
     transcript = tmp_path / "game.md"
     result = invoke(
-        "play", FULL, "--as", "blue", "--seed", 1, "--run", 106, "--compare", 2000,
+        "play", FULL, "--as", "blue", "--seed", 1, "--run", 95, "--compare", 2000,
         "--transcript", transcript, input="strike\n" * 50,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.output
     assert "You play Blue. The rules play the others: Red, Green, The alliance." in out
-    assert "Your move as Blue: turn 5 of 12, level Incident" in out
+    assert "Your move as Blue: turn 4 of 12, level Incident" in out
     assert "Your choice (1-3; Enter = pass, ? = help, q = quit): strike" in out
     assert "Blue (you) [blue-responds -> strike]: Blue strikes." in out
     assert OUTCOME_LINE.search(out)["id"] == "war"
     assert "How the rules alone do from the same start (2,000 runs, seed 1):" in out
     assert re.search(r"^  war +\d+\.\d% .* <- your game$", out, re.M)
-    assert "this same run (run 106) ends in war on turn 7" in out
+    assert "this same run (run 95) ends in war on turn 6" in out
     text = transcript.read_text()
     assert text.startswith("# Tabletop play: Every construct once")
     assert "**You chose 2: `strike`.**" in text
-    assert "| 5 | `blue-responds` | `strike` | `strike` |" in text
+    assert "| 4 | `blue-responds` | `strike` | `strike` |" in text
     assert "← your game" in text
 
 
@@ -168,7 +169,7 @@ def test_the_comparison_table_matches_the_batch():
 
 def test_an_invalid_choice_is_asked_again():
     result = invoke(
-        "play", FULL, "--as", "blue", "--seed", 1, "--run", 106, "--compare", 0,
+        "play", FULL, "--as", "blue", "--seed", 1, "--run", 95, "--compare", 0,
         input="x\n9\n0\n?\nstrik\n2\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -184,12 +185,12 @@ def test_an_invalid_choice_is_asked_again():
 
 def test_enter_alone_passes():
     result = invoke(
-        "play", FULL, "--as", "blue", "--seed", 1, "--run", 106, "--compare", 0, input="\n" * 30
+        "play", FULL, "--as", "blue", "--seed", 1, "--run", 95, "--compare", 0, input="\n" * 30
     )
     assert result.exit_code == 0, result.output
     assert "Blue (you)" not in result.output
     assert "| blue-responds" not in result.output
-    assert re.search(r"^ +5 +blue-responds +pass +strike$", result.output, re.M)
+    assert re.search(r"^ +4 +blue-responds +pass +strike$", result.output, re.M)
 
 
 def test_an_option_whose_condition_fails_is_listed_but_refused(write_scenario):
@@ -224,7 +225,7 @@ def test_an_option_whose_condition_fails_is_listed_but_refused(write_scenario):
 def test_end_of_input_mid_game_stops_cleanly_and_saves_the_transcript(tmp_path, answers):
     transcript = tmp_path / "t.md"
     result = invoke(
-        "play", FULL, "--as", "red", "--seed", 1, "--run", 106, "--transcript", transcript,
+        "play", FULL, "--as", "red", "--seed", 1, "--run", 95, "--transcript", transcript,
         input=answers,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -239,11 +240,11 @@ def test_end_of_input_mid_game_stops_cleanly_and_saves_the_transcript(tmp_path, 
 def test_quitting_stops_the_game_with_status_0(tmp_path, word):
     transcript = tmp_path / "t.md"
     result = invoke(
-        "play", FULL, "--as", "blue", "--seed", 1, "--run", 106, "--transcript", transcript,
+        "play", FULL, "--as", "blue", "--seed", 1, "--run", 95, "--transcript", transcript,
         input=f"{word}\n1\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "You quit: the game stops on turn 5 of 12." in result.output
+    assert "You quit: the game stops on turn 4 of 12." in result.output
     assert "You made no choice before the game stopped." in result.output
     assert "**You quit the game here.**" in transcript.read_text()
 
@@ -255,10 +256,10 @@ def test_ctrl_c_stops_with_status_130_and_saves_the_transcript(tmp_path, monkeyp
     monkeypatch.setattr("sim.cli.console.Console.choose", interrupted)
     transcript = tmp_path / "t.md"
     result = invoke(
-        "play", FULL, "--as", "blue", "--seed", 1, "--run", 106, "--transcript", transcript
+        "play", FULL, "--as", "blue", "--seed", 1, "--run", 95, "--transcript", transcript
     )
     assert result.exit_code == 130
-    assert "Interrupted: the game stops on turn 5 of 12." in result.output
+    assert "Interrupted: the game stops on turn 4 of 12." in result.output
     assert transcript.is_file()
 
 
@@ -295,7 +296,7 @@ def test_a_transcript_in_a_missing_folder_is_refused_before_playing(tmp_path):
 def test_playing_the_alliance_decides_the_vote():
     scenario = sim.load_scenario(FULL)
     table = Script(["1"] * 20)
-    game = play.Game(scenario, "alliance", table, seed=1, run=106)
+    game = play.Game(scenario, "alliance", table, seed=1, run=95)
     game.play()
     decision = table.decisions[0]
     assert decision.vote.startswith("By the rules this is put to a vote")
@@ -307,7 +308,7 @@ def test_playing_the_alliance_decides_the_vote():
 def test_the_rules_odds_shown_add_up_to_one():
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
-    play.Game(scenario, "blue", table, seed=1, run=106).play()
+    play.Game(scenario, "blue", table, seed=1, run=95).play()
     for decision in table.decisions:
         assert sum(choice.odds for choice in decision.choices) == pytest.approx(1)
 
@@ -315,7 +316,7 @@ def test_the_rules_odds_shown_add_up_to_one():
 def test_the_situation_shows_world_and_own_state_and_what_changed_elsewhere():
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
-    play.Game(scenario, "blue", table, seed=1, run=106).play()
+    play.Game(scenario, "blue", table, seed=1, run=95).play()
     situation = table.decisions[0].situation
     keys = [key for key, _ in situation.state]
     assert keys == ["border", "red.alert", "blue.defences", "blue.resolve"]
@@ -338,17 +339,17 @@ def test_read_choice_refuses(answer):
 def _decision() -> play.Decision:
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
-    play.Game(scenario, "blue", table, seed=1, run=106).play()
+    play.Game(scenario, "blue", table, seed=1, run=95).play()
     return table.decisions[0]
 
 
 def test_the_game_is_run_i_of_the_batch():
     """The parameters drawn for a game are those of run i of the batch."""
     scenario, runs = batch(FULL)
-    game = play.Game(scenario, "blue", Script([]), seed=SEED, run=8192)
+    game = play.Game(scenario, "blue", Script([]), seed=SEED, run=BLOCK_SIZE)
     drawn = {name: values[0] for name, values in game.model.parameters.items()}
-    assert drawn["restraint"] == runs.iloc[8192]["param.restraint"]
-    assert np.isclose(drawn["hawkishness"], runs.iloc[8192]["param.hawkishness"])
+    assert drawn["restraint"] == runs.iloc[BLOCK_SIZE]["param.restraint"]
+    assert np.isclose(drawn["hawkishness"], runs.iloc[BLOCK_SIZE]["param.hawkishness"])
 
 
 @pytest.mark.parametrize("command", ["trace", "play"])

@@ -189,7 +189,7 @@ def stopped_folder(tmp_path) -> Path:
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--seed", "7"], "was started with seed 6 and 196,708 runs, not seed 7"),
+        (["--seed", "7"], f"was started with seed 6 and {RUNS:,} runs, not seed 7"),
         (["--runs", "5000"], "not seed 6 and 5,000 runs"),
         ([str(FIXTURES / "one-rule.yaml")], "was started with another scenario"),
         ([FULL, "--set", "restraint=0.5"], "was started with another scenario (or other --set"),

@@ -14,6 +14,7 @@ import sim
 from sim import catalog, narrative
 from sim.cli import main
 from sim.replay import replay
+from sim.streams import BLOCK_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,7 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 FULL = str(FIXTURES / "full-language.yaml")
 
 SEED = 4
-RUNS = [0, 1, 8191, 8192, 20_000]  # across three blocks, at both edges of a block
+RUNS = [0, 1, BLOCK_SIZE - 1, BLOCK_SIZE, 2 * BLOCK_SIZE + 300]  # both edges of a block
 BATCH = max(RUNS) + 1
 SCENARIOS = [*(entry.name for entry in catalog.bundled()), FULL]
 
@@ -96,8 +97,8 @@ def test_the_story_counts_every_firing_of_the_run(reference):
 
 def test_markdown_tells_the_same_ending():
     _, runs = batch(FULL)
-    result = invoke("trace", FULL, "--seed", SEED, "--run", 8192, "--format", "markdown")
-    row = runs.iloc[8192]
+    result = invoke("trace", FULL, "--seed", SEED, "--run", BLOCK_SIZE, "--format", "markdown")
+    row = runs.iloc[BLOCK_SIZE]
     assert result.stdout.startswith("# After-action report: ")
     assert f"(`{row['outcome']}`) on turn {row['end_turn']} of " in result.stdout
     assert "\n## Outcome\n" in result.stdout
@@ -256,10 +257,10 @@ def test_trace_of_a_delay_and_a_failed_vote(write_scenario):
 def test_golden_trace(monkeypatch, style, suffix):
     monkeypatch.chdir(ROOT)  # so that the command line in the report is the same everywhere
     result = invoke(
-        "trace", "tests/fixtures/full-language.yaml", "--seed", 1, "--run", 106, "--format", style
+        "trace", "tests/fixtures/full-language.yaml", "--seed", 1, "--run", 95, "--format", style
     )
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"trace-full-language-seed1-run106.{suffix}"
+    golden = GOLDEN / f"trace-full-language-seed1-run95.{suffix}"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == golden.read_text(encoding="utf-8"), (

@@ -102,7 +102,7 @@ def trace(
 
     Run I is exactly run I of `wargame run SCENARIO --seed S` with the same
     --set: same outcome, same end turn. With --find, the runs 0 to N-1 of
-    that batch are searched (a block of 8,192 at a time) for ones that ended
+    that batch are searched (a block of 32,768 at a time) for ones that ended
     in an outcome, or whose final state meets a condition (with `turn` the
     run's end turn), and the first K found are told; the exit status is 1 if
     none is found.
