@@ -54,6 +54,9 @@ class Stream:
     def __init__(self, seed: int, block: int, name: str, lanes: np.ndarray | None) -> None:
         self.key = (seed, block, stream_key(name))
         self.lanes = lanes  # lane indices within the block; None means all of them
+        # rows are drawn up to the last lane simulated, the rest skipped: a short last
+        # block of a batch draws only what its runs use
+        self._span = BLOCK_SIZE if lanes is None or not len(lanes) else int(lanes.max()) + 1
         self._generator: np.random.Generator | None = None
         self._owed = 0  # generator steps skipped and not yet taken
 
@@ -79,7 +82,9 @@ class Stream:
             value = (int(bits.random_raw()) >> (32 * half)) & 0xFFFFFFFF
             self._owed = WORDS - word - 1
             return np.array([value], dtype=np.uint32)
-        words = bits.random_raw(WORDS)
+        drawn = (self._span + 1) // 2
+        words = bits.random_raw(drawn)
+        self._owed = WORDS - drawn
         # lane 2k is the low half of word k on every machine, whatever its byte order
         numbers = words.view(np.uint32) if _LITTLE_ENDIAN else words.astype("<u8").view("<u4")
         return numbers if self.lanes is None else numbers[self.lanes]
@@ -97,5 +102,6 @@ class Stream:
             value = generator.random(1)
             self._owed = BLOCK_SIZE - lane - 1
             return value
-        values = generator.random(BLOCK_SIZE)
+        values = generator.random(self._span)
+        self._owed = BLOCK_SIZE - self._span
         return values if self.lanes is None else values[self.lanes]

@@ -125,6 +125,21 @@ def test_one_lane_stream_matches_the_full_row(lane):
         assert full.fine_row()[lane] == one.fine_row()[0]
 
 
+def test_a_stream_of_some_lanes_matches_the_full_rows_and_stays_in_step():
+    """A short last block draws rows only up to its last lane; later rows are unmoved."""
+    lanes = np.array([0, 5, 99, 2 * (BLOCK_SIZE // 7) + 1])
+    full = Stream(4, 3, "rule:z", None)
+    some = Stream(4, 3, "rule:z", lanes)
+    for step in range(6):
+        if step == 2:
+            full.skip()
+            some.skip()
+        elif step == 4:
+            np.testing.assert_array_equal(some.fine_row(), full.fine_row()[lanes])
+        else:
+            np.testing.assert_array_equal(some.row(), full.row()[lanes])
+
+
 def test_a_row_of_32_bit_numbers_is_the_same_on_every_machine():
     """Lane 2k is the low half of the generator's k-th 64-bit output, whatever the byte order."""
     words = np.random.Generator(
