@@ -6,6 +6,8 @@ each block is one task, submitted with `pure=False` (tasks with identical
 arguments must not be merged) and `retries`. A worker that dies mid-block
 has its task rescheduled by the scheduler; since a block's result depends
 only on (scenario, seed, block), a recomputed block is the same block.
+Workers of a cluster given by address must run this package's version:
+another version could draw other numbers, so that is checked first.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from sim import __version__
 from sim.backends import IN_FLIGHT_PER_WORKER, BackendError, Simulate, Task
 from sim.loader import compile_data
 
@@ -70,6 +73,7 @@ def _client(scheduler: str | None, workers: int) -> Iterator[distributed.Client]
         except (OSError, TimeoutError) as error:
             raise BackendError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
         with client:
+            check_versions(client, __version__)
             yield client
         return
     cluster = distributed.LocalCluster(
@@ -85,6 +89,28 @@ def _client(scheduler: str | None, workers: int) -> Iterator[distributed.Client]
     with cluster, distributed.Client(cluster) as client:
         client.register_plugin(_IgnoreInterrupts(), name="wargame-ignore-sigint")
         yield client
+
+
+def check_versions(client: distributed.Client, expected: str) -> None:
+    """Refuse a cluster whose workers lack this package or run another version of it."""
+
+    def version() -> str | None:  # nested, so it reaches workers without `sim` installed
+        try:
+            from sim import __version__ as installed
+        except ImportError:
+            return None
+        return installed
+
+    wrong = {worker: found for worker, found in client.run(version).items() if found != expected}
+    if wrong:
+        listed = ", ".join(
+            f"{worker} ({'not installed' if found is None else found})"
+            for worker, found in sorted(wrong.items())
+        )
+        raise BackendError(
+            f"the Dask workers must have version {expected} of this package installed, as "
+            f"here; {len(wrong)} of them do not: {listed}"
+        )
 
 
 class _IgnoreInterrupts(WorkerPlugin):

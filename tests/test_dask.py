@@ -137,6 +137,20 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_no_folder(tmp_path
     assert not out.exists()
 
 
+def test_workers_of_another_version_are_refused_before_anything_runs(
+    tmp_path, monkeypatch, scenario, cluster
+):
+    """A worker with another version of the package could draw other numbers."""
+    monkeypatch.setattr("sim.dask_backend.__version__", "9.9.9")
+    out = tmp_path / "results"
+    with pytest.raises(BackendError) as refused:
+        sim.run(scenario, 100, out=out, backend="dask", scheduler=cluster.scheduler_address)
+    message = str(refused.value)
+    assert "the Dask workers must have version 9.9.9 of this package installed" in message
+    assert "2 of them do not: tcp://127.0.0.1:" in message and f"({sim.__version__})" in message
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("to_folder", [False, True])
 def test_blocks_finishing_in_any_order_give_the_same_results(
     tmp_path, scenario, serial_folder, to_folder
