@@ -2,9 +2,10 @@
 
 Block *b* of a batch with seed *s* is seeded by `SeedSequence(s, spawn_key=(b,))`;
 a stream named `rule:russia-probes` is its child keyed by a stable hash of the
-name. Every stream hands out whole rows of `BLOCK_SIZE` numbers, one entry
-per lane of the block, whether or not a lane needs it, so run *i* sees the
-same numbers whatever else is simulated beside it.
+name. Every stream hands out rows of `BLOCK_SIZE` numbers, one entry per
+lane of the block, whether or not a lane needs it, so run *i* sees the same
+numbers whatever else is simulated beside it. (A model of a few lanes jumps
+over the numbers no lane of it uses, which leaves the others as they were.)
 
 Rules and votes draw rows of 32-bit numbers: "fires with chance p" is
 `number < p * 2**32`, exact to within 2**-32 (a bias far below the noise of
