@@ -104,12 +104,12 @@ def check_versions(client: distributed.Client, expected: str) -> None:
     wrong = {worker: found for worker, found in client.run(version).items() if found != expected}
     if wrong:
         listed = ", ".join(
-            f"{worker} ({'not installed' if found is None else found})"
+            f"{worker} ({'not installed' if found is None else 'has ' + found})"
             for worker, found in sorted(wrong.items())
         )
         raise BackendError(
             f"the Dask workers must have version {expected} of this package installed, as "
-            f"here; {len(wrong)} of them do not: {listed}"
+            f"here; these do not: {listed}"
         )
 
 
