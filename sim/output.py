@@ -174,8 +174,8 @@ class FolderSink(Sink):
         self._order = [block for block, _ in blocks_for(runs)]
         self._next = 0  # position in `_order` of the next block to write
         self._waiting: dict[int, BlockResult] = {}  # finished early, kept in memory
-        self._summariser: Summariser | None = None
-        self._writer: RunsWriter | None = None
+        self._summariser = Summariser(scenario, seed, runs, command)
+        self._writer = RunsWriter(folder / (RUNS + ".tmp"))  # opens the file at its first block
 
     def has(self, block: int) -> bool:
         # Once summary.json is written the blocks are no longer needed (and may be gone).
@@ -210,8 +210,7 @@ class FolderSink(Sink):
 
     def close(self) -> None:
         """Let go of the part-written table of a stopped batch (`--resume` rewrites it)."""
-        if self._writer is not None:
-            self._writer.close(finished=False)
+        self._writer.close(finished=False)
         self._waiting.clear()
 
     def _next_block(self) -> int | None:
@@ -226,9 +225,6 @@ class FolderSink(Sink):
                 if not self._block_path(block).is_file():
                     return
                 result = self.load(block)
-            if self._writer is None:
-                self._writer = RunsWriter(self.folder / (RUNS + ".tmp"))
-                self._summariser = Summariser(self.scenario, self.seed, self.runs, self.command)
             self._summariser.add(result)
             self._writer.add(block_table(self.scenario, result))
             self._next += 1
