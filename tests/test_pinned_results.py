@@ -1,0 +1,78 @@
+"""Results pinned byte for byte: a refactoring must not change a single run.
+
+Each case runs a scenario at a fixed seed over two blocks (the second one short) and
+compares digests of the `runs.parquet` table and `summary.json` with the ones recorded here. The
+summary's `command` line is left out of its digest, since it names the scenario by the
+path it was loaded from, which depends on where the repository is checked out.
+
+A change that is meant to change results (a fixed rule, a new column) updates these
+digests in the same commit, and its message says why they moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import sim
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RUNS = 32_768 + 1_000
+
+PINNED = {
+    "airspace-straying": (
+        "8d1f74f4a2c14e8d2c29ddf72a01c11cb0fb71d816492a54bf88d9e4567a8de5",
+        "ce0798f5e57b6332408809041ec420a4112f774a375c1c1d563a85b18c035285",
+    ),
+    "full-language": (
+        "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
+        "a0d54b788133d1729c829adc6d988d5588329fefd2228baacb98d464f08336df",
+    ),
+    "one-rule": (
+        "8540e6ea87dc6b23917e9b785656326924e973705231b6f23c084d5b0364caf0",
+        "cef49db1b7a5a21800c4cf421f5ee1f2f5150c3dee623b0ebbe0c64ecfe0faa7",
+    ),
+    "turkish-straits": (
+        "3097d6f15efa1eda35fc4024d52496f37acc21683f3554143e7702d607b6752c",
+        "d38805ec2b51b7a9acc8ec64e59b46dc01f824eb5b11c2aa45610f4da5ed2867",
+    ),
+    "two-step": (
+        "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",
+        "1e60b21d7f1adc199e83100b575da4f50e3a7c45fa605c38c6c53503d9db238f",
+    ),
+}
+
+
+def scenario_path(name: str) -> str | Path:
+    fixture = FIXTURES / f"{name}.yaml"
+    return fixture if fixture.exists() else name
+
+
+def table_digest(path: Path) -> str:
+    """Digest of a Parquet table's schema and values, not of the file's bytes, which
+    also record the writing library's version."""
+    table = pq.read_table(path)
+    digest = hashlib.sha256(str(table.schema.remove_metadata()).encode())
+    for column in table.columns:
+        values = column.to_numpy(zero_copy_only=False)
+        digest.update(values.tobytes() if values.dtype != object else repr(list(values)).encode())
+    return digest.hexdigest()
+
+
+def digests(folder: Path) -> tuple[str, str]:
+    runs = table_digest(folder / "runs.parquet")
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    summary.pop("command")
+    text = json.dumps(summary, sort_keys=True, ensure_ascii=False)
+    return runs, hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_results_are_pinned(tmp_path, name):
+    scenario = sim.load_scenario(scenario_path(name))
+    sim.run(scenario, RUNS, seed=2024, out=tmp_path / "results")
+    assert digests(tmp_path / "results") == PINNED[name]
