@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.streams import BLOCK_SIZE
+from sim.engine.streams import BLOCK_SIZE
 
 SIZES = (10_000, 100_000, 1_000_000)
 BASELINE_RUNS = 2_000
@@ -43,9 +43,9 @@ def measure_batch(scenario: str, runs: int) -> dict:
     """Run a batch to a results folder; its time and this process's peak memory."""
     started = time.perf_counter()
     import sim
-    import sim.output
-    import sim.runner
-    import sim.sampling  # the package loads these on first use: import them untimed
+    import sim.batch.output
+    import sim.batch.runner
+    import sim.engine.sampling  # the package loads these on first use: import them untimed
 
     imported = time.perf_counter() - started
     compiled = sim.load_scenario(scenario)
@@ -68,7 +68,7 @@ def measure_baseline(scenario: str, runs: int) -> dict:
 
     import sim
     from sim.engine import EscalationModel
-    from sim.streams import BLOCK_SIZE
+    from sim.engine.streams import BLOCK_SIZE
 
     compiled = sim.load_scenario(scenario)
     started, cpu = time.perf_counter(), time.process_time()
@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     args = parser.parse_args()
     if not args.scenarios:
-        from sim import catalog
+        from sim.scenario import catalog
 
         args.scenarios = [entry.name for entry in catalog.bundled()]
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import mesa
 
 import sim
-from sim import output, runner
+from sim.batch import output, runner
 from sim.engine import model as engine
-from sim.streams import Stream
+from sim.engine.streams import Stream
 
 # (owner, method, phase): the phase a method's own time is charged to
 PHASES = [

@@ -16,14 +16,14 @@ __version__ = "0.1.0"
 # The public API, imported on first use: `wargame --help` and `wargame validate` need
 # neither Mesa nor pandas nor scipy, which take seconds to import.
 _EXPORTS = {
-    "CompiledScenario": "sim.compiler",
-    "Results": "sim.results",
+    "CompiledScenario": "sim.language.compiler",
+    "Results": "sim.results.folder",
     "ResultsError": "sim.errors",
     "ScenarioError": "sim.errors",
     "SimulationError": "sim.errors",
-    "load_scenario": "sim.loader",
-    "read_results": "sim.results",
-    "run": "sim.runner",
+    "load_scenario": "sim.language.load",
+    "read_results": "sim.results.folder",
+    "run": "sim.batch.runner",
 }
 
 __all__ = [
@@ -38,11 +38,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from sim.compiler import CompiledScenario
+    from sim.batch.runner import run
     from sim.errors import ResultsError, ScenarioError, SimulationError
-    from sim.loader import load_scenario
-    from sim.results import Results, read_results
-    from sim.runner import run
+    from sim.language.compiler import CompiledScenario
+    from sim.language.load import load_scenario
+    from sim.results.folder import Results, read_results
 
 
 def __getattr__(name: str) -> object:

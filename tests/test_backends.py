@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim.backends import simulate_blocks
-from sim.runner import simulate_block
-from sim.streams import BLOCK_SIZE
+from sim.batch.backends import simulate_blocks
+from sim.batch.runner import simulate_block
+from sim.engine.streams import BLOCK_SIZE
 
 FULL = Path(__file__).parent / "fixtures" / "full-language.yaml"
 TASKS = [(0, BLOCK_SIZE), (1, BLOCK_SIZE), (2, 300)]

@@ -8,7 +8,7 @@ import math
 import pytest
 
 import sim
-from sim import catalog
+from sim.scenario import catalog
 
 RUNS = 100_000
 SEED = 2022

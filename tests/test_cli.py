@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sim import catalog
 from sim.cli import main
+from sim.scenario import catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONE_RULE = str(FIXTURES / "one-rule.yaml")

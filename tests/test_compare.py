@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from PIL import Image
 from scipy import stats
 
-from sim import intervals
 from sim.cli import main
-from sim.compare import IncomparableError, compare
+from sim.results import intervals
+from sim.results.compare import IncomparableError, compare
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = FIXTURES / "full-language.yaml"
@@ -118,7 +118,7 @@ def test_newcombe_interval_covers_the_true_difference_about_95_percent():
 
 
 def test_wilson_intervals_match_the_summary():
-    from sim.results import wilson_interval
+    from sim.results.folder import wilson_interval
 
     for count, runs in [(0, 10), (3, 1000), (500, 1000), (1000, 1000)]:
         low, high = intervals.wilson(count, runs)

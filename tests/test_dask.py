@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 import sim
-from sim.backends import BackendError, simulate_blocks
+from sim.batch.backends import BackendError, simulate_blocks
+from sim.batch.runner import blocks_for, simulate_block
 from sim.cli import main
-from sim.runner import blocks_for, simulate_block
-from sim.streams import BLOCK_SIZE
+from sim.engine.streams import BLOCK_SIZE
 
 distributed = pytest.importorskip("distributed")
 
@@ -98,8 +98,8 @@ def test_a_worker_killed_midway_changes_nothing(scenario, cluster):
 
 
 def test_without_dask_the_dask_backend_says_how_to_install_it(tmp_path, monkeypatch, scenario):
-    monkeypatch.delitem(sys.modules, "sim.dask_backend", raising=False)
-    monkeypatch.delattr(sim, "dask_backend", raising=False)
+    monkeypatch.delitem(sys.modules, "sim.batch.backends.dask", raising=False)
+    monkeypatch.delattr(sim.batch.backends, "dask", raising=False)
     monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
     with pytest.raises(BackendError, match=r"pip install 'escalation-wargame\[dask\]'"):
         sim.run(scenario, 100, backend="dask")
@@ -127,7 +127,7 @@ def test_scheduler_implies_dask_and_refuses_other_backends(tmp_path):
 
 
 def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_no_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr("sim.dask_backend.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("sim.batch.backends.dask.CONNECT_TIMEOUT", "1s")
     out = tmp_path / "results"
     args = ["run", str(FULL), "--runs", "100", "--out", str(out), "--no-plots"]
     result = CliRunner().invoke(main, [*args, "--scheduler", "tcp://127.0.0.1:9"])
@@ -141,7 +141,7 @@ def test_workers_of_another_version_are_refused_before_anything_runs(
     tmp_path, monkeypatch, scenario, cluster
 ):
     """A worker with another version of the package could draw other numbers."""
-    monkeypatch.setattr("sim.dask_backend.__version__", "9.9.9")
+    monkeypatch.setattr("sim.batch.backends.dask.__version__", "9.9.9")
     out = tmp_path / "results"
     with pytest.raises(BackendError) as refused:
         sim.run(scenario, 100, out=out, backend="dask", scheduler=cluster.scheduler_address)
@@ -157,7 +157,7 @@ def test_blocks_finishing_in_any_order_give_the_same_results(
     tmp_path, scenario, serial_folder, to_folder
 ):
     """What as_completed does to a batch: blocks reach the sink in reverse order."""
-    from sim.output import MemorySink, open_folder
+    from sim.batch.output import MemorySink, open_folder
 
     command = json.loads((serial_folder / "summary.json").read_text())["command"]
     if to_folder:

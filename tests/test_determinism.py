@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
+from sim.batch.runner import simulate_block
 from sim.engine import EscalationModel
-from sim.runner import simulate_block
-from sim.streams import BLOCK_SIZE, Stream, stream_key
+from sim.engine.streams import BLOCK_SIZE, Stream, stream_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import yaml
 
 import sim
-from sim.output import dump_scenario
+from sim.batch.output import dump_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -49,7 +49,7 @@ def test_a_child_overrides_by_id_appends_and_removes(write_scenario):
 
 
 def test_extends_a_bundled_scenario_by_name(write_scenario):
-    from sim import catalog
+    from sim.scenario import catalog
 
     names = [e.name for e in catalog.bundled()]
     if not names:

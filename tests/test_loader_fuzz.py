@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim import loader
 from sim.errors import ScenarioError
+from sim.language import load as loader
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = yaml.safe_load((FIXTURES / "full-language.yaml").read_text())

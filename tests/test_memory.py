@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 import sim
-from sim import output
+from sim.batch import output
+from sim.batch.output import FolderSink
 from sim.cli import main
-from sim.output import FolderSink
-from sim.streams import BLOCK_SIZE
+from sim.engine.streams import BLOCK_SIZE
 
 FULL = Path(__file__).parent / "fixtures" / "full-language.yaml"
 RUNS = 6 * BLOCK_SIZE + 123
@@ -42,7 +42,7 @@ class Alive:
 
 @pytest.mark.parametrize("backend", ["serial", "processes"])
 def test_blocks_are_let_go_once_saved_and_written(tmp_path, monkeypatch, scenario, backend):
-    monkeypatch.setattr("sim.output.ROW_GROUP_BLOCKS", 2)
+    monkeypatch.setattr("sim.batch.output.ROW_GROUP_BLOCKS", 2)
     saved, written = Alive(), Alive()
     add, table = FolderSink.add, output.block_table
 
@@ -55,7 +55,7 @@ def test_blocks_are_let_go_once_saved_and_written(tmp_path, monkeypatch, scenari
         return table(scenario, result)
 
     monkeypatch.setattr(FolderSink, "add", add_and_count)
-    monkeypatch.setattr("sim.output.block_table", table_and_count)
+    monkeypatch.setattr("sim.batch.output.block_table", table_and_count)
     sim.run(scenario, RUNS, seed=2, out=tmp_path / "r", backend=backend, workers=2)
     assert len(saved.refs) == len(written.refs) == 7  # each block saved once, written once
     # the block being saved and the one before it on its way out; with workers, also
@@ -65,7 +65,7 @@ def test_blocks_are_let_go_once_saved_and_written(tmp_path, monkeypatch, scenari
 
 def test_blocks_far_out_of_order_wait_on_disk_and_change_nothing(tmp_path, scenario):
     """Blocks arriving last-first: a few wait in memory, the rest are read back in turn."""
-    from sim.runner import blocks_for, simulate_block
+    from sim.batch.runner import blocks_for, simulate_block
 
     command = "wargame run"
     results = [simulate_block(scenario, 2, block, runs) for block, runs in blocks_for(RUNS)]
@@ -88,7 +88,7 @@ def test_blocks_far_out_of_order_wait_on_disk_and_change_nothing(tmp_path, scena
 def test_runs_parquet_is_written_a_row_group_at_a_time_in_run_order(
     tmp_path, monkeypatch, scenario
 ):
-    monkeypatch.setattr("sim.output.ROW_GROUP_BLOCKS", 2)
+    monkeypatch.setattr("sim.batch.output.ROW_GROUP_BLOCKS", 2)
     sim.run(scenario, RUNS, seed=2, out=tmp_path / "r")
     parquet = pq.ParquetFile(tmp_path / "r" / "runs.parquet")
     groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import sim
-from sim import catalog, play
 from sim.cli import main
-from sim.replay import replay
-from sim.streams import BLOCK_SIZE
+from sim.engine.streams import BLOCK_SIZE
+from sim.scenario import catalog
+from sim.story import play
+from sim.story.replay import replay
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = str(FIXTURES / "full-language.yaml")

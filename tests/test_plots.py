@@ -14,14 +14,14 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import sim
-from sim import plots
 from sim.cli import main
-from sim.plots import style
-from sim.plots.drivers import fire_differences, shown_rows, what_drives_outcomes
-from sim.plots.escalation import level_shares
-from sim.plots.parameters import default_threshold, influence
-from sim.plots.timing import ended_by_turn
-from sim.results import read_results
+from sim.results.folder import read_results
+from sim.views import plots
+from sim.views.plots import style
+from sim.views.plots.drivers import fire_differences, shown_rows, what_drives_outcomes
+from sim.views.plots.escalation import level_shares
+from sim.views.plots.parameters import default_threshold, influence
+from sim.views.plots.timing import ended_by_turn
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = FIXTURES / "full-language.yaml"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sim import plots
 from sim.cli import main
-from sim.plots.style import percent_interval
-from sim.report import write_report
-from sim.results import read_results
+from sim.results.folder import read_results
+from sim.views import plots
+from sim.views.plots.style import percent_interval
+from sim.views.report import write_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = FIXTURES / "full-language.yaml"

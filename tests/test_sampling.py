@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from sim.sampling import beta_ppf
+from sim.engine.sampling import beta_ppf
 
 SHAPES = [0.3, 0.5, 1, 2, 3, 18, 100, 1000, 12000]
 # random() gives multiples of 2**-53 in [0, 1): its smallest, largest and some in between

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 import sim
-from sim import catalog
-from sim.schema import json_schema
+from sim.scenario import catalog
+from sim.scenario.schema import json_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCENARIOS = [e.path for e in catalog.bundled()] + sorted(FIXTURES.glob("*.yaml"))

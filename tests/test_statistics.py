@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.results import wilson_interval
+from sim.results.folder import wilson_interval
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RUNS = 40_000

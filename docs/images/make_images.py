@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 import sim
-from sim import plots
+from sim.views import plots
 
 HERE = Path(__file__).resolve().parent
 DPI = 1000 / 11  # the charts are 11 inches wide: 1000 pixels

@@ -34,9 +34,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from sim.cli import analysis, narrative, run_command, scenario_commands
+    from sim.cli import analysis, run_command, scenario_commands, story_commands
 
-    for module in (run_command, scenario_commands, analysis, narrative):
+    for module in (run_command, scenario_commands, analysis, story_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -12,8 +12,8 @@ from sim.cli.errors import UserError
 from sim.text import percent, table
 
 if TYPE_CHECKING:
-    from sim.compare import Comparison
-    from sim.results import Results
+    from sim.results.compare import Comparison
+    from sim.results.folder import Results
 
 CHART_FORMATS = ("png", "svg", "pdf")
 WIDTH = 100  # columns of the verdict's paragraphs
@@ -33,8 +33,8 @@ def plot(folder: Path, svg: bool) -> None:
       wargame plot results/turkish-straits-seed1-100000
       wargame plot results/no-carrier --svg
     """
-    from sim import plots, report
-    from sim.results import read_results
+    from sim.results.folder import read_results
+    from sim.views import plots, report
 
     read_results(folder)  # a missing or unfinished folder is a one-line error
     formats = ("png", "svg") if svg else ("png",)
@@ -71,9 +71,9 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         raise UserError("give at least two results folders to compare")
     if out is not None and out.suffix.lstrip(".").lower() not in CHART_FORMATS:
         raise UserError(f"--out {out}: give a file ending in .png, .svg or .pdf")
-    from sim.compare import IncomparableError
-    from sim.compare import compare as compare_batches
-    from sim.results import read_results
+    from sim.results.compare import IncomparableError
+    from sim.results.compare import compare as compare_batches
+    from sim.results.folder import read_results
 
     batches = [read_results(folder) for folder in folders]
     try:
@@ -83,8 +83,8 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     names = [str(folder) for folder in folders]
     click.echo(comparison_report(comparison, batches, names))
     if out is not None:
-        from sim.plots import save
-        from sim.plots.comparison import comparison_chart
+        from sim.views.plots import save
+        from sim.views.plots.comparison import comparison_chart
 
         figure = comparison_chart(batches, names, comparison)
         click.echo(f"\nchart: {save(figure, out)}")
@@ -92,8 +92,8 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
 
 def comparison_report(comparison: Comparison, batches: list[Results], names: list[str]) -> str:
     """The comparison as a user reads it: who is who, the table, the differences, the verdict."""
-    from sim.plots.comparison import batch_letters
-    from sim.plots.style import batch_line
+    from sim.views.plots.comparison import batch_letters
+    from sim.views.plots.style import batch_line
 
     letters = batch_letters(len(batches))
     who = [

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from sim import narrative, play
 from sim.cli.errors import UserError
+from sim.story import narrative, play
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports it
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from sim import schema
-from sim.compiler import CompiledScenario
+from sim.language.compiler import CompiledScenario
+from sim.scenario import schema
 
 INDENT = "    "
 

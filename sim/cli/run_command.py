@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sim.backends import BACKENDS
+from sim.batch.backends import BACKENDS
 from sim.cli.errors import UserError
 from sim.cli.options import overrides, runs_option, seed_option, set_option
 from sim.text import percent, table
 
 if TYPE_CHECKING:
-    from sim.compiler import CompiledScenario
-    from sim.results import Results
+    from sim.language.compiler import CompiledScenario
+    from sim.results.folder import Results
 
 DEFAULT_RESULTS = Path("results")
 
@@ -100,8 +100,8 @@ def run(
       wargame run turkish-straits --runs 10000000 --scheduler tcp://10.0.0.5:8786
       wargame run --resume results/turkish-straits-seed0-100000
     """
-    from sim.loader import load_scenario
-    from sim.output import new_folder
+    from sim.batch.output import new_folder
+    from sim.language.load import load_scenario
 
     backend = _backend(backend, workers, scheduler)
     if resume is not None:
@@ -148,7 +148,7 @@ def run(
 
 
 def _draw(folder: Path, svg: bool) -> list[Path]:
-    from sim import plots, report
+    from sim.views import plots, report
 
     formats = ("png", "svg") if svg else ("png",)
     charts = plots.write_plots(folder, formats)
@@ -161,10 +161,10 @@ def _run_batch(
 ) -> tuple[Results, float]:
     """Run the batch and time it (seconds, imports excluded); an interruption or a failed
     backend becomes a message saying what is kept and how to finish it."""
-    from sim.backends import BackendError
-    from sim.results import INCOMPLETE
-    from sim.runner import BatchInterrupted
-    from sim.runner import run as run_batch
+    from sim.batch.backends import BackendError
+    from sim.batch.runner import BatchInterrupted
+    from sim.batch.runner import run as run_batch
+    from sim.results.folder import INCOMPLETE
 
     try:
         with _sigterm_as_interrupt():
@@ -205,8 +205,8 @@ def _resumed(
     A SCENARIO, --set, --runs or --seed given with --resume must match the folder
     (checked when the folder is opened); by default everything comes from it.
     """
-    from sim.loader import compile_data, load_scenario
-    from sim.output import read_incomplete, saved_scenario
+    from sim.batch.output import read_incomplete, saved_scenario
+    from sim.language.load import compile_data, load_scenario
 
     record = read_incomplete(folder)
     if scenario is not None:

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sim import catalog
 from sim.cli.errors import UserError
 from sim.cli.options import out_file_option, overrides, set_option
 from sim.errors import ScenarioError
+from sim.scenario import catalog
 
 if TYPE_CHECKING:
-    from sim.compiler import CompiledScenario
+    from sim.language.compiler import CompiledScenario
 
 
 @click.command(short_help="Check scenario files without running them.")
@@ -32,7 +32,7 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
       wargame validate my-scenario.yaml
       wargame validate scenarios/*.yaml
     """
-    from sim.loader import load_scenario
+    from sim.language.load import load_scenario
 
     fixed = overrides(assignments)
     failures = []
@@ -98,7 +98,7 @@ def show(scenario: str, assignments: tuple[str, ...]) -> None:
       wargame show my-scenario.yaml --set misperception=0.5
     """
     from sim.cli.describe import describe
-    from sim.loader import load_scenario
+    from sim.language.load import load_scenario
 
     click.echo(describe(load_scenario(scenario, overrides(assignments))))
 
@@ -113,7 +113,7 @@ def schema(out: Path | None) -> None:
       wargame schema > scenario.schema.json
       (then start a scenario with: # yaml-language-server: $schema=scenario.schema.json)
     """
-    from sim.schema import json_schema
+    from sim.scenario.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if out is None:

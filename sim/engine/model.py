@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim import sampling
-from sim.compiler import CompiledScenario, DelayedEffects, Effect, Rule
+from sim.engine import sampling
 from sim.engine.agents import Actor
+from sim.engine.streams import BLOCK_SIZE, SCALE, Stream, block_seed
 from sim.errors import SimulationError
-from sim.streams import BLOCK_SIZE, SCALE, Stream, block_seed
+from sim.language.compiler import CompiledScenario, DelayedEffects, Effect, Rule
 
 NO_OUTCOME = -1
 

@@ -1,0 +1,229 @@
+"""Aggregating a batch: block results added up into the figures of `summary.json`.
+
+Everything here is incremental (a block at a time, in block order), so a
+batch of any size is summarised in memory bounded by one block. Besides the
+headline figures, the summary keeps what the charts need (outcomes by end
+turn, rule firings by outcome, outcomes by parameter bin), so they can be
+drawn without reading the per-run table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import stats
+
+from sim import __version__
+from sim.engine.streams import BLOCK_SIZE
+from sim.results.folder import wilson_interval
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.batch.runner import BlockResult
+    from sim.language.compiler import CompiledScenario, Parameter
+
+FORMAT = 1
+PARAMETER_BINS = 10  # equal-probability bins (deciles) of a continuous parameter
+
+
+class Summariser:
+    """Adds up block results into the figures of `summary.json`."""
+
+    def __init__(self, scenario: CompiledScenario, seed: int, runs: int, command: str) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.runs = runs
+        self.command = command
+        self.outcome_counts = np.zeros(len(scenario.outcomes), dtype=np.int64)
+        self.level_counts = np.zeros((scenario.horizon + 1, len(scenario.ladder)), dtype=np.int64)
+        columns = scenario.fire_columns()
+        self.runs_fired = np.zeros(len(columns), dtype=np.int64)
+        self.times_fired = np.zeros(len(columns), dtype=np.int64)
+        outcomes = len(scenario.outcomes)
+        # Outcome axes below are in check order (the engine's outcome codes).
+        self.fired_by_outcome = np.zeros((len(columns), outcomes), dtype=np.int64)
+        self.end_turn_counts = np.zeros((scenario.horizon + 1, outcomes), dtype=np.int64)
+        self.bins = {p.name: parameter_bins(p) for p in scenario.sampled_parameters}
+        self.bin_counts = {
+            name: np.zeros((bins.size, outcomes), dtype=np.int64)
+            for name, bins in self.bins.items()
+        }
+
+    def add(self, result: BlockResult) -> None:
+        outcomes = len(self.outcome_counts)
+        self.outcome_counts += np.bincount(result.outcome, minlength=outcomes)
+        self.level_counts += result.level_counts
+        fired = result.fired > 0  # (columns, runs)
+        self.runs_fired += fired.sum(axis=1)
+        self.times_fired += result.fired.sum(axis=1, dtype=np.int64)
+        # outcome by outcome: cheaper than a product with a one-hot matrix, and no BLAS
+        # call, whose threads would spin beside a worker pinned to its core
+        for index in range(outcomes):
+            ended = result.outcome == index
+            self.fired_by_outcome[:, index] += np.count_nonzero(fired & ended, axis=1)
+        self.end_turn_counts += _cross_counts(result.end_turn, result.outcome, self.end_turn_counts)
+        for name, bins in self.bins.items():
+            index = bins.index(result.parameters[name])
+            self.bin_counts[name] += _cross_counts(index, result.outcome, self.bin_counts[name])
+
+    def summary(self) -> dict:
+        scenario = self.scenario
+        spec = scenario.spec
+        # from check order (the engine's codes) to the summary's order, least severe first
+        position = {id(o): i for i, o in enumerate(scenario.outcomes)}
+        order = [position[id(o)] for o in scenario.outcomes_by_severity()]
+        ids = [o.id for o in scenario.outcomes_by_severity()]
+        outcomes = []
+        for outcome in scenario.outcomes_by_severity():
+            count = int(self.outcome_counts[scenario.outcomes.index(outcome)])
+            low, high = wilson_interval(count, self.runs)
+            outcomes.append(
+                {
+                    "id": outcome.id,
+                    "label": outcome.label,
+                    "description": outcome.description,
+                    "severity": outcome.severity,
+                    "count": count,
+                    "probability": count / self.runs,
+                    "ci95": [low, high],
+                }
+            )
+        rules = []
+        columns = scenario.fire_columns()
+        actor_of = {r.id: r.actor for r in scenario.all_rules()}
+        for i, column in enumerate(columns):
+            rule_id, _, option_id = column.removeprefix("fired.").partition(".")
+            rules.append(
+                {
+                    "id": rule_id,
+                    "option": option_id or None,
+                    "actor": actor_of[rule_id],
+                    "column": column,
+                    "runs_fired": int(self.runs_fired[i]),
+                    "times_fired": int(self.times_fired[i]),
+                    "runs_fired_by_outcome": dict(
+                        zip(ids, self.fired_by_outcome[i, order].tolist(), strict=True)
+                    ),
+                }
+            )
+        return {
+            "format": FORMAT,
+            "scenario": scenario.id,
+            "title": spec.title,
+            "description": " ".join(spec.description.split()),
+            "seed": self.seed,
+            "runs": self.runs,
+            "block_size": BLOCK_SIZE,
+            "horizon": scenario.horizon,
+            "turn_length": spec.turn_length,
+            "overrides": scenario.overrides,
+            "command": self.command,
+            "version": __version__,
+            "ladder": [
+                {"id": lv.id, "name": lv.label, "description": lv.description} for lv in spec.ladder
+            ],
+            "outcomes": outcomes,
+            "levels_by_turn": {
+                "levels": list(scenario.ladder),
+                "counts": self.level_counts.tolist(),
+            },
+            "parameters": {
+                name: _plain(scenario.data.get("parameters", {}).get(name))
+                for name in spec.parameters
+            },
+            "sampled_parameters": [p.name for p in scenario.sampled_parameters],
+            "rules": rules,
+            "outcomes_by_end_turn": {
+                "outcomes": ids,
+                "counts": self.end_turn_counts[:, order].tolist(),
+            },
+            "outcomes_by_parameter": {
+                name: bins.describe() | {"counts": self.bin_counts[name][:, order].tolist()}
+                for name, bins in self.bins.items()
+            },
+        }
+
+
+def _cross_counts(rows: np.ndarray, columns: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Counts of (row, column) pairs, shaped like `like`: a two-way table of one block."""
+    height, width = like.shape
+    flat = rows.astype(np.intp) * width + columns
+    return np.bincount(flat, minlength=height * width).reshape(height, width)
+
+
+@dataclass(frozen=True)
+class ParameterBins:
+    """How one sampled parameter's values are binned: by value, or between edges.
+
+    Continuous parameters get equal-probability bins (deciles of their
+    distribution, from the lower to the upper bound of its support), fixed
+    before any run, so every bin holds about the same number of runs whatever
+    the distribution's shape, and blocks can be added up bin by bin.
+    """
+
+    distribution: str
+    edges: np.ndarray | None = None  # (bins + 1,) for continuous parameters
+    centres: np.ndarray | None = None  # (bins,) the median value within each bin
+    values: tuple | None = None  # for bernoulli and choice: one bin per value
+
+    @property
+    def size(self) -> int:
+        return len(self.values) if self.values is not None else len(self.edges) - 1
+
+    def index(self, sampled: np.ndarray) -> np.ndarray:
+        """Bin of each sampled value (runs,); enum parameters come as codes."""
+        if self.edges is not None:
+            return np.searchsorted(self.edges[1:-1], sampled, side="right")
+        if sampled.dtype.kind in "iu" and self.values and isinstance(self.values[0], str):
+            return sampled.astype(np.intp)  # enum codes are already value indices
+        index = np.zeros(len(sampled), dtype=np.intp)
+        for i, value in enumerate(self.values):
+            index[sampled == value] = i
+        return index
+
+    def describe(self) -> dict:
+        """The bins as plain data for `summary.json`."""
+        if self.values is not None:
+            return {"distribution": self.distribution, "values": list(self.values)}
+        return {
+            "distribution": self.distribution,
+            "edges": self.edges.tolist(),
+            "centres": self.centres.tolist(),
+        }
+
+
+def parameter_bins(parameter: Parameter, bins: int = PARAMETER_BINS) -> ParameterBins:
+    """The bins of a sampled parameter, from its distribution alone."""
+    spec = parameter.spec
+    if isinstance(spec, schema.Bernoulli):
+        return ParameterBins("bernoulli", values=(False, True))
+    if isinstance(spec, schema.Choice):
+        return ParameterBins("choice", values=tuple(dict.fromkeys(spec.values)))
+    quantiles = np.linspace(0.0, 1.0, bins + 1)
+    middles = (quantiles[:-1] + quantiles[1:]) / 2
+    if isinstance(spec, schema.Uniform):
+        distribution = stats.uniform(spec.low, spec.high - spec.low)
+        low, high = spec.low, spec.high
+    elif isinstance(spec, schema.Beta):
+        distribution = stats.beta(spec.a, spec.b)
+        low, high = 0.0, 1.0
+    elif isinstance(spec, schema.TruncNormal):
+        a = (spec.low - spec.mean) / spec.sd
+        b = (spec.high - spec.mean) / spec.sd
+        distribution = stats.truncnorm(a, b, loc=spec.mean, scale=spec.sd)
+        low, high = spec.low, spec.high
+    else:
+        raise TypeError(f"parameter {parameter.name!r} has no binning for {type(spec).__name__}")
+    if high <= low:  # a degenerate range: one bin holding every run
+        return ParameterBins(spec.distribution, np.array([low, high]), np.array([low]))
+    edges = np.clip(distribution.ppf(quantiles), low, high)
+    edges[0], edges[-1] = low, high
+    centres = np.clip(distribution.ppf(middles), low, high)
+    return ParameterBins(spec.distribution, edges, centres)
+
+
+def _plain(value: object) -> object:
+    return json.loads(json.dumps(value, default=str))

@@ -1,0 +1,292 @@
+"""`wargame trace` (the story of one run) and `wargame play` (a person decides for one actor)."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sim.cli.errors import UserError
+from sim.cli.options import (
+    DEFAULT_RUNS,
+    out_file_option,
+    overrides,
+    runs_option,
+    seed_option,
+    set_option,
+)
+from sim.engine.streams import MAX_RUN
+
+if TYPE_CHECKING:
+    from sim.language.compiler import CompiledScenario
+
+EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
+
+
+def _width() -> int:
+    """Wrap to the terminal when printing to one (within reason), else to the standard width."""
+    from sim.story.narrative import WIDTH
+
+    if not sys.stdout.isatty():
+        return WIDTH
+    return max(60, min(shutil.get_terminal_size((WIDTH, 24)).columns - 1, 100))
+
+
+def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: str) -> str:
+    parts = ["wargame", name, scenario, "--seed", str(seed), *extra]
+    for assignment in assignments:
+        parts += ["--set", assignment]
+    return shlex.join(parts)
+
+
+# --- trace ---------------------------------------------------------------------------
+
+
+@click.command(short_help="Tell one run turn by turn.")
+@click.argument("scenario")
+@seed_option("Seed of the batch the run belongs to.")
+@click.option(
+    "--run",
+    "-r",
+    "run_index",
+    type=click.IntRange(0, MAX_RUN),
+    default=None,
+    help="The run to tell, 0-based, as numbered in runs.parquet.  [default: 0]",
+)
+@click.option(
+    "--find",
+    "wanted",
+    metavar="OUTCOME_OR_CONDITION",
+    default=None,
+    help="Tell the first run that ended in this outcome, or whose final state meets this "
+    "condition (the scenario's expression language).",
+)
+@click.option(
+    "--count",
+    "-k",
+    type=click.IntRange(1, 100),
+    default=1,
+    show_default=True,
+    help="With --find: how many matching runs to tell, in run order.",
+)
+@runs_option("With --find: search runs 0 to N-1 of the batch.")
+@set_option
+@click.option(
+    "--format",
+    "-f",
+    "style",
+    type=click.Choice(["text", "markdown"]),
+    default=None,
+    help="text for the terminal, or markdown for an after-action report "
+    "[default: markdown for an --out FILE ending in .md, else text].",
+)
+@out_file_option
+@click.pass_context
+def trace(
+    ctx: click.Context,
+    scenario: str,
+    seed: int,
+    run_index: int | None,
+    wanted: str | None,
+    count: int,
+    runs: int,
+    assignments: tuple[str, ...],
+    style: str | None,
+    out: Path | None,
+) -> None:
+    """Tell one run of SCENARIO turn by turn: what fired, what it changed, how it ended.
+
+    Run I is exactly run I of `wargame run SCENARIO --seed S` with the same
+    --set: same outcome, same end turn. With --find, the runs 0 to N-1 of
+    that batch are searched (a block of 32,768 at a time) for ones that ended
+    in an outcome, or whose final state meets a condition (with `turn` the
+    run's end turn), and the first K found are told; the exit status is 1 if
+    none is found.
+
+    \b
+    Examples:
+      wargame trace turkish-straits --seed 1 --run 20000
+      wargame trace airspace-straying --find article5-war
+      wargame trace airspace-straying --find "peak >= 'incident' and not settled" --count 3
+      wargame trace turkish-straits --run 7 --format markdown --out run7.md
+    """
+    from sim.language.load import load_scenario
+    from sim.story import narrative
+    from sim.story.replay import replay
+
+    _check_search_options(ctx, wanted, run_index)
+    compiled = load_scenario(scenario, overrides(assignments))
+    if style is None:
+        style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
+    found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
+    width = _width() if out is None else narrative.WIDTH
+    texts = []
+    for index in found:
+        command = _command("trace", scenario, seed, assignments, "--run", str(index))
+        story = narrative.story(replay(compiled, seed, index), index, command)
+        if style == "markdown":
+            texts.append(narrative.render_markdown(story))
+        else:
+            texts.append(narrative.render_text(story, width))
+    separator = "\n---\n\n" if style == "markdown" else "\n" + "=" * 40 + "\n\n"
+    _write(separator.join(texts), out)
+
+
+def _check_search_options(ctx: click.Context, wanted: str | None, run_index: int | None) -> None:
+    """--run and --find exclude each other; --count and --runs only mean something with --find."""
+    if wanted is not None:
+        if run_index is not None:
+            raise click.UsageError("give either --run or --find, not both")
+        return
+    given = [
+        f"--{name}"
+        for name in ("count", "runs")
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        verb = "goes" if len(given) == 1 else "go"
+        raise click.UsageError(f"{' and '.join(given)} only {verb} with --find")
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot write {out}: {error.strerror}") from None
+    click.echo(f"wrote {out}", err=True)
+
+
+def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: int) -> list[int]:
+    from tqdm import tqdm
+
+    from sim.story.replay import TargetError, find_runs, target
+
+    try:
+        goal = target(compiled, wanted)
+    except TargetError as error:
+        raise UserError("--find: " + error.format()) from None
+    span = f"runs 0-{runs - 1:,}" if runs > 1 else "run 0"
+    # a progress bar on a terminal only (tqdm's disable=None), as `wargame run` shows
+    with tqdm(
+        total=runs, unit="run", unit_scale=True, disable=None, leave=False, file=sys.stderr
+    ) as bar:
+        found = find_runs(compiled, seed, runs, goal, count, lambda done: bar.update(done - bar.n))
+    if not found:
+        click.echo(
+            f"No run among {span} of {compiled.id} with seed {seed} {goal.describe()}. "
+            "Search more runs with --runs, or try another seed.",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_NOT_FOUND)
+    listed = ", ".join(str(i) for i in found)
+    if len(found) < count:
+        click.echo(
+            f"Only {len(found)} of the {count} runs asked for among {span} {goal.describe()}: "
+            f"{listed}.",
+            err=True,
+        )
+    else:
+        noun = "run" if count == 1 else f"{count} runs"
+        click.echo(f"The first {noun} that {goal.describe()}: {listed}.", err=True)
+    return found
+
+
+# --- play ----------------------------------------------------------------------------
+
+
+@click.command(name="play", short_help="Play a scenario at the table as one actor.")
+@click.argument("scenario")
+@click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
+@seed_option("Seed of the batch the run belongs to.")
+@click.option(
+    "--run",
+    "-r",
+    "run_index",
+    type=click.IntRange(0, MAX_RUN),
+    default=0,
+    show_default=True,
+    help="The run of the batch to play: its chance events and parameter draws.",
+)
+@set_option
+@click.option(
+    "--transcript",
+    "-t",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Save the whole session to FILE as Markdown (also when you quit).",
+)
+@click.option(
+    "--compare",
+    "compare_runs",
+    type=click.IntRange(0, 10**7),
+    default=DEFAULT_RUNS,
+    show_default=True,
+    help="Rules-only runs to compare your outcome with at the end (0 to skip).",
+)
+def play_command(
+    scenario: str,
+    actor: str | None,
+    seed: int,
+    run_index: int,
+    assignments: tuple[str, ...],
+    transcript: Path | None,
+    compare_runs: int,
+) -> None:
+    """Play SCENARIO at the table, deciding for one actor while the rules play the others.
+
+    The game is run I of the batch with seed S. Whenever one of your actor's
+    rules could act, you choose: an option of a decision, act, or pass. Your
+    choice replaces that rule's own draw (its chance and option) and nothing
+    else, so every chance event and every other actor's dice are those of
+    the rules-only run: choosing what the rules would have chosen replays run
+    I exactly. For an alliance's vote, you decide for the alliance. At the
+    end you see your outcome beside how often the rules alone reach each one.
+
+    Answer with a number (or a choice's name), just Enter to pass, ? to see
+    the choices again, q to quit. Quitting or ending the input (Ctrl-D)
+    stops the game cleanly (exit status 0); Ctrl-C stops it with status 130.
+    The transcript is saved in every case.
+
+    \b
+    Examples:
+      wargame play turkish-straits --as turkey
+      wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
+      wargame play turkish-straits --as us --set carrier_present=false --compare 0
+    """
+    from sim.cli.console import Console, play_game
+    from sim.language.load import load_scenario
+    from sim.story import play
+
+    compiled = load_scenario(scenario, overrides(assignments))
+    if actor is None:
+        playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
+        raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
+    try:
+        play.check_playable(compiled, actor)
+    except play.NotPlayable as error:
+        raise UserError(str(error)) from None
+    if transcript is not None and not transcript.parent.is_dir():
+        raise UserError(f"cannot save the transcript to {transcript}: no such folder")
+    command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
+    console = Console(_width())
+    game = play.Game(compiled, actor, console, seed, run_index, console.width)
+    console.transcript.append(play.intro_markdown(game, command))
+    click.echo(play.intro_text(game, console.width))
+    status = 0
+    try:
+        status = play_game(game, console, compare_runs)
+    finally:
+        if transcript is not None:
+            console.save(transcript)
+    if status:
+        raise click.exceptions.Exit(status)
+
+
+COMMANDS = [trace, play_command]

@@ -1,0 +1,170 @@
+"""One run of a batch on its own, and finding runs of a batch that ended a given way.
+
+Run *i* of a batch is lane `i % BLOCK_SIZE` of block `i // BLOCK_SIZE`; the
+engine simulates that lane alone exactly as it does among the others (the
+determinism contract), so a trace or a game is the batch's own run *i*.
+Searching a batch is vectorised: whole blocks are simulated at once and the
+matching runs picked out of their final state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+
+from sim.batch.runner import blocks_for
+from sim.engine import EscalationModel
+from sim.engine.model import Policy
+from sim.engine.streams import BLOCK_SIZE, MAX_RUN
+from sim.errors import did_you_mean
+from sim.language.compiler import CompiledScenario
+from sim.language.expressions import BOOL, Compiled, ExpressionError, compile_expression
+
+
+def one_run(
+    scenario: CompiledScenario,
+    seed: int,
+    run: int,
+    *,
+    policy: Policy | None = None,
+    policy_actors: frozenset[str] = frozenset(),
+) -> EscalationModel:
+    """A model of run `run` alone (one lane), with a journal; call `.run()` or `.step()`."""
+    if not 0 <= run <= MAX_RUN:
+        raise ValueError(f"run must be between 0 and {MAX_RUN}")
+    block, lane = divmod(run, BLOCK_SIZE)
+    return EscalationModel(
+        scenario,
+        seed,
+        block,
+        lanes=np.array([lane]),
+        policy=policy,
+        policy_actors=policy_actors,
+        journal=[],
+    )
+
+
+def release(model: EscalationModel) -> None:
+    """Let a finished model be freed (Mesa keeps every model in `Agent._ids`)."""
+    mesa.Agent._ids.pop(model, None)
+
+
+def replay(scenario: CompiledScenario, seed: int, run: int) -> EscalationModel:
+    """Run `run` of the batch with `seed`, played to its end by the rules alone."""
+    model = one_run(scenario, seed, run)
+    model.run()
+    release(model)
+    return model
+
+
+# --- finding runs ------------------------------------------------------------------
+
+
+class TargetError(Exception):
+    """A `--find` target that is neither an outcome id nor a valid condition."""
+
+    def __init__(self, message: str, source: str, offset: int | None, hint: str | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.offset = offset
+        self.hint = hint
+
+    def format(self) -> str:
+        lines = [self.message]
+        if self.offset is not None:
+            lines += [f"    {self.source}", "    " + " " * self.offset + "^"]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What runs to look for: an outcome id, or a condition on a run's final state."""
+
+    text: str
+    outcome: int | None = None  # index into scenario.outcomes
+    condition: Compiled | None = None
+
+    def describe(self) -> str:
+        if self.outcome is not None:
+            return f"ended in {self.text}"
+        return f"ended with `{self.text}`"
+
+
+def target(scenario: CompiledScenario, text: str) -> Target:
+    """Read OUTCOME_OR_CONDITION: an outcome id if it is one, else a condition (typed bool)."""
+    text = text.strip()
+    ids = [o.id for o in scenario.outcomes]
+    if text in ids:
+        return Target(text, outcome=ids.index(text))
+    try:
+        return Target(text, condition=compile_expression(text, scenario.namespace, BOOL))
+    except ExpressionError as error:
+        if _looks_like_an_id(text):
+            close = did_you_mean(text, ids) or ""
+            message = (
+                f"{text!r} is not an outcome of {scenario.id} (outcomes: {', '.join(ids)}), "
+                f"nor a condition: {error.message}"
+            )
+            hint = close if close.startswith("did you mean") else error.hint
+            raise TargetError(message, text, None, hint) from None
+        message = (
+            f"not a valid condition: {error.message} "
+            f"(the scenario's expression language; an outcome is given by its id)"
+        )
+        raise TargetError(message, text, error.offset, error.hint) from None
+
+
+def _looks_like_an_id(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "-_" for c in text)
+
+
+def matches(model: EscalationModel, wanted: Target) -> np.ndarray:
+    """(lanes,) bool: the runs of a finished block that ended the way `wanted` says.
+
+    A condition is evaluated on each run's final state, with `turn` its end turn.
+    """
+    if wanted.outcome is not None:
+        return model.outcome == wanted.outcome
+    state = dict(model.state)
+    state["turn"] = model.end_turn.astype(np.int64)
+    with np.errstate(all="ignore"):
+        value = wanted.condition(state)
+    return np.broadcast_to(np.asarray(value, dtype=bool), (model.size,)).copy()
+
+
+def find_runs(
+    scenario: CompiledScenario,
+    seed: int,
+    runs: int,
+    wanted: Target,
+    count: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[int]:
+    """The first `count` runs among 0..runs-1 of the batch with `seed` that match `wanted`.
+
+    Blocks are simulated whole, in order, stopping at the first block that
+    completes the count; `progress` is told how many runs have been searched.
+    """
+    found: list[int] = []
+    searched = 0
+    for block, size in blocks_for(runs):
+        lanes = None if size == BLOCK_SIZE else np.arange(size)
+        model = EscalationModel(scenario, seed, block, lanes)
+        try:
+            model.run()
+            hits = np.flatnonzero(matches(model, wanted))
+        finally:
+            release(model)
+        found += [block * BLOCK_SIZE + int(lane) for lane in hits[: count - len(found)]]
+        searched += size
+        if progress is not None:
+            progress(searched)
+        if len(found) >= count:
+            break
+    return found

@@ -1,0 +1,149 @@
+"""The charts of a batch, drawn with matplotlib from its results.
+
+Each chart is a function that takes `Results` (and optionally where to draw)
+and returns the figure; nothing here shows a window, and only `write_plots`
+saves files. The engine knows nothing of this package.
+
+    from sim.views import plots
+    fig = plots.outcome_distribution(results)
+    fig.savefig("outcomes.png")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from sim.results.folder import PLOTS, Results, read_results
+from sim.views.plots.convergence import convergence
+from sim.views.plots.distribution import outcome_distribution
+from sim.views.plots.drivers import what_drives_outcomes
+from sim.views.plots.escalation import escalation_over_time
+from sim.views.plots.parameters import parameter_influence
+from sim.views.plots.style import outcome_colours
+from sim.views.plots.timing import time_to_outcome
+
+FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of a batch: its file name, title, how to draw it and how to read it."""
+
+    name: str
+    title: str
+    draw: Callable[[Results], Figure]
+    reading: str  # one or two sentences for the report; {threshold} names chart 5's outcome
+    applies: Callable[[Results], bool] = lambda results: True
+
+
+CHARTS = (
+    Chart(
+        "outcomes",
+        "Outcome distribution",
+        outcome_distribution,
+        "Each bar is the share of runs that ended in that outcome, least severe on the left; "
+        "the whisker and the figures above it give the 95% interval, so a rare outcome can be "
+        "read even when its bar is too short to see.",
+    ),
+    Chart(
+        "escalation",
+        "Escalation over time",
+        escalation_over_time,
+        "For each turn, the height of each band is the share of runs at that rung of the "
+        "escalation ladder (a run that has ended stays on its last rung); the legend gives "
+        "each rung's share at the last turn.",
+    ),
+    Chart(
+        "time-to-outcome",
+        "Time to outcome",
+        time_to_outcome,
+        "Each panel is the probability that a run has ended in that outcome by a given turn, "
+        "with its 95% band; steep rises show when an outcome is decided. Panels have their own "
+        "vertical scales, so compare shapes rather than heights.",
+    ),
+    Chart(
+        "drivers",
+        "What drives each outcome",
+        what_drives_outcomes,
+        "Each cell is how much more (red) or less (blue) often a rule fired in the runs that "
+        "ended in that outcome than in all runs, in percentage points: a deep red cell in a "
+        "war column marks a decision on the path to war. Columns with few runs are noisy.",
+    ),
+    Chart(
+        "parameters",
+        "Parameter influence",
+        parameter_influence,
+        "For each parameter drawn at random per run, the probability of {threshold} among the "
+        "runs whose value fell in each bin (ten bins of equal probability), with 95% "
+        "intervals; a flat line means the outcome does not depend on it, and the dashed line "
+        "is the probability over all runs.",
+        applies=lambda results: bool(results.summary.get("sampled_parameters")),
+    ),
+    Chart(
+        "convergence",
+        "Convergence",
+        convergence,
+        "Each panel follows an outcome's estimate as runs accumulate (log scale), with its 95% "
+        "band; once the line is flat and the band narrow enough for the question, the batch "
+        "had enough runs.",
+    ),
+)
+
+
+def charts_for(results: Results) -> list[Chart]:
+    """The charts that apply to these results, in the order the report shows them."""
+    return [chart for chart in CHARTS if chart.applies(results)]
+
+
+def write_plots(folder: str | Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
+    """Draw every chart of the results in `folder` into `folder/plots/`; return the files."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown plot format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    results = read_results(folder)
+    target = Path(folder) / PLOTS
+    target.mkdir(exist_ok=True)
+    written = []
+    for chart in charts_for(results):
+        figure = chart.draw(results)
+        for extension in formats:
+            written.append(save(figure, target / f"{chart.name}.{extension}"))
+    return written
+
+
+def save(figure: Figure, path: Path) -> Path:
+    """Save a figure atomically: a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    figure.savefig(temporary, format=path.suffix.lstrip("."), metadata=_metadata(path))
+    os.replace(temporary, path)
+    return path
+
+
+def _metadata(path: Path) -> dict:
+    # No creation date or software version: redrawing the same results gives the same files.
+    if path.suffix == ".svg":
+        return {"Date": None, "Creator": None}
+    if path.suffix == ".pdf":
+        return {"CreationDate": None, "Creator": None, "Producer": None}
+    return {"Software": None}
+
+
+__all__ = [
+    "CHARTS",
+    "Chart",
+    "charts_for",
+    "convergence",
+    "escalation_over_time",
+    "outcome_colours",
+    "outcome_distribution",
+    "parameter_influence",
+    "save",
+    "time_to_outcome",
+    "what_drives_outcomes",
+    "write_plots",
+]
