@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from sim.version import __version__
 
 # The public API, imported on first use: `wargame --help` and `wargame validate` need
 # neither Mesa nor pandas nor scipy, which take seconds to import.

@@ -1,7 +1,10 @@
 """Errors a user can cause, each carrying where it happened and what would be right.
 
-Tracebacks are for the program's own bugs; everything here is turned by the
-CLI into a short message and exit status 2.
+Every such error is a `WargameError`: tracebacks are for the program's own bugs, and
+the CLI turns a `WargameError` into its `format()` and exit status 2, in one place.
+Each stage raises its own subclass (a backend that cannot be used, a trace target
+that names nothing, a choice a player cannot make) and keeps its data as attributes,
+so no caller parses a message back.
 """
 
 from __future__ import annotations
@@ -67,7 +70,14 @@ class Problem:
         return out
 
 
-class ScenarioError(Exception):
+class WargameError(Exception):
+    """Base of every error a user can cause; `format()` is what the user reads."""
+
+    def format(self) -> str:
+        return str(self)
+
+
+class ScenarioError(WargameError):
     """Everything wrong with a scenario, collected rather than stopping at the first."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
@@ -85,22 +95,51 @@ class ScenarioError(Exception):
         return "\n".join(lines)
 
 
-class SimulationError(Exception):
+class SimulationError(WargameError):
     """A scenario that loaded but did something impossible while running."""
 
 
-class ResultsError(Exception):
+class ResultsError(WargameError):
     """A results folder that cannot be read: missing, incomplete or damaged."""
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """A hint naming the closest valid candidate, or listing a few if none is close."""
-    candidates = sorted(set(candidates))
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+class PathError(WargameError):
+    """A path the user named that cannot be read or written: its path and the reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot write {self.path}: {reason}")
+
+
+MAX_LISTED_CHOICES = 8  # a suggestion lists the valid names when there are at most this many
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What would be right instead of a name: the closest valid one, or a few to choose from."""
+
+    closest: str | None
+    valid: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.closest is not None:
+            return f"did you mean {self.closest!r}?"
+        return "valid: " + ", ".join(repr(c) for c in self.valid)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> Suggestion | None:
+    """The closest valid candidate, or the list of them when it is short and none is close."""
+    ordered = sorted(set(candidates))
+    close = difflib.get_close_matches(name, ordered, n=1, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]!r}?"
-    if not candidates:
-        return None
-    if len(candidates) <= 8:
-        return "valid: " + ", ".join(repr(c) for c in candidates)
+        return Suggestion(close[0])
+    if ordered and len(ordered) <= MAX_LISTED_CHOICES:
+        return Suggestion(None, tuple(ordered))
     return None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """`suggest` as the text of a hint, or None when there is nothing to suggest."""
+    suggestion = suggest(name, candidates)
+    return None if suggestion is None else str(suggestion)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import stats
 
-from sim import __version__
+from sim.version import __version__
 from sim.engine.streams import BLOCK_SIZE
 from sim.results.folder import wilson_interval
 from sim.scenario import schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sim import __version__
+from sim.version import __version__
 from sim.cli.errors import UserError, user_errors
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from sim import __version__
+from sim.version import __version__
 from sim.batch.backends import IN_FLIGHT_PER_WORKER, BackendError, Simulate, Task
 from sim.language.load import compile_data
 
@@ -96,7 +96,7 @@ def check_versions(client: distributed.Client, expected: str) -> None:
 
     def version() -> str | None:  # nested, so it reaches workers without `sim` installed
         try:
-            from sim import __version__ as installed
+            from sim.version import __version__ as installed
         except ImportError:
             return None
         return installed
