@@ -11,12 +11,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from sim.version import __version__
+from sim.version import __version__ as __version__
 
 # The public API, imported on first use: `wargame --help` and `wargame validate` need
 # neither Mesa nor pandas nor scipy, which take seconds to import.
 _EXPORTS = {
-    "CompiledScenario": "sim.language.compiler",
+    "CompiledScenario": "sim.language.compiled",
     "Results": "sim.results.folder",
     "ResultsError": "sim.errors",
     "ScenarioError": "sim.errors",
@@ -40,7 +40,7 @@ __all__ = [
 if TYPE_CHECKING:
     from sim.batch.runner import run
     from sim.errors import ResultsError, ScenarioError, SimulationError
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
     from sim.language.load import load_scenario
     from sim.results.folder import Results, read_results
 

@@ -1,6 +1,25 @@
-"""Plain-text tables and numbers, for the terminal and for transcripts."""
+"""Plain text for people: tables, percentages, values as YAML, command lines.
+
+One of each: every stage that prints a probability, a scenario's value or a
+command to type uses these, so the terminal, traces, play and the report agree.
+"""
 
 from __future__ import annotations
+
+import shlex
+
+import yaml
+
+
+def command_line(*words: object) -> str:
+    """A command a person can paste into a POSIX shell: every word quoted as needed."""
+    return shlex.join(str(word) for word in words)
+
+
+def yaml_value(value: object) -> str:
+    """A value as it would be written in a scenario: `true`, `0.25`, `closed`, `'on'`."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9)
+    return text.removesuffix("\n...\n").rstrip("\n")
 
 
 def percent(probability: float) -> str:

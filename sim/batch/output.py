@@ -30,7 +30,7 @@ from sim.results.folder import INCOMPLETE, RUNS, SCENARIO, SUMMARY, Results
 
 if TYPE_CHECKING:
     from sim.batch.runner import BlockResult
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
 
 BLOCKS = "blocks"
 ROW_GROUP_BLOCKS = 4  # blocks per Parquet row group (131,072 runs)

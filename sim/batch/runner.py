@@ -20,7 +20,7 @@ from sim.batch.backends import BACKENDS, BackendError, import_dask, simulate_blo
 from sim.batch.output import FolderSink, MemorySink, Sink, open_folder
 from sim.engine import EscalationModel
 from sim.engine.streams import BLOCK_SIZE
-from sim.language.compiler import CompiledScenario
+from sim.language.compiled import CompiledScenario
 from sim.results.folder import Results
 
 

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import stats
 
-from sim.version import __version__
 from sim.engine.streams import BLOCK_SIZE
 from sim.results.folder import wilson_interval
 from sim.scenario import schema
+from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.batch.runner import BlockResult
-    from sim.language.compiler import CompiledScenario, Parameter
+    from sim.language.compiled import CompiledScenario, Parameter
 
 FORMAT = 1
 PARAMETER_BINS = 10  # equal-probability bins (deciles) of a continuous parameter

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from sim.version import __version__
 from sim.cli.errors import UserError, user_errors
+from sim.version import __version__
 
 
 class _Group(click.Group):

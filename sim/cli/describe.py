@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from sim.language.compiler import CompiledScenario
+from sim.language.compiled import CompiledScenario
 from sim.scenario import schema
 
 INDENT = "    "

@@ -19,7 +19,7 @@ from sim.cli.options import overrides, runs_option, seed_option, set_option
 from sim.text import percent, table
 
 if TYPE_CHECKING:
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
     from sim.results.folder import Results
 
 DEFAULT_RESULTS = Path("results")

@@ -16,7 +16,7 @@ from sim.errors import ScenarioError
 from sim.scenario import catalog
 
 if TYPE_CHECKING:
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
 
 
 @click.command(short_help="Check scenario files without running them.")

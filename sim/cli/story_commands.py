@@ -22,7 +22,7 @@ from sim.cli.options import (
 from sim.engine.streams import MAX_RUN
 
 if TYPE_CHECKING:
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
 
 EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
 

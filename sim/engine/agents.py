@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.language.compiler import Rule
+from sim.language.compiled import Rule
 
 if TYPE_CHECKING:
     from sim.engine.model import EscalationModel

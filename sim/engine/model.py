@@ -19,7 +19,7 @@ from sim.engine import sampling
 from sim.engine.agents import Actor
 from sim.engine.streams import BLOCK_SIZE, SCALE, Stream, block_seed
 from sim.errors import SimulationError
-from sim.language.compiler import CompiledScenario, DelayedEffects, Effect, Rule
+from sim.language.compiled import CompiledScenario, DelayedEffects, Effect, Rule
 
 NO_OUTCOME = -1
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special, stats
 
-from sim.language.compiler import Parameter
+from sim.language.compiled import Parameter
 from sim.scenario import schema
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.language.compiler import CompiledScenario, compile_scenario
+from sim.language.compiled import CompiledScenario
+from sim.language.compiler import compile_scenario
 from sim.scenario import catalog
 from sim.scenario.source import apply_overrides, load_source
 from sim.scenario.validation import validate

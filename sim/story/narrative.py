@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.model import NO_OUTCOME, EscalationModel, Firing
-from sim.language.compiler import CompiledScenario, DelayedEffects, Option, Rule
+from sim.language.compiled import CompiledScenario, DelayedEffects, Option, Rule
 
 WIDTH = 88  # text width of a trace, wrapped narration included
 

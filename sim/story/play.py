@@ -34,7 +34,7 @@ import numpy as np
 
 from sim.engine import EscalationModel
 from sim.errors import did_you_mean
-from sim.language.compiler import CompiledScenario, Rule
+from sim.language.compiled import CompiledScenario, Rule
 from sim.story import narrative
 from sim.story.narrative import Ending, Happening, Terms, Turn
 from sim.story.replay import one_run, release, replay

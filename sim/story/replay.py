@@ -20,7 +20,7 @@ from sim.engine import EscalationModel
 from sim.engine.model import Policy
 from sim.engine.streams import BLOCK_SIZE, MAX_RUN
 from sim.errors import did_you_mean
-from sim.language.compiler import CompiledScenario
+from sim.language.compiled import CompiledScenario
 from sim.language.expressions import BOOL, Compiled, ExpressionError, compile_expression
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sim.batch.runner import BlockResult
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
 
 BACKENDS = ("serial", "processes", "dask")
 IN_FLIGHT_PER_WORKER = 2  # tasks queued per worker: keeps workers busy, memory bounded

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from sim.version import __version__
 from sim.batch.backends import IN_FLIGHT_PER_WORKER, BackendError, Simulate, Task
 from sim.language.load import compile_data
+from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.batch.runner import BlockResult
-    from sim.language.compiler import CompiledScenario
+    from sim.language.compiled import CompiledScenario
 
 RETRIES = 2  # a block whose task raises is tried again this many times
 CONNECT_TIMEOUT = "10s"
