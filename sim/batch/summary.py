@@ -198,19 +198,19 @@ class ParameterBins:
 def parameter_bins(parameter: Parameter, bins: int = PARAMETER_BINS) -> ParameterBins:
     """The bins of a sampled parameter, from its distribution alone."""
     spec = parameter.spec
-    if isinstance(spec, schema.Bernoulli):
+    if isinstance(spec, schema.BernoulliSpec):
         return ParameterBins("bernoulli", values=(False, True))
-    if isinstance(spec, schema.Choice):
+    if isinstance(spec, schema.ChoiceSpec):
         return ParameterBins("choice", values=tuple(dict.fromkeys(spec.values)))
     quantiles = np.linspace(0.0, 1.0, bins + 1)
     middles = (quantiles[:-1] + quantiles[1:]) / 2
-    if isinstance(spec, schema.Uniform):
+    if isinstance(spec, schema.UniformSpec):
         distribution = stats.uniform(spec.low, spec.high - spec.low)
         low, high = spec.low, spec.high
-    elif isinstance(spec, schema.Beta):
+    elif isinstance(spec, schema.BetaSpec):
         distribution = stats.beta(spec.a, spec.b)
         low, high = 0.0, 1.0
-    elif isinstance(spec, schema.TruncNormal):
+    elif isinstance(spec, schema.TruncNormalSpec):
         a = (spec.low - spec.mean) / spec.sd
         b = (spec.high - spec.mean) / spec.sd
         distribution = stats.truncnorm(a, b, loc=spec.mean, scale=spec.sd)

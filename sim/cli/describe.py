@@ -67,7 +67,7 @@ def describe(scenario: CompiledScenario) -> str:
     return "\n".join(out)
 
 
-def _rule(rule: schema.Rule) -> list[str]:
+def _rule(rule: schema.RuleSpec) -> list[str]:
     who = f"[{rule.actor}] " if rule.actor else ""
     lines = [f"  {who}{rule.id}" + ("  (once)" if rule.once else "")]
     if rule.when is not True:
@@ -111,7 +111,7 @@ def _text(value: object) -> str:
 
 
 def _parameter(parameter: schema.BaseModel) -> str:
-    if isinstance(parameter, schema.Fixed):
+    if isinstance(parameter, schema.FixedSpec):
         return (
             str(parameter.value).lower()
             if isinstance(parameter.value, bool)
@@ -122,7 +122,7 @@ def _parameter(parameter: schema.BaseModel) -> str:
     return f"{parameter.distribution}({args}), drawn per run"
 
 
-def _variable(var: schema.Variable) -> str:
+def _variable(var: schema.VariableSpec) -> str:
     kind = var.kind
     if kind == "enum":
         start = var.initial or var.values[0]

@@ -17,18 +17,18 @@ def sample(parameter: Parameter, uniform: np.ndarray) -> np.ndarray:
     Enumerations come back as codes (indices into the parameter's values).
     """
     spec = parameter.spec
-    if isinstance(spec, schema.Uniform):
+    if isinstance(spec, schema.UniformSpec):
         return spec.low + uniform * (spec.high - spec.low)
-    if isinstance(spec, schema.Beta):
+    if isinstance(spec, schema.BetaSpec):
         return beta_ppf(uniform, spec.a, spec.b)
-    if isinstance(spec, schema.TruncNormal):
+    if isinstance(spec, schema.TruncNormalSpec):
         a = (spec.low - spec.mean) / spec.sd
         b = (spec.high - spec.mean) / spec.sd
         values = stats.truncnorm.ppf(uniform, a, b, loc=spec.mean, scale=spec.sd)
         return np.clip(values, spec.low, spec.high)
-    if isinstance(spec, schema.Bernoulli):
+    if isinstance(spec, schema.BernoulliSpec):
         return uniform < spec.p
-    if isinstance(spec, schema.Choice):
+    if isinstance(spec, schema.ChoiceSpec):
         weights = np.asarray(spec.weights or [1.0] * len(spec.values), dtype=float)
         cumulative = np.cumsum(weights) / weights.sum()
         index = np.minimum(np.searchsorted(cumulative, uniform, side="right"), len(weights) - 1)

@@ -43,7 +43,7 @@ class Parameter:
 
     @property
     def sampled(self) -> bool:
-        return not isinstance(self.spec, schema.Fixed)
+        return not isinstance(self.spec, schema.FixedSpec)
 
     @property
     def key(self) -> str:
@@ -137,7 +137,7 @@ class Outcome:
 class CompiledScenario:
     """A scenario ready to run: the engine needs nothing else."""
 
-    spec: schema.Scenario
+    spec: schema.ScenarioSpec
     data: dict  # the scenario as run (after `extends` and `--set`), plain data
     source: str | None
     ladder: tuple[str, ...]
@@ -174,6 +174,10 @@ class CompiledScenario:
         columns = [f"fired.{rule.id}" for rule in rules]
         columns += [f"fired.{rule.id}.{option.id}" for rule in rules for option in rule.options]
         return columns
+
+    def actor_name(self, actor: str) -> str:
+        """How an actor is named to people: its `name`, or its id capitalised."""
+        return self.spec.actors[actor].name or actor.capitalize()
 
     def rules_of(self, actor: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.actor == actor)

@@ -41,7 +41,7 @@ _BARE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 def compile_scenario(
-    spec: schema.Scenario,
+    spec: schema.ScenarioSpec,
     data: dict,
     located: Located | None = None,
     source: str | None = None,
@@ -56,7 +56,9 @@ def compile_scenario(
 
 
 class _Builder:
-    def __init__(self, spec: schema.Scenario, located: Located | None, source: str | None) -> None:
+    def __init__(
+        self, spec: schema.ScenarioSpec, located: Located | None, source: str | None
+    ) -> None:
         self.spec = spec
         self.located = located
         self.source = source
@@ -189,7 +191,7 @@ class _Builder:
             yield self._parameter(name, spec)
 
     def _parameter(self, name: str, spec: schema.BaseModel) -> Parameter:
-        if isinstance(spec, schema.Fixed):
+        if isinstance(spec, schema.FixedSpec):
             value = spec.value
             if isinstance(value, bool):
                 return Parameter(name, BOOL, spec, value)
@@ -199,9 +201,9 @@ class _Builder:
                 return Parameter(name, FLOAT, spec, value)
             values = tuple(spec.values or (value,))
             return Parameter(name, Type("enum", values, name), spec, values.index(value))
-        if isinstance(spec, schema.Bernoulli):
+        if isinstance(spec, schema.BernoulliSpec):
             return Parameter(name, BOOL, spec)
-        if isinstance(spec, schema.Choice):
+        if isinstance(spec, schema.ChoiceSpec):
             values = list(dict.fromkeys(spec.values))
             if len(values) != len(spec.values):
                 self.problem(("parameters", name, "values"), "choice values must be distinct")
@@ -229,7 +231,7 @@ class _Builder:
                 yield self._slot(path, f"{actor_id}.{name}", var, parameter_names)
 
     def _slot(
-        self, path: tuple, key: str, var: schema.Variable, parameter_names: Namespace
+        self, path: tuple, key: str, var: schema.VariableSpec, parameter_names: Namespace
     ) -> Slot:
         kind = var.kind
         if kind == "enum":
@@ -299,7 +301,7 @@ class _Builder:
 
     # --- rules ----------------------------------------------------------
 
-    def _rule(self, path: tuple, rule: schema.Rule, index: int, event: bool) -> Rule:
+    def _rule(self, path: tuple, rule: schema.RuleSpec, index: int, event: bool) -> Rule:
         actors = self.spec.actors
         names = self.names
         if event and rule.actor is not None:
@@ -343,7 +345,7 @@ class _Builder:
             narration=rule.narration,
         )
 
-    def _option(self, path: tuple, option: schema.Option, rule_id: str) -> Option:
+    def _option(self, path: tuple, option: schema.OptionSpec, rule_id: str) -> Option:
         when = self.expression(path + ("when",), option.when, self.names, BOOL)
         weight = self.expression(path + ("weight",), option.weight, self.names, FLOAT)
         return Option(
@@ -356,7 +358,7 @@ class _Builder:
             narration=option.narration,
         )
 
-    def _vote(self, path: tuple, rule: schema.Rule) -> Vote | None:
+    def _vote(self, path: tuple, rule: schema.RuleSpec) -> Vote | None:
         actor = self.spec.actors.get(rule.actor or "")
         if actor is None:
             return None
@@ -441,7 +443,7 @@ class _Builder:
             compiled.append(item)
         return tuple(compiled)
 
-    def _outcome(self, index: int, outcome: schema.Outcome) -> Outcome:
+    def _outcome(self, index: int, outcome: schema.OutcomeSpec) -> Outcome:
         when = None
         if outcome.when is not None:
             when = self.expression(("outcomes", index, "when"), outcome.when, self.names, BOOL)

@@ -57,7 +57,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Level(Strict):
+class LevelSpec(Strict):
     """One rung of the escalation ladder."""
 
     id: Id
@@ -69,7 +69,7 @@ class Level(Strict):
         return self.name or self.id
 
 
-class Variable(Strict):
+class VariableSpec(Strict):
     """A typed state variable with bounds; assignments are clipped to the bounds."""
 
     type: Literal["bool", "int", "float", "enum"] | None = Field(
@@ -85,7 +85,7 @@ class Variable(Strict):
     description: str = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Variable:
+    def _consistent(self) -> VariableSpec:
         kind = self.type or _infer_variable_type(self)
         if kind == "enum":
             if not self.values:
@@ -118,7 +118,7 @@ class Variable(Strict):
         return self.type or _infer_variable_type(self)
 
 
-def _infer_variable_type(var: Variable) -> str:
+def _infer_variable_type(var: VariableSpec) -> str:
     if var.values is not None:
         return "enum"
     if isinstance(var.initial, bool):
@@ -145,7 +145,7 @@ def _shape_tag(value: object) -> str:
 
 
 VariableSpec = Annotated[
-    Annotated[Variable, Tag("mapping")]
+    Annotated[VariableSpec, Tag("mapping")]
     | Annotated[list[Id], Tag("list")]
     | Annotated[StrictBool | int | float, Tag("scalar")],
     Discriminator(_shape_tag),
@@ -157,7 +157,7 @@ class _Parameter(Strict):
     description: str = ""
 
 
-class Fixed(_Parameter):
+class FixedSpec(_Parameter):
     """A parameter with one value in every run (overridable with `--set`)."""
 
     value: StrictBool | int | float | Id
@@ -166,7 +166,7 @@ class Fixed(_Parameter):
     )
 
     @model_validator(mode="after")
-    def _value_listed(self) -> Fixed:
+    def _value_listed(self) -> FixedSpec:
         if self.values is not None:
             if not isinstance(self.value, str):
                 raise ValueError("`values` only applies to a text value")
@@ -175,25 +175,25 @@ class Fixed(_Parameter):
         return self
 
 
-class Uniform(_Parameter):
+class UniformSpec(_Parameter):
     distribution: Literal["uniform"]
     low: float
     high: float
 
     @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
+    def _ordered(self) -> UniformSpec:
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
         return self
 
 
-class Beta(_Parameter):
+class BetaSpec(_Parameter):
     distribution: Literal["beta"]
     a: float = Field(gt=0)
     b: float = Field(gt=0)
 
 
-class TruncNormal(_Parameter):
+class TruncNormalSpec(_Parameter):
     distribution: Literal["truncnormal"]
     mean: float
     sd: float = Field(gt=0)
@@ -201,24 +201,24 @@ class TruncNormal(_Parameter):
     high: float
 
     @model_validator(mode="after")
-    def _ordered(self) -> TruncNormal:
+    def _ordered(self) -> TruncNormalSpec:
         if self.low >= self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
 
 
-class Bernoulli(_Parameter):
+class BernoulliSpec(_Parameter):
     distribution: Literal["bernoulli"]
     p: float = Field(ge=0, le=1)
 
 
-class Choice(_Parameter):
+class ChoiceSpec(_Parameter):
     distribution: Literal["choice"]
     values: list[StrictBool | int | float | Id] = Field(min_length=1)
     weights: list[Annotated[float, Field(ge=0)]] | None = None
 
     @model_validator(mode="after")
-    def _weights_match(self) -> Choice:
+    def _weights_match(self) -> ChoiceSpec:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError(
@@ -245,19 +245,19 @@ def _value_kind(value: object) -> str:
 DISTRIBUTIONS = ("uniform", "beta", "truncnormal", "bernoulli", "choice")
 
 Parameter = Annotated[
-    Annotated[Fixed, Tag("mapping")]
-    | Annotated[Uniform, Tag("uniform")]
-    | Annotated[Beta, Tag("beta")]
-    | Annotated[TruncNormal, Tag("truncnormal")]
-    | Annotated[Bernoulli, Tag("bernoulli")]
-    | Annotated[Choice, Tag("choice")]
+    Annotated[FixedSpec, Tag("mapping")]
+    | Annotated[UniformSpec, Tag("uniform")]
+    | Annotated[BetaSpec, Tag("beta")]
+    | Annotated[TruncNormalSpec, Tag("truncnormal")]
+    | Annotated[BernoulliSpec, Tag("bernoulli")]
+    | Annotated[ChoiceSpec, Tag("choice")]
     | Annotated[StrictBool | int | float | Id, Tag("scalar")],
     Discriminator(_shape_tag),
     Field(description="a fixed value, or a distribution sampled once per run"),
 ]
 
 
-class Delayed(Strict):
+class DelayedSpec(Strict):
     """Effects that take hold `after` turns, evaluated against the state then."""
 
     after: int = Field(ge=1, le=1000)
@@ -265,7 +265,7 @@ class Delayed(Strict):
     narration: str = ""
 
 
-class Option(Strict):
+class OptionSpec(Strict):
     """One option of a decision; chosen with probability proportional to `weight`."""
 
     id: Id
@@ -273,11 +273,11 @@ class Option(Strict):
     when: Expr = True
     weight: Expr = 1.0
     effects: Effects = {}
-    delayed: list[Delayed] = []
+    delayed: list[DelayedSpec] = []
     narration: str = ""
 
 
-class Vote(Strict):
+class VoteSpec(Strict):
     """An alliance decision: each member votes yes with chance `support` (or its own)."""
 
     method: Literal["consensus", "majority", "threshold"] = "consensus"
@@ -289,7 +289,7 @@ class Vote(Strict):
     members: dict[Name, Expr] = Field({}, description="per-member chance, overriding `support`")
 
     @model_validator(mode="after")
-    def _threshold(self) -> Vote:
+    def _threshold(self) -> VoteSpec:
         if self.method == "threshold" and self.threshold is None:
             raise ValueError("method: threshold needs `threshold`, e.g. 0.75")
         if self.method != "threshold" and self.threshold is not None:
@@ -297,7 +297,7 @@ class Vote(Strict):
         return self
 
 
-class Rule(Strict):
+class RuleSpec(Strict):
     """A rule: when `when` holds, fires with `chance`, then applies its effects.
 
     With `options` it is a decision: firing picks one option by weight. With
@@ -311,14 +311,14 @@ class Rule(Strict):
     chance: Expr = 1.0
     once: bool = Field(False, description="fires at most once per run")
     effects: Effects = {}
-    delayed: list[Delayed] = []
-    options: list[Option] | None = None
-    vote: Vote | None = None
+    delayed: list[DelayedSpec] = []
+    options: list[OptionSpec] | None = None
+    vote: VoteSpec | None = None
     narration: str = ""
     remove: bool = Field(False, description="in a scenario that `extends` another: drop this id")
 
     @model_validator(mode="after")
-    def _options_distinct(self) -> Rule:
+    def _options_distinct(self) -> RuleSpec:
         if self.options is not None:
             if not self.options:
                 raise ValueError("`options` must list at least one option")
@@ -329,7 +329,7 @@ class Rule(Strict):
         return self
 
 
-class Actor(Strict):
+class ActorSpec(Strict):
     """A state or an alliance (an actor with `members`)."""
 
     name: str | None = None
@@ -345,7 +345,7 @@ class Actor(Strict):
         return value
 
 
-class Outcome(Strict):
+class OutcomeSpec(Strict):
     """An end of a run. Checked in the order listed; the first that holds wins."""
 
     id: Id
@@ -365,13 +365,13 @@ class Outcome(Strict):
     remove: bool = False
 
     @model_validator(mode="after")
-    def _needs_condition(self) -> Outcome:
+    def _needs_condition(self) -> OutcomeSpec:
         if not self.default and self.when is None and not self.remove:
             raise ValueError("an outcome needs `when` (or `default: true`)")
         return self
 
 
-class Scenario(Strict):
+class ScenarioSpec(Strict):
     """A crisis: ladder, state, parameters, rules, chance events and outcomes."""
 
     id: Id
@@ -380,16 +380,16 @@ class Scenario(Strict):
     extends: str | None = Field(None, description="path or bundled name of a scenario to build on")
     turn_length: str = Field("day", description="what one turn stands for, in narration")
     horizon: int = Field(ge=1, le=10_000, description="the number of turns a run lasts at most")
-    ladder: list[Level] = Field(min_length=2)
+    ladder: list[LevelSpec] = Field(min_length=2)
     initial_level: Id | None = Field(
         None, description="ladder id at the start; the first if omitted"
     )
     parameters: dict[Name, Parameter] = {}
     world: dict[Name, VariableSpec] = {}
-    actors: dict[Name, Actor] = Field(min_length=1)
-    events: list[Rule] = []
-    rules: list[Rule] = []
-    outcomes: list[Outcome] = Field(min_length=1)
+    actors: dict[Name, ActorSpec] = Field(min_length=1)
+    events: list[RuleSpec] = []
+    rules: list[RuleSpec] = []
+    outcomes: list[OutcomeSpec] = Field(min_length=1)
 
     @field_validator("world", mode="before")
     @classmethod
@@ -409,7 +409,7 @@ class Scenario(Strict):
         return value
 
     @model_validator(mode="after")
-    def _one_default_outcome(self) -> Scenario:
+    def _one_default_outcome(self) -> ScenarioSpec:
         defaults = [o.id for o in self.outcomes if o.default]
         if len(defaults) != 1:
             found = ", ".join(defaults) if defaults else "none"
@@ -422,7 +422,7 @@ class Scenario(Strict):
 
 def json_schema() -> dict:
     """The JSON Schema of scenario files, for editors and `wargame schema`."""
-    schema = Scenario.model_json_schema(mode="validation")
+    schema = ScenarioSpec.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Escalation wargame scenario"
     return schema

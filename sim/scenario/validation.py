@@ -19,10 +19,10 @@ _MODELS = [
 ]
 
 
-def validate(data: object, located: Located | None) -> schema.Scenario:
+def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
     """Check the data against the schema; raise one error listing every problem."""
     try:
-        return schema.Scenario.model_validate(data)
+        return schema.ScenarioSpec.model_validate(data)
     except pydantic.ValidationError as error:
         raise ScenarioError(_problems(error, data, located)) from None
 
