@@ -14,7 +14,8 @@ import sim
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
 from sim.scenario import catalog
-from sim.story import narrative
+from sim.story import story as narrative
+from sim.story.render.text import TextRenderer
 from sim.story.replay import replay
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,7 @@ def test_the_story_counts_every_firing_of_the_run(reference):
     """Each firing the batch counts for run i is told once in its story (votes that fail aside)."""
     scenario, runs = batch(reference)
     for i in (RUNS[0], RUNS[-1]):
-        story = narrative.story(replay(scenario, SEED, i), i)
+        story = narrative.story_of(replay(scenario, SEED, i), i)
         told: dict[str, int] = {}
         for turn in story.turns:
             for happening in turn.happenings:
@@ -284,7 +285,7 @@ def test_quiet_turns_are_gathered():
         [6],
         7,
     ]
-    assert narrative.quiet_text(groups[1]) == "Turns 2-4: nothing happened (level: A)."
+    assert TextRenderer().quiet(groups[1]) == "Turns 2-4: nothing happened (level: A)."
 
 
 def _happening() -> narrative.Happening:
