@@ -13,9 +13,10 @@ from click.testing import CliRunner
 import sim
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
+from sim.errors import Suggestion, WargameError
 from sim.scenario import catalog
 from sim.story import play
-from sim.story.decision import Decision, EndOfInput, InvalidChoice, read_choice
+from sim.story.decision import Decision, EndOfInput, InvalidChoice, NotAChoice, read_choice
 from sim.story.replay import replay
 from sim.story.story import ending
 
@@ -372,3 +373,17 @@ def test_every_example_in_the_help_runs(tmp_path, monkeypatch, command):
             args += ["--compare", "100"]
         result = invoke(*args, input="q\n")
         assert result.exit_code == 0, (args, result.output)
+
+
+def test_errors_carry_their_data():
+    scenario = sim.load_scenario(FULL)
+    with pytest.raises(play.NotPlayable) as unknown:
+        play.check_playable(scenario, "blu")
+    assert isinstance(unknown.value, WargameError)
+    assert (unknown.value.actor, unknown.value.known) == ("blu", False)
+    assert unknown.value.suggestion == Suggestion("blue")
+    assert unknown.value.playable == ("red", "blue", "alliance")
+    with pytest.raises(NotAChoice) as typo:
+        read_choice(_decision(), "stike")
+    assert typo.value.suggestion == Suggestion("strike")
+    assert typo.value.count == 3
