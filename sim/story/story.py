@@ -40,10 +40,6 @@ class Vote:
     yes: tuple[str, ...]  # member names
     no: tuple[str, ...]
 
-    @property
-    def passed(self) -> bool:
-        return len(self.yes) >= self.required
-
 
 @dataclass(frozen=True)
 class Happening:

@@ -76,9 +76,6 @@ class MarkdownRenderer(Renderer):
         """One italic line, not a heading, so the report's outline shows events."""
         return f"*{escape(wording.quiet(turns))}*"
 
-    def happening(self, happening: Happening) -> str:
-        return "\n".join(self._happening(happening))
-
     def ending(self, ending: Ending, horizon: int) -> str:
         if ending.outcome is None:
             return f"Stopped on turn {ending.turn}, before the run ended."
@@ -91,16 +88,16 @@ class MarkdownRenderer(Renderer):
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:
-        return [line for h in turn.happenings for line in self._happening(h)]
+        return [self.happening(h) for h in turn.happenings]
 
-    def _happening(self, happening: Happening) -> list[str]:
+    def happening(self, happening: Happening) -> str:
         who, rule = wording.who(happening)
         lines = [f"- **{escape(who)}** (`{rule}`): {escape(wording.said(happening))}"]
         if happening.vote is not None:
             lines.append(f"  - {escape(wording.vote(happening.vote))}")
         for change in happening.changes:
             lines.append(f"  - `{change.key}`: {escape(change.before)} → {escape(change.after)}")
-        return lines
+        return "\n".join(lines)
 
     # --- a game --------------------------------------------------------------------
 

@@ -60,9 +60,6 @@ class TextRenderer(Renderer):
     def quiet(self, turns: Quiet) -> str:
         return wording.quiet(turns)
 
-    def happening(self, happening: Happening) -> str:
-        return "\n".join(self._happening(happening))
-
     def ending(self, ending: Ending, horizon: int) -> str:
         if ending.outcome is None:
             return (
@@ -77,9 +74,9 @@ class TextRenderer(Renderer):
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:
-        return [line for h in turn.happenings for line in self._happening(h)]
+        return [self.happening(h) for h in turn.happenings]
 
-    def _happening(self, happening: Happening) -> list[str]:
+    def happening(self, happening: Happening) -> str:
         """A bullet: who, which rule, the narration, then its vote and changes."""
         who, rule = wording.who(happening)
         lines = self._prose(f"{who} [{rule}]: {wording.said(happening)}", "  * ", "    ")
@@ -88,7 +85,7 @@ class TextRenderer(Renderer):
         for change in happening.changes:
             line = f"{change.key}: {change.before} -> {change.after}"
             lines += self._prose(line, "      ", "        ")
-        return lines
+        return "\n".join(lines)
 
     # --- a game --------------------------------------------------------------------
 
