@@ -13,9 +13,12 @@ from click.testing import CliRunner
 import sim
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
+from sim.errors import Suggestion, WargameError
 from sim.scenario import catalog
 from sim.story import play
+from sim.story.decision import Decision, EndOfInput, InvalidChoice, NotAChoice, read_choice
 from sim.story.replay import replay
+from sim.story.story import ending
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = str(FIXTURES / "full-language.yaml")
@@ -123,17 +126,17 @@ class Script:
 
     def __init__(self, answers: list[str]) -> None:
         self.left = list(answers)
-        self.shown: list[str] = []
-        self.decisions: list[play.Decision] = []
+        self.told: list[object] = []
+        self.decisions: list[Decision] = []
 
-    def show(self, text: str, markdown: str) -> None:
-        self.shown.append(text)
+    def tell(self, part: object) -> None:
+        self.told.append(part)
 
-    def choose(self, decision: play.Decision) -> int:
+    def choose(self, decision: Decision) -> int:
         self.decisions.append(decision)
         if not self.left:
-            raise play.EndOfInput
-        return play.read_choice(decision, self.left.pop(0))
+            raise EndOfInput
+        return read_choice(decision, self.left.pop(0))
 
 
 def test_a_scripted_game_reaches_an_outcome_and_compares_with_the_rules(tmp_path):
@@ -161,10 +164,10 @@ def test_a_scripted_game_reaches_an_outcome_and_compares_with_the_rules(tmp_path
 
 def test_the_comparison_table_matches_the_batch():
     scenario = sim.load_scenario(FULL)
-    comparison = play.compare(scenario, 5, 0, 3000)
+    alone = replay(scenario, 5, 0)
+    comparison = play.compare(scenario, 5, 0, 3000, ending(alone))
     summary = sim.run(scenario, 3000, seed=5).summary
     assert list(comparison.outcomes) == summary["outcomes"]
-    alone = replay(scenario, 5, 0)
     assert comparison.alone.outcome == scenario.outcomes[int(alone.outcome[0])].id
 
 
@@ -328,16 +331,16 @@ def test_the_situation_shows_world_and_own_state_and_what_changed_elsewhere():
 @pytest.mark.parametrize(("answer", "index"), [("1", 0), ("strike", 1), (" PASS ", 2), ("3", 2)])
 def test_read_choice(answer, index):
     decision = _decision()
-    assert play.read_choice(decision, answer) == index
+    assert read_choice(decision, answer) == index
 
 
 @pytest.mark.parametrize("answer", ["0", "4", "-1", "hold on", "stike"])
 def test_read_choice_refuses(answer):
-    with pytest.raises(play.InvalidChoice):
-        play.read_choice(_decision(), answer)
+    with pytest.raises(InvalidChoice):
+        read_choice(_decision(), answer)
 
 
-def _decision() -> play.Decision:
+def _decision() -> Decision:
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
     play.Game(scenario, "blue", table, seed=1, run=95).play()
@@ -370,3 +373,17 @@ def test_every_example_in_the_help_runs(tmp_path, monkeypatch, command):
             args += ["--compare", "100"]
         result = invoke(*args, input="q\n")
         assert result.exit_code == 0, (args, result.output)
+
+
+def test_errors_carry_their_data():
+    scenario = sim.load_scenario(FULL)
+    with pytest.raises(play.NotPlayable) as unknown:
+        play.check_playable(scenario, "blu")
+    assert isinstance(unknown.value, WargameError)
+    assert (unknown.value.actor, unknown.value.known) == ("blu", False)
+    assert unknown.value.suggestion == Suggestion("blue")
+    assert unknown.value.playable == ("red", "blue", "alliance")
+    with pytest.raises(NotAChoice) as typo:
+        read_choice(_decision(), "stike")
+    assert typo.value.suggestion == Suggestion("strike")
+    assert typo.value.count == 3

@@ -13,9 +13,11 @@ from click.testing import CliRunner
 import sim
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
+from sim.errors import Suggestion, WargameError
 from sim.scenario import catalog
-from sim.story import narrative
-from sim.story.replay import replay
+from sim.story.render.text import TextRenderer
+from sim.story.replay import TargetError, replay, target
+from sim.story.story import Happening, Terms, Turn, group_quiet, story_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -76,7 +78,7 @@ def test_the_story_counts_every_firing_of_the_run(reference):
     """Each firing the batch counts for run i is told once in its story (votes that fail aside)."""
     scenario, runs = batch(reference)
     for i in (RUNS[0], RUNS[-1]):
-        story = narrative.story(replay(scenario, SEED, i), i)
+        story = story_of(replay(scenario, SEED, i), i)
         told: dict[str, int] = {}
         for turn in story.turns:
             for happening in turn.happenings:
@@ -270,30 +272,25 @@ def test_golden_trace(monkeypatch, style, suffix):
 
 
 def test_quiet_turns_are_gathered():
-    turns = [
-        narrative.Turn(n, "A", "A", () if n in (2, 3, 4, 6) else (_happening(),))
-        for n in range(1, 8)
-    ]
-    groups = narrative.group_quiet(turns)
-    assert [
-        g.number if isinstance(g, narrative.Turn) else [t.number for t in g] for g in groups
-    ] == [
+    turns = [Turn(n, "A", "A", () if n in (2, 3, 4, 6) else (_happening(),)) for n in range(1, 8)]
+    groups = group_quiet(turns)
+    assert [g.number if isinstance(g, Turn) else [t.number for t in g] for g in groups] == [
         1,
         [2, 3, 4],
         5,
         [6],
         7,
     ]
-    assert narrative.quiet_text(groups[1]) == "Turns 2-4: nothing happened (level: A)."
+    assert TextRenderer().quiet(groups[1]) == "Turns 2-4: nothing happened (level: A)."
 
 
-def _happening() -> narrative.Happening:
-    return narrative.Happening("event", "e", None, "Event", "Something.")
+def _happening() -> Happening:
+    return Happening("event", "e", None, "Event", "Something.")
 
 
 def test_values_are_told_in_the_scenarios_terms():
     scenario, _ = batch(FULL)
-    terms = narrative.Terms(scenario)
+    terms = Terms(scenario)
     assert terms.value("border", np.int16(2)) == "breached"
     assert terms.value("level", np.int16(1)) == "Incident"
     assert terms.value("shots_fired", np.bool_(True)) == "true"
@@ -314,3 +311,12 @@ def test_set_gives_the_run_of_the_batch_with_that_setting():
         )
         assert "Set: restraint = 0.05" in result.stdout
         assert "--set restraint=0.05" not in result.stdout  # the text format has no command line
+
+
+def test_a_target_error_carries_its_suggestion():
+    scenario, _ = batch(FULL)
+    with pytest.raises(TargetError) as caught:
+        target(scenario, "wr")
+    assert isinstance(caught.value, WargameError)
+    assert caught.value.suggestion == Suggestion("war")
+    assert caught.value.offset is None

@@ -1,60 +1,83 @@
-"""The terminal side of `wargame play`: a `play.Table` that prints and asks at the keyboard."""
+"""The terminal side of `wargame play`: a `Table` that prints and asks at the keyboard."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import click
 
 from sim.cli.errors import UserError
-from sim.story import narrative, play
+from sim.story import play
+from sim.story.decision import HELP_WORDS, Decision, EndOfInput, InvalidChoice, Quit, read_choice
+from sim.story.render.markdown import MarkdownRenderer
+from sim.story.render.renderer import Renderer, told
+from sim.story.render.text import TextRenderer
+from sim.story.story import Quiet, Turn, TurnSoFar
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports it
+
+# why a game stopped before its end, as the person is told
+Stop = Literal["The input ended", "You quit", "Interrupted"]
 
 
 class Console:
     """The terminal side of a game: prints what happens, asks for choices, keeps a transcript.
 
-    Answers are read a line at a time from standard input (which click's test
-    runner replaces), so a script can play too; piped answers are echoed so
-    that the session reads as it would at the keyboard. Reading the line
-    ourselves (rather than `click.prompt`) tells end of input (Ctrl-D) from
-    Ctrl-C: the first stops the game politely, the second interrupts it.
+    Everything is read out twice through the one `Renderer` interface: as text on
+    the terminal, and as Markdown for the transcript. Answers are read a line at
+    a time from standard input (which click's test runner replaces), so a script
+    can play too; piped answers are echoed so that the session reads as it would
+    at the keyboard. Reading the line ourselves (rather than `click.prompt`)
+    tells end of input (Ctrl-D) from Ctrl-C: the first stops the game politely,
+    the second interrupts it.
     """
 
     PROMPT_INDENT = "     "
 
     def __init__(self, width: int) -> None:
         self.width = width
+        self.text = TextRenderer(width)
+        self.markdown = MarkdownRenderer()
         self.transcript: list[str] = []
         self.stdin = sys.stdin
         self.echo_answers = not self.stdin.isatty()
 
-    def show(self, text: str, markdown: str) -> None:
-        click.echo(text)
-        self.transcript.append(markdown)
+    def open(self, game: play.Game, command: str) -> None:
+        """Open the game: the scenario, who the person plays, how to answer."""
+        opening = game.opening()
+        click.echo(self.text.opening(opening, command))
+        self.transcript.append(self.markdown.opening(opening, command))
 
-    def choose(self, decision: play.Decision) -> int:
-        click.echo(play.decision_text(decision, self.width))
-        self.transcript.append(play.decision_markdown(decision))
+    def say(self, part: Callable[[Renderer], str]) -> None:
+        """Read a part out, set off by a blank line, and keep it in the transcript."""
+        click.echo("\n" + part(self.text))
+        self.transcript.append(part(self.markdown))
+
+    def tell(self, part: Turn | Quiet | TurnSoFar) -> None:
+        self.say(lambda renderer: told(renderer, part))
+
+    def choose(self, decision: Decision) -> int:
+        self.say(lambda renderer: renderer.decision(decision))
         count = len(decision.choices)
         while True:
             answer = self._ask(
                 f"{self.PROMPT_INDENT}Your choice (1-{count}; Enter = pass, ? = help, q = quit): "
             )
-            if answer.strip().lower() in play.HELP_WORDS:
-                click.echo(play.decision_text(decision, self.width))
+            if answer.strip().lower() in HELP_WORDS:
+                click.echo("\n" + self.text.decision(decision))
                 continue
             try:
-                index = play.read_choice(decision, answer)
-            except play.InvalidChoice as error:
-                click.echo(f"{self.PROMPT_INDENT}{error}")
+                index = read_choice(decision, answer)
+            except InvalidChoice as error:
+                click.echo(f"{self.PROMPT_INDENT}{error.format()}")
                 continue
-            except play.Quit:
-                self.transcript.append("\n**You quit the game here.**")
+            except Quit:
+                self.transcript.append("**You quit the game here.**")
                 raise
-            self.transcript.append(play.answer_markdown(decision, index))
+            self.transcript.append(self.markdown.answer(decision, index))
             return index
 
     def _ask(self, prompt: str) -> str:
@@ -62,8 +85,8 @@ class Console:
         line = self.stdin.readline()
         if not line:
             click.echo()
-            self.transcript.append("\n**The input ended here.**")
-            raise play.EndOfInput
+            self.transcript.append("**The input ended here.**")
+            raise EndOfInput
         if self.echo_answers:
             click.echo(line.rstrip("\r\n"))
         return line.rstrip("\r\n")
@@ -81,40 +104,30 @@ def play_game(game: play.Game, console: Console, compare_runs: int) -> int:
     """Play the game to its end (or until stopped); return the exit status."""
     try:
         ending = game.play()
-    except play.EndOfInput:
+    except EndOfInput:
         _stopped(game, console, "The input ended")
         return 0
-    except play.Quit:
+    except Quit:
         _stopped(game, console, "You quit")
         return 0
     except KeyboardInterrupt:
         click.echo()
         _stopped(game, console, "Interrupted")
         return EXIT_INTERRUPTED
-    console.show(
-        "\n" + "\n".join(narrative.ending_text(ending, game.scenario.horizon, console.width)),
-        "## The end\n\n" + "\n".join(narrative.ending_markdown(ending, game.scenario.horizon)),
-    )
-    console.show("\n" + play.choices_text(game.made), play.choices_markdown(game.made))
+    horizon = game.scenario.horizon
+    console.say(lambda renderer: renderer.game_end(ending, horizon))
+    console.say(lambda renderer: renderer.choices_made(game.made))
     if compare_runs:
         click.echo(f"\n(playing {compare_runs:,} rules-only runs to compare...)", err=True)
         try:
-            comparison = play.compare(game.scenario, game.seed, game.run, compare_runs)
+            comparison = play.compare(game.scenario, game.seed, game.run, compare_runs, ending)
         except KeyboardInterrupt:
             click.echo("\nInterrupted: no comparison.", err=True)
             return EXIT_INTERRUPTED
-        console.show(
-            "\n" + play.comparison_text(comparison, ending),
-            play.comparison_markdown(comparison, ending),
-        )
+        console.say(lambda renderer: renderer.comparison(comparison))
     return 0
 
 
-def _stopped(game: play.Game, console: Console, why: str) -> None:
-    turn = game.model.turn
-    console.show(
-        f"\n{why}: the game stops on turn {turn} of {game.scenario.horizon}.\n\n"
-        + play.choices_text(game.made, stopped=True),
-        f"## Stopped\n\n{why}: the game stops on turn {turn} of {game.scenario.horizon}.\n\n"
-        + play.choices_markdown(game.made, stopped=True),
-    )
+def _stopped(game: play.Game, console: Console, why: Stop) -> None:
+    turn, horizon = game.model.turn, game.scenario.horizon
+    console.say(lambda renderer: renderer.stopped(why, turn, horizon, game.made))

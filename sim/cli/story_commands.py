@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from sim.cli.options import (
     set_option,
 )
 from sim.engine.streams import MAX_RUN
+from sim.text import command_line
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
@@ -29,7 +29,7 @@ EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
 
 def _width() -> int:
     """Wrap to the terminal when printing to one (within reason), else to the standard width."""
-    from sim.story.narrative import WIDTH
+    from sim.story.render.text import WIDTH
 
     if not sys.stdout.isatty():
         return WIDTH
@@ -40,7 +40,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: st
     parts = ["wargame", name, scenario, "--seed", str(seed), *extra]
     for assignment in assignments:
         parts += ["--set", assignment]
-    return shlex.join(parts)
+    return command_line(*parts)
 
 
 # --- trace ---------------------------------------------------------------------------
@@ -115,23 +115,22 @@ def trace(
       wargame trace turkish-straits --run 7 --format markdown --out run7.md
     """
     from sim.language.load import load_scenario
-    from sim.story import narrative
+    from sim.story.render.markdown import MarkdownRenderer
+    from sim.story.render.text import WIDTH, TextRenderer
     from sim.story.replay import replay
+    from sim.story.story import story_of
 
     _check_search_options(ctx, wanted, run_index)
     compiled = load_scenario(scenario, overrides(assignments))
     if style is None:
         style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
     found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
-    width = _width() if out is None else narrative.WIDTH
+    width = _width() if out is None else WIDTH
+    renderer = MarkdownRenderer() if style == "markdown" else TextRenderer(width)
     texts = []
     for index in found:
         command = _command("trace", scenario, seed, assignments, "--run", str(index))
-        story = narrative.story(replay(compiled, seed, index), index, command)
-        if style == "markdown":
-            texts.append(narrative.render_markdown(story))
-        else:
-            texts.append(narrative.render_text(story, width))
+        texts.append(renderer.story(story_of(replay(compiled, seed, index), index, command)))
     separator = "\n---\n\n" if style == "markdown" else "\n" + "=" * 40 + "\n\n"
     _write(separator.join(texts), out)
 
@@ -276,9 +275,8 @@ def play_command(
         raise UserError(f"cannot save the transcript to {transcript}: no such folder")
     command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
     console = Console(_width())
-    game = play.Game(compiled, actor, console, seed, run_index, console.width)
-    console.transcript.append(play.intro_markdown(game, command))
-    click.echo(play.intro_text(game, console.width))
+    game = play.Game(compiled, actor, console, seed, run_index)
+    console.open(game, command)
     status = 0
     try:
         status = play_game(game, console, compare_runs)

@@ -19,7 +19,7 @@ from sim.batch.runner import blocks_for
 from sim.engine import EscalationModel
 from sim.engine.model import Policy
 from sim.engine.streams import BLOCK_SIZE, MAX_RUN
-from sim.errors import did_you_mean
+from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import CompiledScenario
 from sim.language.expressions import BOOL, Compiled, ExpressionError, compile_expression
 
@@ -63,21 +63,36 @@ def replay(scenario: CompiledScenario, seed: int, run: int) -> EscalationModel:
 # --- finding runs ------------------------------------------------------------------
 
 
-class TargetError(Exception):
-    """A `--find` target that is neither an outcome id nor a valid condition."""
+class TargetError(WargameError):
+    """A `--find` target that is neither an outcome id nor a valid condition.
 
-    def __init__(self, message: str, source: str, offset: int | None, hint: str | None) -> None:
-        super().__init__(message)
+    `source` is the target as given and `offset` where in it the condition went
+    wrong (None when it reads as a mistyped outcome id); `suggestion` is the
+    closest outcome id, and `hint` the expression language's own hint.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        source: str,
+        offset: int | None,
+        hint: str | None = None,
+        suggestion: Suggestion | None = None,
+    ) -> None:
         self.message = message
         self.source = source
         self.offset = offset
         self.hint = hint
+        self.suggestion = suggestion
+        super().__init__(message)
 
     def format(self) -> str:
         lines = [self.message]
         if self.offset is not None:
             lines += [f"    {self.source}", "    " + " " * self.offset + "^"]
-        if self.hint:
+        if self.suggestion is not None and self.suggestion.closest is not None:
+            lines.append(f"  hint: {self.suggestion}")
+        elif self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
 
@@ -106,13 +121,11 @@ def target(scenario: CompiledScenario, text: str) -> Target:
         return Target(text, condition=compile_expression(text, scenario.namespace, BOOL))
     except ExpressionError as error:
         if _looks_like_an_id(text):
-            close = did_you_mean(text, ids) or ""
             message = (
                 f"{text!r} is not an outcome of {scenario.id} (outcomes: {', '.join(ids)}), "
                 f"nor a condition: {error.message}"
             )
-            hint = close if close.startswith("did you mean") else error.hint
-            raise TargetError(message, text, None, hint) from None
+            raise TargetError(message, text, None, error.hint, suggest(text, ids)) from None
         message = (
             f"not a valid condition: {error.message} "
             f"(the scenario's expression language; an outcome is given by its id)"
@@ -130,7 +143,9 @@ def matches(model: EscalationModel, wanted: Target) -> np.ndarray:
     A condition is evaluated on each run's final state, with `turn` its end turn.
     """
     if wanted.outcome is not None:
-        return model.outcome == wanted.outcome
+        return np.asarray(model.outcome == wanted.outcome)
+    if wanted.condition is None:
+        raise ValueError("a target is an outcome or a condition")
     state = dict(model.state)
     state["turn"] = model.end_turn.astype(np.int64)
     with np.errstate(all="ignore"):

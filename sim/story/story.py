@@ -1,0 +1,314 @@
+"""The story of one run as data: what fired on each turn, what it changed, how the run ended.
+
+A one-lane model's journal (`EscalationModel(journal=[])`) records every rule
+resolution; `story_of` turns it into `Turn`s of `Happening`s in the scenario's
+own terms (actor names, enum values and ladder levels by name). Reading a story
+out is the renderers' job (`sim.story.render`): nothing here prints or formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from sim.engine.model import NO_OUTCOME, EscalationModel, Firing
+from sim.language.compiled import CompiledScenario, DelayedEffects, Option, Rule
+from sim.text import yaml_value
+
+# a chance event, an actor's rule, an alliance's vote that failed, or effects taking hold
+HappeningKind = Literal["event", "rule", "vote-failed", "delayed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A state variable that changed: its key and its values before and after, as text."""
+
+    key: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Vote:
+    """How an alliance's members voted on one rule."""
+
+    method: str  # consensus, majority or threshold
+    required: int  # yes votes needed
+    yes: tuple[str, ...]  # member names
+    no: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One thing that happened on a turn (see `HappeningKind`)."""
+
+    kind: HappeningKind
+    rule: str  # rule or event id; for delayed effects the rule (and option) that scheduled them
+    actor: str | None  # actor id; None for chance events
+    actor_name: str
+    narration: str
+    description: str = ""  # what the rule is about (said when a vote fails)
+    option: str | None = None  # the chosen option's id, for decisions
+    option_narration: str = ""
+    vote: Vote | None = None
+    changes: tuple[Change, ...] = ()
+    by_player: bool = False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A turn of the story: what happened, and the ladder level before and after."""
+
+    number: int
+    level_before: str
+    level_after: str
+    happenings: tuple[Happening, ...]
+
+    @property
+    def quiet(self) -> bool:
+        return not self.happenings
+
+
+Quiet = tuple[Turn, ...]  # a stretch of turns in which nothing happened
+
+
+@dataclass(frozen=True)
+class TurnSoFar:
+    """Part of a turn told while it is still going (in play, before a decision is asked).
+
+    `heading` is whether the turn is first told here (its level as it began).
+    """
+
+    turn: Turn
+    heading: bool
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a run ended; `outcome` is None when it was stopped before it ended (play)."""
+
+    outcome: str | None
+    outcome_label: str
+    outcome_description: str
+    turn: int
+    peak: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """One run told from start to end."""
+
+    scenario: str  # id
+    title: str
+    turn_length: str
+    horizon: int
+    seed: int
+    run: int
+    start_level: str
+    drawn: tuple[tuple[str, str], ...]  # sampled parameters of this run: (name, value)
+    fixed: tuple[tuple[str, str], ...]  # parameters fixed with --set
+    turns: tuple[Turn, ...]
+    ending: Ending
+    command: str = ""  # the command line that reproduces it
+
+
+def group_quiet(turns: Sequence[Turn]) -> list[Turn | Quiet]:
+    """Turns, with each stretch of quiet turns gathered into one tuple."""
+    out: list[Turn | Quiet] = []
+    for turn in turns:
+        last = out[-1] if out else None
+        if turn.quiet and isinstance(last, tuple):
+            out[-1] = (*last, turn)
+        else:
+            out.append((turn,) if turn.quiet else turn)
+    return out
+
+
+# --- from a journal to a story -------------------------------------------------
+
+
+class Terms:
+    """A scenario's vocabulary: actor names and state values as the scenario writes them."""
+
+    def __init__(self, scenario: CompiledScenario) -> None:
+        self.scenario = scenario
+        self.levels = tuple(level.label for level in scenario.spec.ladder)
+        self.types = {slot.key: slot.type for slot in scenario.slots}
+        self.types.update({p.key: p.type for p in scenario.parameters})
+        self.delayed_origin: dict[int, tuple[Rule, str | None]] = {}
+        for rule in scenario.all_rules():
+            for item in rule.delayed:
+                self.delayed_origin[item.slot] = (rule, None)
+            for option in rule.options:
+                for item in option.delayed:
+                    self.delayed_origin[item.slot] = (rule, option.id)
+
+    def actor_name(self, actor: str | None) -> str:
+        """An actor's display name; "Event" for chance events, which have no actor."""
+        return "Event" if actor is None else self.scenario.actor_name(actor)
+
+    def level(self, index: int) -> str:
+        return self.levels[int(index)]
+
+    def value(self, key: str, value: Any) -> str:  # a numpy scalar of the variable's dtype
+        """A state value in the scenario's terms: enum values and ladder levels by name."""
+        if key in ("level", "peak"):
+            return self.level(int(value))
+        type_ = self.types.get(key)
+        if type_ is not None and type_.kind == "enum":
+            return type_.values[int(value)]
+        if (type_ is not None and type_.kind == "bool") or isinstance(value, bool | np.bool_):
+            return "true" if value else "false"
+        if type_ is not None and type_.kind == "int":
+            return str(int(value))
+        return f"{float(value):.3g}"
+
+
+def story_of(model: EscalationModel, run: int, command: str = "") -> Story:
+    """The story of a one-lane model (after it ran, or as far as it got) with a journal."""
+    if model.size != 1 or model.journal is None:
+        raise ValueError("a story needs a model of one lane with a journal")
+    scenario = model.scenario
+    terms = Terms(scenario)
+    ended = int(model.outcome[0]) != NO_OUTCOME
+    last = int(model.end_turn[0]) if ended else model.turn
+    drawn = tuple(
+        (p.name, terms.value(p.key, model.parameters[p.name][0]))
+        for p in scenario.sampled_parameters
+    )
+    fixed = tuple((name, yaml_value(value)) for name, value in scenario.overrides.items())
+    return Story(
+        scenario=scenario.id,
+        title=scenario.spec.title,
+        turn_length=scenario.spec.turn_length,
+        horizon=scenario.horizon,
+        seed=model.seed,
+        run=run,
+        start_level=terms.level(scenario.initial_level),
+        drawn=drawn,
+        fixed=fixed,
+        turns=tuple(turns(terms, model.journal, 1, last, scenario.initial_level)),
+        ending=ending(model),
+        command=command,
+    )
+
+
+def ending(model: EscalationModel) -> Ending:
+    """How lane 0 of `model` ended (or where it stands, if it has not ended)."""
+    scenario = model.scenario
+    terms = Terms(scenario)
+    index = int(model.outcome[0])
+    peak = terms.level(int(model.peak[0]))
+    if index == NO_OUTCOME:
+        return Ending(None, "", "", model.turn, peak)
+    outcome = scenario.outcomes[index]
+    return Ending(outcome.id, outcome.label, outcome.description, int(model.end_turn[0]), peak)
+
+
+def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:
+    """Turns `first` to `last` of a one-lane journal; `level` is the ladder index before `first`."""
+    by_turn: dict[int, list[Happening]] = {}
+    levels: dict[int, int] = {}
+    for firing in journal:
+        happening = happening_of(terms, firing)
+        if happening is None:
+            continue
+        by_turn.setdefault(firing.turn, []).append(happening)
+        for key, _, after in firing.changes:
+            if key == "level":
+                levels[firing.turn] = int(after[0])
+    out = []
+    for number in range(first, last + 1):
+        after_turn = levels.get(number, level)
+        told = tuple(by_turn.get(number, ()))
+        out.append(Turn(number, terms.level(level), terms.level(after_turn), told))
+        level = after_turn
+    return out
+
+
+def happening_of(terms: Terms, firing: Firing) -> Happening | None:
+    """What a journal entry means for the story, or None if nothing happened."""
+    fired = bool(firing.fired[0])
+    changes = _changes(terms, firing.changes)
+    if firing.delayed is not None:
+        return _delayed(terms, firing.delayed, changes) if fired else None
+    rule = firing.rule
+    if rule is None:
+        raise ValueError("a journal entry names its rule unless it is a delayed effect")
+    by_player = firing.decided_by == "player"
+    held = firing.vote_held is not None and bool(firing.vote_held[0])
+    vote = _vote(terms, rule, firing) if held and not by_player else None
+    kind: HappeningKind
+    if not fired:
+        if vote is None:
+            return None  # the rule did not fire (a player's pass is told by the game itself)
+        kind = "vote-failed"
+    else:
+        kind = "rule" if rule.actor is not None else "event"
+        if not rule.narration and not changes and not rule.options:
+            return None  # bookkeeping (a rule with nothing to say that changed nothing)
+    option, option_narration = None, ""
+    if fired and rule.options and firing.option is not None:
+        chosen = rule.options[int(firing.option[0])]
+        if _holds_still(rule, chosen) and not changes and vote is None:
+            return None  # a decision to carry on as before: nothing to tell
+        option, option_narration = chosen.id, chosen.narration or chosen.description
+    return Happening(
+        kind=kind,
+        rule=rule.id,
+        actor=rule.actor,
+        actor_name=terms.actor_name(rule.actor),
+        narration=rule.narration or ("" if rule.options else rule.description),
+        description=rule.description,
+        option=option,
+        option_narration=option_narration,
+        vote=vote,
+        changes=changes,
+        by_player=by_player,
+    )
+
+
+def _holds_still(rule: Rule, option: Option) -> bool:
+    """An option that changes nothing and says nothing (e.g. `keep-pressing`) of a rule that
+    says nothing itself: choosing it is the decision to carry on as before."""
+    return not (rule.narration or option.narration or option.effects or option.delayed)
+
+
+def _delayed(terms: Terms, item: DelayedEffects, changes: tuple[Change, ...]) -> Happening:
+    rule, option = terms.delayed_origin[item.slot]
+    return Happening(
+        kind="delayed",
+        rule=rule.id,
+        actor=rule.actor,
+        actor_name=terms.actor_name(rule.actor),
+        narration=item.narration,
+        option=option,
+        changes=changes,
+    )
+
+
+def _vote(terms: Terms, rule: Rule, firing: Firing) -> Vote | None:
+    if rule.vote is None:
+        return None
+    yes = tuple(terms.actor_name(m) for m, ballot in firing.votes.items() if ballot[0])
+    no = tuple(terms.actor_name(m) for m, ballot in firing.votes.items() if not ballot[0])
+    return Vote(rule.vote.method, rule.vote.required(), yes, no)
+
+
+def _changes(
+    terms: Terms, changes: Sequence[tuple[str, np.ndarray, np.ndarray]]
+) -> tuple[Change, ...]:
+    """The net change of each variable a firing touched, leaving out those that ended unchanged."""
+    first: dict[str, object] = {}
+    last: dict[str, object] = {}
+    for key, before, after in changes:
+        first.setdefault(key, before[0])
+        last[key] = after[0]
+    return tuple(
+        Change(key, terms.value(key, first[key]), terms.value(key, last[key]))
+        for key in first
+        if first[key] != last[key]
+    )
