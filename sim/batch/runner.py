@@ -49,7 +49,7 @@ def run(
         raise ValueError("runs must be at least 1")
     if seed < 0:
         raise ValueError("seed must be 0 or more")
-    where = backend_for(backend, workers, scheduler)  # a missing extra: before any writing
+    chosen = backend_for(backend, workers, scheduler)  # a missing extra: before any writing
     command = command or default_command(scenario, runs, seed)
     plan = blocks_for(runs)
     sink: Sink
@@ -59,7 +59,7 @@ def run(
         sink = open_folder(Path(out), scenario, seed, runs, command, resume=resume)
     try:
         todo = [(b, n) for b, n in plan if not sink.has(b)]
-        _fill(sink, scenario, seed, todo, runs, where, progress)
+        _fill(sink, scenario, seed, todo, runs, chosen, progress)
         return sink.finish()
     except BackendError:
         if isinstance(sink, FolderSink) and not resume and not any(sink.has(b) for b, _ in plan):

@@ -226,7 +226,8 @@ def writing(folder: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise PathError(folder, error.strerror or str(error)) from None
+        reason = error.strerror or str(error)
+        raise PathError(folder, reason[:1].lower() + reason[1:]) from None
 
 
 def write_text(path: Path, text: str) -> None:

@@ -46,7 +46,7 @@ class Results:
     @cached_property
     def summary(self) -> dict[str, Any]:
         """summary.json as plain data (what the charts, the report and `compare` read)."""
-        return self.summary_model.data()
+        return self.summary_model.as_dict()
 
     @cached_property
     def runs(self) -> pd.DataFrame:

@@ -4,7 +4,7 @@ The file is `Summary.to_json()`, so the same figures always give the same bytes
 (fields in the order declared here). A folder written in another `format` is
 refused with both versions named, rather than misread. Two chart tables came
 after the first folders of this format; a summary without them still reads, and
-`data()` then lacks them too (the charts say which version is needed).
+`as_dict()` then lacks them too (the charts say which version is needed).
 """
 
 from __future__ import annotations
@@ -117,13 +117,13 @@ class Summary(_Part):
     outcomes_by_end_turn: OutcomesByEndTurn | None = None
     outcomes_by_parameter: dict[str, ParameterBinsRecord] | None = None
 
-    def data(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The summary as plain data, exactly as in the file (what was not there is left out)."""
         return self.model_dump(exclude_unset=True)
 
     def to_json(self) -> str:
         """The text of `summary.json`."""
-        return json.dumps(self.data(), indent=2) + "\n"
+        return json.dumps(self.as_dict(), indent=2) + "\n"
 
     @classmethod
     def from_json(cls, text: str, path: str) -> Summary:
