@@ -43,8 +43,8 @@ def measure_batch(scenario: str, runs: int) -> dict:
     """Run a batch to a results folder; its time and this process's peak memory."""
     started = time.perf_counter()
     import sim
-    import sim.batch.output
     import sim.batch.runner
+    import sim.batch.sinks
     import sim.engine.sampling  # the package loads these on first use: import them untimed
 
     imported = time.perf_counter() - started

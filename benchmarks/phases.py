@@ -23,7 +23,7 @@ from pathlib import Path
 import mesa
 
 import sim
-from sim.batch import output, runner
+from sim.batch import parquet, runner, sinks, summary
 from sim.engine import model as engine
 from sim.engine.streams import Stream
 
@@ -42,10 +42,10 @@ PHASES = [
     (mesa.DataCollector, "collect", "data collection"),
     (Stream, "row", "random draws"),
     (Stream, "skip", "random draws"),
-    (output.Summariser, "add", "summary aggregation"),
-    (output, "block_table", "per-run table (Arrow)"),
-    (output.FolderSink, "add", "block files (npz)"),
-    (output.pq.ParquetWriter, "write_table", "parquet writing"),
+    (summary.Summariser, "add", "summary aggregation"),
+    (parquet, "block_table", "per-run table (Arrow)"),
+    (sinks.FolderSink, "add", "block files (npz)"),
+    (parquet.pq.ParquetWriter, "write_table", "parquet writing"),
 ]
 # phases that keep their own name when a condition or draw runs inside them
 KEEPS = {"outcome checks": "_evaluate"}

@@ -9,7 +9,7 @@ import numpy as np
 
 import sim
 from sim.batch.backends import simulate_blocks
-from sim.batch.runner import simulate_block
+from sim.batch.blocks import simulate_block
 from sim.engine.streams import BLOCK_SIZE
 
 FULL = Path(__file__).parent / "fixtures" / "full-language.yaml"

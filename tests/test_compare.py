@@ -117,12 +117,17 @@ def test_newcombe_interval_covers_the_true_difference_about_95_percent():
     assert abs(coverage - 0.95) < 5 * np.sqrt(0.95 * 0.05 / trials)
 
 
-def test_wilson_intervals_match_the_summary():
-    from sim.results.folder import wilson_interval
+def test_the_wilson_interval_is_scipys_to_the_last_bit():
+    """summary.json's intervals were scipy's; the vectorised one must not move a bit."""
+    from scipy.stats import binomtest
 
-    for count, runs in [(0, 10), (3, 1000), (500, 1000), (1000, 1000)]:
-        low, high = intervals.wilson(count, runs)
-        assert (float(low), float(high)) == pytest.approx(wilson_interval(count, runs))
+    cases = [(0, 10), (3, 1000), (500, 1000), (1000, 1000), (7, 32768), (1, 3)]
+    for confidence in (0.95, 0.999):
+        lows, highs = intervals.wilson(*np.array(cases).T, confidence)
+        for (count, runs), low, high in zip(cases, lows, highs, strict=True):
+            exact = binomtest(count, runs).proportion_ci(confidence, method="wilson")
+            assert (float(low), float(high)) == (exact.low, exact.high)
+    assert [float(bound) for bound in intervals.wilson(0, 0)] == [0.0, 1.0]
 
 
 def test_different_outcome_sets_cannot_be_compared(batches):

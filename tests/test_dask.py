@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import sim
 from sim.batch.backends import BackendError, simulate_blocks
-from sim.batch.runner import blocks_for, simulate_block
+from sim.batch.blocks import blocks_for, simulate_block
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
 
@@ -157,7 +157,8 @@ def test_blocks_finishing_in_any_order_give_the_same_results(
     tmp_path, scenario, serial_folder, to_folder
 ):
     """What as_completed does to a batch: blocks reach the sink in reverse order."""
-    from sim.batch.output import MemorySink, open_folder
+    from sim.batch.folder import open_folder
+    from sim.batch.sinks import MemorySink
 
     command = json.loads((serial_folder / "summary.json").read_text())["command"]
     if to_folder:

@@ -8,7 +8,7 @@ import pandas as pd
 import yaml
 
 import sim
-from sim.batch.output import dump_scenario
+from sim.batch.folder import dump_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

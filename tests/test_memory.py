@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 import sim
-from sim.batch import output
-from sim.batch.output import FolderSink
+from sim.batch import folder, parquet, sinks
+from sim.batch.sinks import FolderSink
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
 
@@ -42,9 +42,9 @@ class Alive:
 
 @pytest.mark.parametrize("backend", ["serial", "processes"])
 def test_blocks_are_let_go_once_saved_and_written(tmp_path, monkeypatch, scenario, backend):
-    monkeypatch.setattr("sim.batch.output.ROW_GROUP_BLOCKS", 2)
+    monkeypatch.setattr("sim.batch.parquet.ROW_GROUP_BLOCKS", 2)
     saved, written = Alive(), Alive()
-    add, table = FolderSink.add, output.block_table
+    add, table = FolderSink.add, parquet.block_table
 
     def add_and_count(self, result):
         saved.see(result)
@@ -55,28 +55,28 @@ def test_blocks_are_let_go_once_saved_and_written(tmp_path, monkeypatch, scenari
         return table(scenario, result)
 
     monkeypatch.setattr(FolderSink, "add", add_and_count)
-    monkeypatch.setattr("sim.batch.output.block_table", table_and_count)
+    monkeypatch.setattr("sim.batch.parquet.block_table", table_and_count)
     sim.run(scenario, RUNS, seed=2, out=tmp_path / "r", backend=backend, workers=2)
     assert len(saved.refs) == len(written.refs) == 7  # each block saved once, written once
     # the block being saved and the one before it on its way out; with workers, also
     # blocks that finished before an earlier one and wait for it
-    assert saved.most <= 2 + (0 if backend == "serial" else output.WAITING_BLOCKS)
+    assert saved.most <= 2 + (0 if backend == "serial" else sinks.WAITING_BLOCKS)
 
 
 def test_blocks_far_out_of_order_wait_on_disk_and_change_nothing(tmp_path, scenario):
     """Blocks arriving last-first: a few wait in memory, the rest are read back in turn."""
-    from sim.batch.runner import blocks_for, simulate_block
+    from sim.batch.blocks import blocks_for, simulate_block
 
     command = "wargame run"
     results = [simulate_block(scenario, 2, block, runs) for block, runs in blocks_for(RUNS)]
-    sink = output.open_folder(tmp_path / "reversed", scenario, 2, RUNS, command)
+    sink = folder.open_folder(tmp_path / "reversed", scenario, 2, RUNS, command)
     most = 0
     for result in reversed(results):
         sink.add(result)
         most = max(most, len(sink._waiting))
     sink.finish()
-    assert most <= output.WAITING_BLOCKS
-    in_order = output.open_folder(tmp_path / "in-order", scenario, 2, RUNS, command)
+    assert most <= sinks.WAITING_BLOCKS
+    in_order = folder.open_folder(tmp_path / "in-order", scenario, 2, RUNS, command)
     for result in results:
         in_order.add(result)
     in_order.finish()
@@ -88,7 +88,7 @@ def test_blocks_far_out_of_order_wait_on_disk_and_change_nothing(tmp_path, scena
 def test_runs_parquet_is_written_a_row_group_at_a_time_in_run_order(
     tmp_path, monkeypatch, scenario
 ):
-    monkeypatch.setattr("sim.batch.output.ROW_GROUP_BLOCKS", 2)
+    monkeypatch.setattr("sim.batch.parquet.ROW_GROUP_BLOCKS", 2)
     sim.run(scenario, RUNS, seed=2, out=tmp_path / "r")
     parquet = pq.ParquetFile(tmp_path / "r" / "runs.parquet")
     groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]

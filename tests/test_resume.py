@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 import sim
-from sim.batch.output import FolderSink
 from sim.batch.runner import BatchInterrupted
+from sim.batch.sinks import FolderSink
 from sim.cli import main
 from sim.engine.streams import BLOCK_SIZE
 
@@ -121,7 +121,7 @@ def test_stopped_while_assembling_the_final_files(tmp_path, monkeypatch, uninter
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.batch.output.shutil.rmtree", stop)
+    monkeypatch.setattr("sim.batch.sinks.shutil.rmtree", stop)
     with pytest.raises(BatchInterrupted):
         sim.run(scenario, RUNS, SEED, out=out, command=command)
     assert (out / "INCOMPLETE").is_file() and (out / "summary.json").is_file()
@@ -135,8 +135,8 @@ def test_half_written_or_damaged_blocks_are_run_again(tmp_path, uninterrupted):
     scenario = sim.load_scenario(FULL)
     out = tmp_path / "results"
     command = f"wargame run {FULL} --runs {RUNS} --seed {SEED}"
-    sink = sim.batch.output.open_folder(out, scenario, SEED, RUNS, command)
-    from sim.batch.runner import simulate_block
+    sink = sim.batch.folder.open_folder(out, scenario, SEED, RUNS, command)
+    from sim.batch.blocks import simulate_block
 
     for block in range(3):
         sink.add(simulate_block(scenario, SEED, block, BLOCK_SIZE))
@@ -156,8 +156,8 @@ def test_half_written_or_damaged_blocks_are_run_again(tmp_path, uninterrupted):
 def test_a_block_is_saved_whole_or_not_at_all(tmp_path, monkeypatch):
     scenario = sim.load_scenario(FULL)
     out = tmp_path / "results"
-    sink = sim.batch.output.open_folder(out, scenario, SEED, RUNS, "x")
-    from sim.batch.runner import simulate_block
+    sink = sim.batch.folder.open_folder(out, scenario, SEED, RUNS, "x")
+    from sim.batch.blocks import simulate_block
 
     result = simulate_block(scenario, SEED, 0, BLOCK_SIZE)
 
@@ -178,8 +178,8 @@ def stopped_folder(tmp_path) -> Path:
     scenario = sim.load_scenario(FULL)
     out = tmp_path / "results"
     command = f"wargame run {FULL} --runs {RUNS} --seed {SEED}"
-    sink = sim.batch.output.open_folder(out, scenario, SEED, RUNS, command)
-    from sim.batch.runner import simulate_block
+    sink = sim.batch.folder.open_folder(out, scenario, SEED, RUNS, command)
+    from sim.batch.blocks import simulate_block
 
     for block in range(3):
         sink.add(simulate_block(scenario, SEED, block, BLOCK_SIZE))

@@ -13,14 +13,14 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.results.folder import wilson_interval
+from sim.results.intervals import wilson
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RUNS = 40_000
 
 
 def assert_matches(count: int, runs: int, exact: float) -> None:
-    low, high = wilson_interval(count, runs, confidence=0.999)
+    low, high = wilson(count, runs, confidence=0.999)
     assert low <= exact <= high, f"{count}/{runs} = {count / runs:.4f}; exact {exact:.4f}"
 
 

@@ -1,70 +1,25 @@
 """The Monte Carlo runner: blocks of runs, on one core or many, aggregated in block order.
 
-A batch of N runs is cut into blocks of `BLOCK_SIZE`; block b is one
-`EscalationModel` seeded from (seed, b). Blocks can be simulated in any order
-and anywhere (serially, in worker processes, on a Dask cluster: see
-`sim.batch.backends`); their results are always assembled in block order, so run
-i's row never depends on how it was run.
+A batch of N runs is cut into blocks (`sim.batch.blocks`). Blocks can be
+simulated in any order and anywhere (serially, in worker processes, on a Dask
+cluster: see `sim.batch.backends`); a sink (`sim.batch.sinks`) assembles their
+results in block order, so run i's row never depends on how it was run.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from tqdm import tqdm
 
-from sim.batch.backends import BACKENDS, BackendError, import_dask, simulate_blocks
-from sim.batch.output import FolderSink, MemorySink, Sink, open_folder
-from sim.engine import EscalationModel
-from sim.engine.streams import BLOCK_SIZE
+from sim.batch.backends import Backend, BackendError, BackendName, backend_for
+from sim.batch.blocks import Task, blocks_for, simulate_block
+from sim.batch.folder import open_folder
+from sim.batch.sinks import FolderSink, MemorySink, Sink
 from sim.language.compiled import CompiledScenario
 from sim.results.folder import Results
-
-
-@dataclass
-class BlockResult:
-    """Everything a batch keeps of one block: per-run arrays for its first `runs` lanes."""
-
-    block: int
-    runs: int
-    outcome: np.ndarray  # (runs,) int16, index into scenario.outcomes
-    end_turn: np.ndarray  # (runs,) int16
-    peak_level: np.ndarray  # (runs,) int16, ladder index
-    parameters: dict[str, np.ndarray]  # name -> (runs,) sampled values (enum codes)
-    fired: np.ndarray  # (columns, runs) int16
-    level_counts: np.ndarray  # (horizon + 1, levels) int64
-
-
-def blocks_for(runs: int) -> list[tuple[int, int]]:
-    """(block, runs in it) for a batch of `runs`: full blocks, then the remainder."""
-    full, rest = divmod(runs, BLOCK_SIZE)
-    plan = [(b, BLOCK_SIZE) for b in range(full)]
-    if rest:
-        plan.append((full, rest))
-    return plan
-
-
-def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int) -> BlockResult:
-    """Simulate the first `runs` lanes of one block (all of it when runs == BLOCK_SIZE)."""
-    lanes = None if runs == BLOCK_SIZE else np.arange(runs)
-    model = EscalationModel(scenario, seed, block, lanes)
-    try:
-        model.run()
-        return BlockResult(
-            block=block,
-            runs=runs,
-            outcome=model.outcome,
-            end_turn=model.end_turn,
-            peak_level=model.peak,
-            parameters=dict(model.parameters),
-            fired=model.fired,
-            level_counts=model.level_counts(),
-        )
-    finally:
-        model.release()
+from sim.text import command_line
 
 
 def run(
@@ -73,7 +28,7 @@ def run(
     seed: int = 0,
     *,
     workers: int = 1,
-    backend: str = "serial",
+    backend: BackendName = "serial",
     scheduler: str | None = None,
     out: str | Path | None = None,
     resume: bool = False,
@@ -94,10 +49,7 @@ def run(
         raise ValueError("runs must be at least 1")
     if seed < 0:
         raise ValueError("seed must be 0 or more")
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
-    if backend == "dask":
-        import_dask()  # a missing extra is reported before anything is written
+    chosen = backend_for(backend, workers, scheduler)  # a missing extra: before any writing
     command = command or default_command(scenario, runs, seed)
     plan = blocks_for(runs)
     sink: Sink
@@ -107,7 +59,7 @@ def run(
         sink = open_folder(Path(out), scenario, seed, runs, command, resume=resume)
     try:
         todo = [(b, n) for b, n in plan if not sink.has(b)]
-        _fill(sink, scenario, seed, todo, runs, backend, workers, scheduler, progress)
+        _fill(sink, scenario, seed, todo, runs, chosen, progress)
         return sink.finish()
     except BackendError:
         if isinstance(sink, FolderSink) and not resume and not any(sink.has(b) for b, _ in plan):
@@ -126,11 +78,9 @@ def _fill(
     sink: Sink,
     scenario: CompiledScenario,
     seed: int,
-    todo: list[tuple[int, int]],
+    todo: list[Task],
     runs: int,
-    backend: str,
-    workers: int,
-    scheduler: str | None,
+    backend: Backend,
     progress: bool,
 ) -> None:
     """Simulate the blocks still to do and hand each to the sink as it finishes."""
@@ -144,9 +94,7 @@ def _fill(
         desc=scenario.id,
     )
     with bar:
-        for result in simulate_blocks(
-            simulate_block, scenario, seed, todo, backend, workers, scheduler
-        ):
+        for result in backend.simulate_blocks(simulate_block, scenario, seed, todo):
             sink.add(result)
             bar.update(result.runs)
 
@@ -164,8 +112,8 @@ class BatchInterrupted(KeyboardInterrupt):
 def default_command(scenario: CompiledScenario, runs: int, seed: int) -> str:
     """The command line that reproduces a batch."""
     reference = scenario.source or scenario.id
-    parts = ["wargame", "run", str(reference), "--runs", str(runs), "--seed", str(seed)]
+    words = ["wargame", "run", reference, "--runs", runs, "--seed", seed]
     for name, value in scenario.overrides.items():
         shown = str(value).lower() if isinstance(value, bool) else str(value)
-        parts += ["--set", f"{name}={shown}"]
-    return " ".join(parts)
+        words += ["--set", f"{name}={shown}"]
+    return command_line(*words)

@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats
 
 from sim.engine.streams import BLOCK_SIZE
-from sim.results.folder import wilson_interval
+from sim.results import intervals
+from sim.results.summary_format import (
+    FORMAT,
+    LevelRecord,
+    LevelsByTurn,
+    OutcomeRecord,
+    OutcomesByEndTurn,
+    ParameterBinsRecord,
+    RuleRecord,
+    Summary,
+)
 from sim.scenario import schema
 from sim.version import __version__
 
 if TYPE_CHECKING:
-    from sim.batch.runner import BlockResult
+    from sim.batch.blocks import BlockResult
     from sim.language.compiled import CompiledScenario, Parameter
-
-FORMAT = 1
 PARAMETER_BINS = 10  # equal-probability bins (deciles) of a continuous parameter
 
 
@@ -61,90 +69,102 @@ class Summariser:
         self.times_fired += result.fired.sum(axis=1, dtype=np.int64)
         # outcome by outcome: cheaper than a product with a one-hot matrix, and no BLAS
         # call, whose threads would spin beside a worker pinned to its core
-        for index in range(outcomes):
-            ended = result.outcome == index
-            self.fired_by_outcome[:, index] += np.count_nonzero(fired & ended, axis=1)
+        for code in range(outcomes):
+            ended = result.outcome == code
+            self.fired_by_outcome[:, code] += np.count_nonzero(fired & ended, axis=1)
         self.end_turn_counts += _cross_counts(result.end_turn, result.outcome, self.end_turn_counts)
         for name, bins in self.bins.items():
             index = bins.index(result.parameters[name])
             self.bin_counts[name] += _cross_counts(index, result.outcome, self.bin_counts[name])
 
-    def summary(self) -> dict:
+    def summary(self) -> Summary:
+        """The figures of `summary.json`, outcome tables least severe outcome first."""
         scenario = self.scenario
         spec = scenario.spec
-        # from check order (the engine's codes) to the summary's order, least severe first
-        position = {id(o): i for i, o in enumerate(scenario.outcomes)}
-        order = [position[id(o)] for o in scenario.outcomes_by_severity()]
-        ids = [o.id for o in scenario.outcomes_by_severity()]
-        outcomes = []
-        for outcome in scenario.outcomes_by_severity():
-            count = int(self.outcome_counts[scenario.outcomes.index(outcome)])
-            low, high = wilson_interval(count, self.runs)
-            outcomes.append(
-                {
-                    "id": outcome.id,
-                    "label": outcome.label,
-                    "description": outcome.description,
-                    "severity": outcome.severity,
-                    "count": count,
-                    "probability": count / self.runs,
-                    "ci95": [low, high],
-                }
-            )
-        rules = []
-        columns = scenario.fire_columns()
-        actor_of = {r.id: r.actor for r in scenario.all_rules()}
-        for i, column in enumerate(columns):
-            rule_id, _, option_id = column.removeprefix("fired.").partition(".")
-            rules.append(
-                {
-                    "id": rule_id,
-                    "option": option_id or None,
-                    "actor": actor_of[rule_id],
-                    "column": column,
-                    "runs_fired": int(self.runs_fired[i]),
-                    "times_fired": int(self.times_fired[i]),
-                    "runs_fired_by_outcome": dict(
-                        zip(ids, self.fired_by_outcome[i, order].tolist(), strict=True)
-                    ),
-                }
-            )
-        return {
-            "format": FORMAT,
-            "scenario": scenario.id,
-            "title": spec.title,
-            "description": " ".join(spec.description.split()),
-            "seed": self.seed,
-            "runs": self.runs,
-            "block_size": BLOCK_SIZE,
-            "horizon": scenario.horizon,
-            "turn_length": spec.turn_length,
-            "overrides": scenario.overrides,
-            "command": self.command,
-            "version": __version__,
-            "ladder": [
-                {"id": lv.id, "name": lv.label, "description": lv.description} for lv in spec.ladder
+        return Summary(
+            format=FORMAT,
+            scenario=scenario.id,
+            title=spec.title,
+            description=" ".join(spec.description.split()),
+            seed=self.seed,
+            runs=self.runs,
+            block_size=BLOCK_SIZE,
+            horizon=scenario.horizon,
+            turn_length=spec.turn_length,
+            overrides=scenario.overrides,
+            command=self.command,
+            version=__version__,
+            ladder=[
+                LevelRecord(id=lv.id, name=lv.label, description=lv.description)
+                for lv in spec.ladder
             ],
-            "outcomes": outcomes,
-            "levels_by_turn": {
-                "levels": list(scenario.ladder),
-                "counts": self.level_counts.tolist(),
-            },
-            "parameters": {
+            outcomes=self._outcomes(),
+            levels_by_turn=LevelsByTurn(
+                levels=list(scenario.ladder), counts=self.level_counts.tolist()
+            ),
+            parameters={
                 name: _plain(scenario.data.get("parameters", {}).get(name))
                 for name in spec.parameters
             },
-            "sampled_parameters": [p.name for p in scenario.sampled_parameters],
-            "rules": rules,
-            "outcomes_by_end_turn": {
-                "outcomes": ids,
-                "counts": self.end_turn_counts[:, order].tolist(),
-            },
-            "outcomes_by_parameter": {
-                name: bins.describe() | {"counts": self.bin_counts[name][:, order].tolist()}
+            sampled_parameters=[p.name for p in scenario.sampled_parameters],
+            rules=self._rules(),
+            outcomes_by_end_turn=OutcomesByEndTurn(
+                outcomes=self._ids(), counts=self.end_turn_counts[:, self._order()].tolist()
+            ),
+            outcomes_by_parameter={
+                name: ParameterBinsRecord(
+                    **bins.describe(), counts=self.bin_counts[name][:, self._order()].tolist()
+                )
                 for name, bins in self.bins.items()
             },
-        }
+        )
+
+    def _order(self) -> list[int]:
+        """From check order (the engine's outcome codes) to least severe first."""
+        position = {id(o): i for i, o in enumerate(self.scenario.outcomes)}
+        return [position[id(o)] for o in self.scenario.outcomes_by_severity()]
+
+    def _ids(self) -> list[str]:
+        return [o.id for o in self.scenario.outcomes_by_severity()]
+
+    def _outcomes(self) -> list[OutcomeRecord]:
+        """Each outcome's count and probability, with its 95% Wilson interval."""
+        counts = self.outcome_counts[self._order()]
+        low, high = intervals.wilson(counts, self.runs)
+        return [
+            OutcomeRecord(
+                id=outcome.id,
+                label=outcome.label,
+                description=outcome.description,
+                severity=outcome.severity,
+                count=int(count),
+                probability=int(count) / self.runs,
+                ci95=[float(low[i]), float(high[i])],
+            )
+            for i, (outcome, count) in enumerate(
+                zip(self.scenario.outcomes_by_severity(), counts, strict=True)
+            )
+        ]
+
+    def _rules(self) -> list[RuleRecord]:
+        """Each rule's and option's firings, overall and by outcome."""
+        actor_of = {r.id: r.actor for r in self.scenario.all_rules()}
+        by_outcome = self.fired_by_outcome[:, self._order()].tolist()
+        rules = []
+        for i, column in enumerate(self.scenario.fire_columns()):
+            rule_id, _, option_id = column.removeprefix("fired.").partition(".")
+            rules.append(
+                RuleRecord(
+                    id=rule_id,
+                    option=option_id or None,
+                    actor=actor_of[rule_id],
+                    column=column,
+                    runs_fired=int(self.runs_fired[i]),
+                    times_fired=int(self.times_fired[i]),
+                    runs_fired_by_outcome=dict(zip(self._ids(), by_outcome[i], strict=True)),
+                )
+            )
+        return rules
 
 
 def _cross_counts(rows: np.ndarray, columns: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -167,11 +187,11 @@ class ParameterBins:
     distribution: str
     edges: np.ndarray | None = None  # (bins + 1,) for continuous parameters
     centres: np.ndarray | None = None  # (bins,) the median value within each bin
-    values: tuple | None = None  # for bernoulli and choice: one bin per value
+    values: tuple[object, ...] | None = None  # for bernoulli and choice: one bin per value
 
     @property
     def size(self) -> int:
-        return len(self.values) if self.values is not None else len(self.edges) - 1
+        return len(self.edges) - 1 if self.edges is not None else len(self.values or ())
 
     def index(self, sampled: np.ndarray) -> np.ndarray:
         """Bin of each sampled value (runs,); enum parameters come as codes."""
@@ -180,14 +200,14 @@ class ParameterBins:
         if sampled.dtype.kind in "iu" and self.values and isinstance(self.values[0], str):
             return sampled.astype(np.intp)  # enum codes are already value indices
         index = np.zeros(len(sampled), dtype=np.intp)
-        for i, value in enumerate(self.values):
+        for i, value in enumerate(self.values or ()):
             index[sampled == value] = i
         return index
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """The bins as plain data for `summary.json`."""
-        if self.values is not None:
-            return {"distribution": self.distribution, "values": list(self.values)}
+        if self.edges is None or self.centres is None:
+            return {"distribution": self.distribution, "values": list(self.values or ())}
         return {
             "distribution": self.distribution,
             "edges": self.edges.tolist(),

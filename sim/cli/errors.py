@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import click
 
-from sim.errors import ResultsError, ScenarioError, SimulationError
+from sim.errors import ResultsError, ScenarioError, SimulationError, WargameError
 
 EXIT_USER_ERROR = 2
 
@@ -32,3 +32,5 @@ def user_errors() -> Iterator[None]:
         raise UserError(f"the scenario failed while running: {error}") from None
     except ResultsError as error:
         raise UserError(str(error)) from None
+    except WargameError as error:
+        raise UserError(error.format()) from None

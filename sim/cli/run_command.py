@@ -100,7 +100,7 @@ def run(
       wargame run turkish-straits --runs 10000000 --scheduler tcp://10.0.0.5:8786
       wargame run --resume results/turkish-straits-seed0-100000
     """
-    from sim.batch.output import new_folder
+    from sim.batch.folder import new_folder
     from sim.language.load import load_scenario
 
     backend = _backend(backend, workers, scheduler)
@@ -205,7 +205,7 @@ def _resumed(
     A SCENARIO, --set, --runs or --seed given with --resume must match the folder
     (checked when the folder is opened); by default everything comes from it.
     """
-    from sim.batch.output import read_incomplete, saved_scenario
+    from sim.batch.folder import read_incomplete, saved_scenario
     from sim.language.load import compile_data, load_scenario
 
     record = read_incomplete(folder)

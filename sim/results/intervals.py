@@ -1,14 +1,15 @@
 """Confidence intervals for outcome probabilities and their differences, over numpy arrays.
 
-The Wilson score interval is the one `summary.json` reports (`sim.results.folder.wilson_interval`
-computes it for one count); here it is vectorised for the charts, which need one per
-turn, per bin or per checkpoint.
+`wilson` is the one Wilson score interval: `summary.json` reports it for each
+outcome, and the charts draw it per turn, per bin or per checkpoint. It does
+scipy's arithmetic (`binomtest(...).proportion_ci(method="wilson")`) step for
+step, vectorised, so the summary's figures are the same to the last bit.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 
 def wilson(
@@ -16,22 +17,21 @@ def wilson(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval (low, high) of `count` successes in `runs` trials, elementwise.
 
-    Where `runs` is 0 the interval is the whole of [0, 1].
+    Where `runs` is 0 the interval is the whole of [0, 1]; no successes have a lower
+    bound of exactly 0, all successes an upper bound of exactly 1.
     """
-    count = np.asarray(count, dtype=float)
-    runs = np.asarray(runs, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    k = np.asarray(count, dtype=float)
+    n = np.asarray(runs, dtype=float)
+    z = special.ndtri(0.5 + 0.5 * confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = count / runs
-        denominator = 1 + z**2 / runs
-        centre = (p + z**2 / (2 * runs)) / denominator
-        half = z / denominator * np.sqrt(p * (1 - p) / runs + z**2 / (4 * runs**2))
-        low = np.where(runs > 0, np.clip(centre - half, 0, 1), 0.0)
-        high = np.where(runs > 0, np.clip(centre + half, 0, 1), 1.0)
-    # exact at the ends: no successes cannot have a lower bound above 0 (nor all below 1)
-    low = np.where(count == 0, 0.0, low)
-    high = np.where((count == runs) & (runs > 0), 1.0, high)
-    return low, high
+        p = k / n
+        denominator = 2 * (n + z**2)
+        centre = (2 * n * p + z**2) / denominator
+        delta = z / denominator * np.sqrt(4 * n * p * (1 - p) + z**2)
+        low = np.where(k == 0, 0.0, centre - delta)
+        high = np.where(k == n, 1.0, centre + delta)
+    empty = n == 0
+    return np.where(empty, 0.0, low), np.where(empty, 1.0, high)
 
 
 def difference(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim.batch.runner import blocks_for
+from sim.batch.blocks import blocks_for
 from sim.engine import EscalationModel
 from sim.engine.model import Policy
 from sim.engine.streams import BLOCK_SIZE, MAX_RUN

@@ -1,6 +1,7 @@
 """The Dask backend: blocks as tasks on a Dask cluster, remote or started here on loopback.
 
-Imported only when `--backend dask` is chosen (Dask is an optional extra).
+Imported only when `--backend dask` is chosen (Dask is an optional extra: see
+`sim.batch.backends.REGISTRY`).
 The scenario is scattered once, as plain data, and compiled once per worker;
 each block is one task, submitted with `pure=False` (tasks with identical
 arguments must not be merged) and `retries`. A worker that dies mid-block
@@ -21,17 +22,17 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from sim.batch.backends import IN_FLIGHT_PER_WORKER, BackendError, Simulate, Task
+from sim.batch.backends.base import IN_FLIGHT_PER_WORKER, Backend, BackendError, Simulate
 from sim.language.load import compile_data
 from sim.version import __version__
 
 if TYPE_CHECKING:
-    from sim.batch.runner import BlockResult
+    from sim.batch.blocks import BlockResult, Task
     from sim.language.compiled import CompiledScenario
 
 RETRIES = 2  # a block whose task raises is tried again this many times
@@ -39,7 +40,16 @@ CONNECT_TIMEOUT = "10s"
 KEPT_SCENARIOS = 4  # compiled scenarios a long-lived worker keeps between batches
 
 
-def simulate_blocks(
+class DaskBackend(Backend):
+    """The cluster at `scheduler`, or a local one of `workers` processes."""
+
+    def simulate_blocks(
+        self, simulate: Simulate, scenario: CompiledScenario, seed: int, todo: list[Task]
+    ) -> Iterator[BlockResult]:
+        yield from _simulate_blocks(simulate, scenario, seed, todo, self.workers, self.scheduler)
+
+
+def _simulate_blocks(
     simulate: Simulate,
     scenario: CompiledScenario,
     seed: int,
@@ -122,7 +132,16 @@ class _IgnoreInterrupts(WorkerPlugin):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _submit(client: distributed.Client, simulate: Simulate, payload, seed: int, task: Task):
+Payload = tuple[str, dict[str, Any], dict[str, Any]]  # (digest, data, overrides)
+
+
+def _submit(
+    client: distributed.Client,
+    simulate: Simulate,
+    payload: distributed.Future,
+    seed: int,
+    task: Task,
+) -> distributed.Future:
     block, runs = task
     # pure=False: tasks with identical arguments must never be merged into one
     return client.submit(_block, simulate, payload, seed, block, runs, pure=False, retries=RETRIES)
@@ -131,7 +150,7 @@ def _submit(client: distributed.Client, simulate: Simulate, payload, seed: int, 
 _compiled: dict[str, CompiledScenario] = {}  # on a worker: scenario digest -> compiled
 
 
-def _block(simulate: Simulate, payload: tuple, seed: int, block: int, runs: int) -> BlockResult:
+def _block(simulate: Simulate, payload: Payload, seed: int, block: int, runs: int) -> BlockResult:
     """The task run on a worker: one block, with the scenario compiled once per worker."""
     digest, data, overrides = payload
     scenario = _compiled.get(digest)

@@ -1,0 +1,63 @@
+"""A block of runs: the unit a batch is cut into, simulated anywhere, filed by number.
+
+A batch of N runs is cut into blocks of `BLOCK_SIZE`; block b is one
+`EscalationModel` seeded from (seed, b), so a block's result depends only on
+(scenario, seed, block) and never on where or in what order it was simulated.
+Backends, sinks and the summariser all meet here, and import nothing of each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine import EscalationModel
+from sim.engine.streams import BLOCK_SIZE
+from sim.language.compiled import CompiledScenario
+
+
+@dataclass
+class BlockResult:
+    """Everything a batch keeps of one block: per-run arrays for its first `runs` lanes."""
+
+    block: int
+    runs: int
+    outcome: np.ndarray  # (runs,) int16, index into scenario.outcomes
+    end_turn: np.ndarray  # (runs,) int16
+    peak_level: np.ndarray  # (runs,) int16, ladder index
+    parameters: dict[str, np.ndarray]  # name -> (runs,) sampled values (enum codes)
+    fired: np.ndarray  # (columns, runs) int16
+    level_counts: np.ndarray  # (horizon + 1, levels) int64
+
+
+Task = tuple[int, int]  # (block, runs in it)
+
+
+def blocks_for(runs: int) -> list[Task]:
+    """(block, runs in it) for a batch of `runs`: full blocks, then the remainder."""
+    full, rest = divmod(runs, BLOCK_SIZE)
+    plan = [(b, BLOCK_SIZE) for b in range(full)]
+    if rest:
+        plan.append((full, rest))
+    return plan
+
+
+def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int) -> BlockResult:
+    """Simulate the first `runs` lanes of one block (all of it when runs == BLOCK_SIZE)."""
+    lanes = None if runs == BLOCK_SIZE else np.arange(runs)
+    model = EscalationModel(scenario, seed, block, lanes)
+    try:
+        model.run()
+        return BlockResult(
+            block=block,
+            runs=runs,
+            outcome=model.outcome,
+            end_turn=model.end_turn,
+            peak_level=model.peak,
+            parameters=dict(model.parameters),
+            fired=model.fired,
+            level_counts=model.level_counts(),
+        )
+    finally:
+        model.release()

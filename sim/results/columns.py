@@ -1,0 +1,65 @@
+"""The per-run table's columns, declared once.
+
+Every run has a row: its number, then the `PER_RUN` columns (outcome, end turn,
+peak level), then one column per sampled parameter (`param.<name>`) and one
+fire count per rule and option (`fired.<rule>[.<option>]`, from the scenario).
+The same names are used in `runs.parquet`, in the blocks a folder keeps for
+`--resume`, and as the fields of a block's result; the coded columns say here
+how their codes become text when written and ordered categories when read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from sim.language.compiled import CompiledScenario
+    from sim.results.summary_format import Summary
+
+RUN = "run"  # the run's number in the batch, from 0
+PARAMETER_PREFIX = "param."
+
+
+@dataclass(frozen=True)
+class Column:
+    """One per-run column of int16 codes; `labels` and `order` when the codes stand for text."""
+
+    name: str
+    # the text of each code, in code order, as written to runs.parquet
+    labels: Callable[[CompiledScenario], list[str]] | None = None
+    # the categories when read back, in order (least severe or lowest first)
+    order: Callable[[Summary], list[str]] | None = None
+
+
+OUTCOME = Column(
+    "outcome",
+    labels=lambda scenario: [o.id for o in scenario.outcomes],  # check order
+    order=lambda summary: [o.id for o in summary.outcomes],  # least severe first
+)
+END_TURN = Column("end_turn")
+PEAK_LEVEL = Column(
+    "peak_level",
+    labels=lambda scenario: list(scenario.ladder),
+    order=lambda summary: [level.id for level in summary.ladder],
+)
+PER_RUN: tuple[Column, ...] = (OUTCOME, END_TURN, PEAK_LEVEL)
+
+
+def parameter_column(name: str) -> str:
+    """The column of a sampled parameter's values."""
+    return PARAMETER_PREFIX + name
+
+
+def categorise(runs: pd.DataFrame, summary: Summary) -> pd.DataFrame:
+    """The coded text columns as ordered categoricals (least severe / lowest first)."""
+    runs = runs.copy()
+    for column in PER_RUN:
+        if column.order is not None:
+            runs[column.name] = pd.Categorical(
+                runs[column.name], categories=column.order(summary), ordered=True
+            )
+    return runs

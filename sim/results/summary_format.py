@@ -1,0 +1,147 @@
+"""`summary.json`: one typed model, written from and read back into, with its format version.
+
+The file is `Summary.to_json()`, so the same figures always give the same bytes
+(fields in the order declared here). A folder written in another `format` is
+refused with both versions named, rather than misread. Two chart tables came
+after the first folders of this format; a summary without them still reads, and
+`as_dict()` then lacks them too (the charts say which version is needed).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from sim.errors import ResultsError
+
+FORMAT = 1  # the version of summary.json this package writes and reads
+Number = int | float  # kept as written: an int stays an int, so the bytes do not change
+
+
+class SummaryFormatError(ResultsError):
+    """A summary.json of another format version than this package reads."""
+
+    def __init__(self, path: str, found: object, reads: int = FORMAT) -> None:
+        self.path = path
+        self.found = found
+        self.reads = reads
+        super().__init__(
+            f"{path}: written in format {found!r}, but this version of escalation-wargame "
+            f"reads format {reads}; read it with the version that wrote it"
+        )
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LevelRecord(_Part):
+    """A rung of the escalation ladder."""
+
+    id: str
+    name: str | None
+    description: str | None
+
+
+class OutcomeRecord(_Part):
+    """An outcome: how often it happened, with its 95% Wilson interval."""
+
+    id: str
+    label: str | None
+    description: str | None
+    severity: int
+    count: int
+    probability: float
+    ci95: list[float]  # [low, high]
+
+
+class LevelsByTurn(_Part):
+    """Runs at each ladder level (columns, lowest first) at the end of each turn (rows)."""
+
+    levels: list[str]
+    counts: list[list[int]]
+
+
+class OutcomesByEndTurn(_Part):
+    """Runs of each outcome (columns, least severe first) by the turn they ended (rows)."""
+
+    outcomes: list[str]
+    counts: list[list[int]]
+
+
+class RuleRecord(_Part):
+    """A rule (or one of its options): in how many runs it fired, and how often."""
+
+    id: str
+    option: str | None
+    actor: str | None
+    column: str  # its column in runs.parquet
+    runs_fired: int
+    times_fired: int
+    runs_fired_by_outcome: dict[str, int]
+
+
+class ParameterBinsRecord(_Part):
+    """Outcomes by bin of one sampled parameter: by value, or between edges."""
+
+    distribution: str
+    values: list[Any] | None = None  # bernoulli and choice: one bin per value
+    edges: list[Number] | None = None  # continuous: bins + 1 edges
+    centres: list[Number] | None = None  # the median value within each bin
+    counts: list[list[int]]  # (bins, outcomes), least severe outcome first
+
+
+class Summary(_Part):
+    """Everything in `summary.json`, in the file's order."""
+
+    format: int
+    scenario: str
+    title: str
+    description: str
+    seed: int
+    runs: int
+    block_size: int
+    horizon: int
+    turn_length: str
+    overrides: dict[str, Any]
+    command: str
+    version: str
+    ladder: list[LevelRecord]
+    outcomes: list[OutcomeRecord]  # least severe first
+    levels_by_turn: LevelsByTurn
+    parameters: dict[str, Any]  # as written in the scenario
+    sampled_parameters: list[str]
+    rules: list[RuleRecord]
+    outcomes_by_end_turn: OutcomesByEndTurn | None = None
+    outcomes_by_parameter: dict[str, ParameterBinsRecord] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as plain data, exactly as in the file (what was not there is left out)."""
+        return self.model_dump(exclude_unset=True)
+
+    def to_json(self) -> str:
+        """The text of `summary.json`."""
+        return json.dumps(self.as_dict(), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, path: str) -> Summary:
+        """Read `summary.json` (`path` names it in errors), checking its format version."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ResultsError(f"{path}: damaged ({error})") from None
+        found = data.get("format") if isinstance(data, dict) else None
+        if found != FORMAT:
+            raise SummaryFormatError(path, found)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            raise ResultsError(f"{path}: damaged ({_first_problem(error)})") from None
+
+
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
