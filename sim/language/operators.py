@@ -92,12 +92,8 @@ class Operators(Walker):
         symbol = SYMBOLS[op]
         left = self.expect_number(node.left, depth, f"`{symbol}`")
         right = self.expect_number(node.right, depth, f"`{symbol}`")
-        if op is ast.Pow and (not right.constant or abs(right.value()) > MAX_POWER):
-            raise self.error(
-                node.right, f"the exponent must be a number written out, at most {MAX_POWER}"
-            )
         whole = left.type.kind in ("int", "bool") and right.type.kind in ("int", "bool")
-        if op is ast.Pow and whole and right.value() < 0:
+        if op is ast.Pow and self._exponent(node.right, right) < 0:
             whole = False
         type_ = INT if whole and op is not ast.Div else FLOAT
         function = ARITHMETIC[op]
@@ -110,6 +106,15 @@ class Operators(Walker):
 
         guard = op in (ast.Div, ast.FloorDiv, ast.Mod)
         return self.fold(evaluate, type_, [left, right], guard_division=guard)
+
+    def _exponent(self, node: ast.AST, right: Compiled) -> int | float:
+        """A power's exponent: a number written out (or a fixed parameter), kept small."""
+        value = right.value() if right.constant else None
+        if not isinstance(value, int | float) or abs(value) > MAX_POWER:
+            raise self.error(
+                node, f"the exponent must be a number written out, at most {MAX_POWER}"
+            )
+        return value
 
     def visit_IfExp(self, node: ast.IfExp, depth: int) -> Compiled:
         test = self.expect_bool(node.test, depth, "`if`")

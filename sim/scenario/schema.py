@@ -9,7 +9,7 @@ scenario (names used in expressions, types of effects) live in
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from sim.scenario.kinds import ValueKind, values_kind
 
 # Names that appear inside expressions must be Python identifiers.
 Name = Annotated[
@@ -72,7 +74,7 @@ class LevelSpec(Strict):
 class VariableSpec(Strict):
     """A typed state variable with bounds; assignments are clipped to the bounds."""
 
-    type: Literal["bool", "int", "float", "enum"] | None = Field(
+    type: ValueKind | None = Field(
         None, description="inferred from `values` or `initial` when omitted"
     )
     initial: StrictBool | int | float | str | None = Field(
@@ -114,11 +116,11 @@ class VariableSpec(Strict):
         return self
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ValueKind:
         return self.type or _infer_variable_type(self)
 
 
-def _infer_variable_type(var: VariableSpec) -> str:
+def _infer_variable_type(var: VariableSpec) -> ValueKind:
     if var.values is not None:
         return "enum"
     if isinstance(var.initial, bool):
@@ -144,13 +146,18 @@ def _shape_tag(value: object) -> str:
     return "list" if isinstance(value, list) else "scalar"
 
 
-VariableSpec = Annotated[
-    Annotated[VariableSpec, Tag("mapping")]
-    | Annotated[list[Id], Tag("list")]
-    | Annotated[StrictBool | int | float, Tag("scalar")],
-    Discriminator(_shape_tag),
-    Field(description="a variable, or shorthand: `[a, b, c]`, `false`, `0`, `0.5`"),
-]
+if TYPE_CHECKING:
+    # After validation a variable is always a `VariableSpec`: `_expand_variable` turns the
+    # shorthand into one first. The union below exists for the JSON Schema (editors).
+    Variable = VariableSpec
+else:
+    Variable = Annotated[
+        Annotated[VariableSpec, Tag("mapping")]
+        | Annotated[list[Id], Tag("list")]
+        | Annotated[StrictBool | int | float, Tag("scalar")],
+        Discriminator(_shape_tag),
+        Field(description="a variable, or shorthand: `[a, b, c]`, `false`, `0`, `0.5`"),
+    ]
 
 
 class _Parameter(Strict):
@@ -226,35 +233,32 @@ class ChoiceSpec(_Parameter):
                 )
             if sum(self.weights) <= 0:
                 raise ValueError("weights must not all be zero")
-        kinds = {_value_kind(v) for v in self.values}
-        if len(kinds) > 1 and kinds != {"int", "float"}:
+        if values_kind(self.values) is None:
             raise ValueError("choice values must all be of one type")
         return self
 
 
-def _value_kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    return "enum"
-
+# A parameter after validation (a bare value has become a `FixedSpec`).
+ParameterSpec = FixedSpec | UniformSpec | BetaSpec | TruncNormalSpec | BernoulliSpec | ChoiceSpec
 
 DISTRIBUTIONS = ("uniform", "beta", "truncnormal", "bernoulli", "choice")
 
-Parameter = Annotated[
-    Annotated[FixedSpec, Tag("mapping")]
-    | Annotated[UniformSpec, Tag("uniform")]
-    | Annotated[BetaSpec, Tag("beta")]
-    | Annotated[TruncNormalSpec, Tag("truncnormal")]
-    | Annotated[BernoulliSpec, Tag("bernoulli")]
-    | Annotated[ChoiceSpec, Tag("choice")]
-    | Annotated[StrictBool | int | float | Id, Tag("scalar")],
-    Discriminator(_shape_tag),
-    Field(description="a fixed value, or a distribution sampled once per run"),
-]
+if TYPE_CHECKING:
+    # After validation a parameter is always one of the models: `_expand_parameters`
+    # turns a bare value into `{value: ...}` first. The union is for the JSON Schema.
+    Parameter = ParameterSpec
+else:
+    Parameter = Annotated[
+        Annotated[FixedSpec, Tag("mapping")]
+        | Annotated[UniformSpec, Tag("uniform")]
+        | Annotated[BetaSpec, Tag("beta")]
+        | Annotated[TruncNormalSpec, Tag("truncnormal")]
+        | Annotated[BernoulliSpec, Tag("bernoulli")]
+        | Annotated[ChoiceSpec, Tag("choice")]
+        | Annotated[StrictBool | int | float | Id, Tag("scalar")],
+        Discriminator(_shape_tag),
+        Field(description="a fixed value, or a distribution sampled once per run"),
+    ]
 
 
 class DelayedSpec(Strict):
@@ -277,10 +281,13 @@ class OptionSpec(Strict):
     narration: str = ""
 
 
+VoteMethod = Literal["consensus", "majority", "threshold"]
+
+
 class VoteSpec(Strict):
     """An alliance decision: each member votes yes with chance `support` (or its own)."""
 
-    method: Literal["consensus", "majority", "threshold"] = "consensus"
+    method: VoteMethod = "consensus"
     threshold: float | None = Field(
         None, gt=0, le=1, description="share of members that must vote yes (method: threshold)"
     )
@@ -335,7 +342,7 @@ class ActorSpec(Strict):
     name: str | None = None
     description: str = ""
     members: list[Name] = Field([], description="for an alliance: the member actors")
-    state: dict[Name, VariableSpec] = {}
+    state: dict[Name, Variable] = {}
 
     @field_validator("state", mode="before")
     @classmethod
@@ -385,7 +392,7 @@ class ScenarioSpec(Strict):
         None, description="ladder id at the start; the first if omitted"
     )
     parameters: dict[Name, Parameter] = {}
-    world: dict[Name, VariableSpec] = {}
+    world: dict[Name, Variable] = {}
     actors: dict[Name, ActorSpec] = Field(min_length=1)
     events: list[RuleSpec] = []
     rules: list[RuleSpec] = []
