@@ -13,6 +13,8 @@ from typing import Literal, cast
 
 import numpy as np
 
+from sim.errors import Suggestion
+
 Env = Mapping[str, np.ndarray]  # variable key -> (lanes,) array
 Value = np.ndarray | bool | int | float  # (lanes,) array, or a scalar when constant
 Evaluator = Callable[[Env], Value]
@@ -73,13 +75,24 @@ class Namespace:
 
 
 class ExpressionError(Exception):
-    """A problem in one expression, with its 0-based offset into the text."""
+    """A problem in one expression, with its 0-based offset into the text.
 
-    def __init__(self, message: str, offset: int = 0, hint: str | None = None) -> None:
+    For an unknown name, `suggestion` holds what would be right as data (the closest
+    valid name, or the valid ones); `hint` is the text shown.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        offset: int = 0,
+        hint: str | None = None,
+        suggestion: Suggestion | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.suggestion = suggestion
 
 
 @dataclass(frozen=True)

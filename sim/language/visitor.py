@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from sim.errors import did_you_mean
+from sim.errors import Suggestion, suggest
 from sim.language.functions import Functions
 from sim.language.types import (
     BOOL,
@@ -57,29 +57,24 @@ class ExpressionCompiler(Functions):
             raise self.error(node, "only `actor.variable` may contain a dot")
         actor = self.names.aliases.get(node.value.id, node.value.id)
         if actor not in self.names.actors:
+            actors = suggest(node.value.id, [*self.names.actors, *self.names.aliases])
             raise self.error(
-                node,
-                f"unknown actor {node.value.id!r}",
-                hint=did_you_mean(node.value.id, [*self.names.actors, *self.names.aliases]),
+                node, f"unknown actor {node.value.id!r}", _text(actors), suggestion=actors
             )
         variables = self.names.actors[actor]
         if node.attr not in variables:
             shown = f"{node.value.id}.{node.attr}"
-            hint = did_you_mean(node.attr, variables)
-            if hint is None:
-                hint = _actor_variables_hint(self.names, actor)
-            raise self.error(node, f"unknown name {shown!r}", hint=hint)
+            close = suggest(node.attr, variables)
+            hint = _text(close) or _actor_variables_hint(self.names, actor)
+            raise self.error(node, f"unknown name {shown!r}", hint, suggestion=close)
         return self._symbol(node, f"{actor}.{node.attr}", [])
 
     def _symbol(self, node: ast.AST, key: str, candidates: list[str]) -> Compiled:
         symbol = self.names.symbols.get(key)
         if symbol is None:
             qualified = [f"{a}.{v}" for a, vs in self.names.actors.items() for v in vs]
-            raise self.error(
-                node,
-                f"unknown name {key!r}",
-                hint=did_you_mean(key, [*candidates, *qualified]),
-            )
+            close = suggest(key, [*candidates, *qualified])
+            raise self.error(node, f"unknown name {key!r}", _text(close), suggestion=close)
         if symbol.key is None:
             return constant(symbol.constant, symbol.type)
         state_key = symbol.key
@@ -101,11 +96,14 @@ def enum_code(text: str, type_: Type, offset: int) -> int:
     if text in type_.values:
         return type_.values.index(text)
     what = "ladder level" if type_.ladder else f"{type_.name} value" if type_.name else "value"
-    raise ExpressionError(
-        f"unknown {what} {text!r}",
-        offset,
-        hint=did_you_mean(text, type_.values) or f"valid: {', '.join(type_.values)}",
-    )
+    close = suggest(text, type_.values)
+    hint = _text(close) or f"valid: {', '.join(type_.values)}"
+    raise ExpressionError(f"unknown {what} {text!r}", offset, hint, close)
+
+
+def _text(suggestion: Suggestion | None) -> str | None:
+    """A suggestion as the text of a hint."""
+    return None if suggestion is None else str(suggestion)
 
 
 def _actor_variables_hint(names: Namespace, actor: str) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from sim.errors import Suggestion
 from sim.language.types import (
     Compiled,
     Env,
@@ -53,8 +54,15 @@ class Walker:
         self.names = names
         self.lead = lead  # leading whitespace stripped before parsing
 
-    def error(self, node: ast.AST, message: str, hint: str | None = None) -> ExpressionError:
-        return ExpressionError(message, self.lead + getattr(node, "col_offset", 0), hint)
+    def error(
+        self,
+        node: ast.AST,
+        message: str,
+        hint: str | None = None,
+        suggestion: Suggestion | None = None,
+    ) -> ExpressionError:
+        offset = self.lead + getattr(node, "col_offset", 0)
+        return ExpressionError(message, offset, hint, suggestion)
 
     def visit(self, node: ast.AST, depth: int) -> Compiled:
         if depth > MAX_DEPTH:
@@ -97,7 +105,7 @@ class Walker:
         except ExpressionError as error:
             if error.offset:
                 raise
-            raise self.error(node, error.message, error.hint) from None
+            raise self.error(node, error.message, error.hint, error.suggestion) from None
 
     def fold(
         self, evaluate: Evaluator, type_: Type, parts: list[Compiled], guard_division: bool = False
