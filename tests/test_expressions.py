@@ -257,3 +257,20 @@ def test_token_soup_compiles_or_raises_an_expression_error(tokens):
         return
     with np.errstate(all="ignore"):
         compiled(STATE)
+
+
+@pytest.mark.parametrize(
+    ("text", "closest"),
+    [
+        ("russia.alrt > 0", "alert"),
+        ("russa.alert > 0", "russia"),
+        ("strait == 'closd'", "closed"),
+        ("level >= 'incdent'", "incident"),
+    ],
+)
+def test_an_unknown_name_carries_the_closest_one_as_data(text, closest):
+    with pytest.raises(ExpressionError) as error:
+        compile_expression(text, NAMES, BOOL)
+    assert error.value.suggestion is not None
+    assert error.value.suggestion.closest == closest
+    assert error.value.hint == str(error.value.suggestion)

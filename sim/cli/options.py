@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sim.scenario.source import parse_assignment
+from sim.scenario.overrides import parse_assignment
 
 DEFAULT_RUNS = 10_000
 

@@ -1,144 +1,94 @@
-"""What the compiler produces and the engine runs: state slots, parameters, rules, outcomes.
+"""A compiled scenario: everything the engine runs, and where it came from.
 
-Plain frozen values: nothing here parses or evaluates; the compiler (`compiler`) builds
-them and the engine reads them.
+`compile_scenario` turns validated data into one; the pieces (slots, parameters,
+rules, outcomes) are defined in `elements` and importable from here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
-
-from sim.language.expressions import Compiled, Namespace, Type
+from sim.errors import ScenarioError
+from sim.language.compiler import compile_spec
+from sim.language.elements import (
+    DTYPES,
+    DelayedEffects,
+    Effect,
+    Option,
+    Outcome,
+    Parameter,
+    Rule,
+    Slot,
+    Vote,
+)
+from sim.language.problems import Problems
+from sim.language.types import Namespace
 from sim.scenario import schema
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.validation import validate
+from sim.scenario.yaml_reader import Located
 
-DTYPES = {"bool": np.bool_, "int": np.int32, "float": np.float64, "enum": np.int16}
-
-
-@dataclass(frozen=True)
-class Slot:
-    """One state variable: its key in the state (`strait`, `russia.alert`), type and bounds."""
-
-    key: str
-    type: Type
-    initial: Compiled
-    low: float | None = None
-    high: float | None = None
-    description: str = ""
-
-    @property
-    def dtype(self) -> type:
-        return DTYPES[self.type.kind]
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A parameter: fixed (folded into expressions as a constant) or sampled per run."""
-
-    name: str
-    type: Type
-    spec: schema.BaseModel
-    value: object = None  # fixed value (an enum's code for enums)
-
-    @property
-    def sampled(self) -> bool:
-        return not isinstance(self.spec, schema.FixedSpec)
-
-    @property
-    def key(self) -> str:
-        return f"param.{self.name}"
+__all__ = [
+    "DTYPES",
+    "CompiledScenario",
+    "DelayedEffects",
+    "Effect",
+    "Option",
+    "Outcome",
+    "Parameter",
+    "Rule",
+    "Slot",
+    "Vote",
+    "compile_scenario",
+]
 
 
-@dataclass(frozen=True)
-class Effect:
-    """`target = expression`, clipped to the target's bounds."""
+def compile_scenario(
+    spec: schema.ScenarioSpec,
+    data: dict[str, Any],
+    located: Located | None = None,
+    source: str | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> CompiledScenario:
+    """Resolve and type-check every expression; raise one ScenarioError listing all problems.
 
-    key: str
-    expression: Compiled
-    low: float | None
-    high: float | None
-    dtype: type
-
-
-@dataclass(frozen=True)
-class DelayedEffects:
-    """Effects a rule schedules `after` turns later; `slot` indexes the pending-timer table."""
-
-    slot: int
-    after: int
-    effects: tuple[Effect, ...]
-    narration: str
-    origin: str  # rule id (and option id) that schedules it
+    `data` is the scenario as run (overrides already applied); `overrides` records them.
+    """
+    problems = Problems(spec, located, source)
+    compiled = compile_spec(spec, problems)
+    if problems.found:
+        raise ScenarioError(problems.found)
+    return CompiledScenario(
+        spec=spec,
+        data=data,
+        source=source,
+        ladder=compiled.ladder,
+        initial_level=compiled.initial_level,
+        slots=compiled.slots,
+        parameters=compiled.parameters,
+        actors=compiled.actors,
+        events=compiled.events,
+        rules=compiled.rules,
+        outcomes=compiled.outcomes,
+        delayed=compiled.delayed,
+        namespace=compiled.namespace,
+        overrides=dict(overrides or {}),
+    )
 
 
 @dataclass(frozen=True)
-class Option:
-    id: str
-    description: str
-    when: Compiled
-    weight: Compiled
-    effects: tuple[Effect, ...]
-    delayed: tuple[DelayedEffects, ...]
-    narration: str
-
-
-@dataclass(frozen=True)
-class Vote:
-    method: str
-    threshold: float | None
-    ballots: tuple[tuple[str, Compiled], ...]  # (member id, chance of a yes)
-
-    def required(self) -> int:
-        """Yes votes needed to pass."""
-        members = len(self.ballots)
-        if self.method == "consensus":
-            return members
-        if self.method == "majority":
-            return members // 2 + 1
-        return int(np.ceil(self.threshold * members - 1e-9))
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A compiled rule or chance event (`actor` is None for events)."""
-
-    index: int  # position among all rules and events: the fire-count column
-    id: str
-    actor: str | None
-    description: str
-    when: Compiled
-    chance: Compiled
-    once: bool
-    effects: tuple[Effect, ...]
-    delayed: tuple[DelayedEffects, ...]
-    options: tuple[Option, ...]
-    vote: Vote | None
-    narration: str
-
-    @property
-    def stream(self) -> str:
-        """The name of this rule's random stream (stable across edits of other rules)."""
-        return f"rule:{self.id}"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    id: str
-    label: str
-    description: str
-    when: Compiled | None
-    every_turn: bool
-    default: bool
-    severity: int
-
-
-@dataclass
 class CompiledScenario:
-    """A scenario ready to run: the engine needs nothing else."""
+    """A scenario ready to run: the engine needs nothing else.
+
+    An immutable value: `data` and `overrides` are never changed after compiling (a
+    variant with other parameter values is a new one, from `with_overrides`).
+    """
 
     spec: schema.ScenarioSpec
-    data: dict  # the scenario as run (after `extends` and `--set`), plain data
+    # the scenario as run (after `extends` and `--set`): plain YAML data the schema checked
+    data: dict[str, Any]
     source: str | None
     ladder: tuple[str, ...]
     initial_level: int
@@ -150,7 +100,16 @@ class CompiledScenario:
     outcomes: tuple[Outcome, ...]  # in check order
     delayed: tuple[DelayedEffects, ...]
     namespace: Namespace  # every name expressions may use, for compiling more of them later
-    overrides: dict = field(default_factory=dict)
+    overrides: dict[str, object] = field(default_factory=dict)  # as given to `--set`
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> CompiledScenario:
+        """This scenario with parameters fixed as `--set` would, without reading YAML again.
+
+        Merged with the overrides it already has; the same checks and errors as `--set`.
+        """
+        data = apply_overrides(self.data, overrides, self.source)
+        merged = {**self.overrides, **overrides}
+        return compile_scenario(validate(data, None), data, None, self.source, merged)
 
     @property
     def id(self) -> str:

@@ -5,27 +5,33 @@ Every step reports all the problems it finds, each pointing at a file and line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from sim.language.compiled import CompiledScenario
-from sim.language.compiler import compile_scenario
+from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.scenario import catalog
-from sim.scenario.source import apply_overrides, load_source
+from sim.scenario.extends import load_source
+from sim.scenario.overrides import apply_overrides
 from sim.scenario.validation import validate
 
 
 def load_scenario(
-    reference: str | Path, overrides: dict[str, object] | None = None
+    reference: str | Path, overrides: Mapping[str, object] | None = None
 ) -> CompiledScenario:
     """Load a scenario by path or bundled name, with parameters fixed by `overrides`."""
     path = catalog.resolve(reference)
     source = load_source(path, lambda ref, at: catalog.resolve(ref, at))
     data = apply_overrides(source.data, overrides or {}, source.file)
     spec = validate(data, source.located)
-    return compile_scenario(spec, data, source.located, source.file, dict(overrides or {}))
+    return compile_scenario(spec, data, source.located, source.file, overrides)
 
 
-def compile_data(data: dict, overrides: dict | None = None) -> CompiledScenario:
-    """Compile a scenario given as plain data (as saved in `scenario.yaml`)."""
-    spec = validate(data, None)
-    return compile_scenario(spec, data, None, None, dict(overrides or {}))
+def compile_data(
+    data: dict[str, Any], overrides: Mapping[str, object] | None = None
+) -> CompiledScenario:
+    """Compile a scenario given as plain data (as saved in `scenario.yaml`), with `overrides`
+    applied to it (applying them again to data that already has them changes nothing)."""
+    applied = apply_overrides(data, overrides or {}, None)
+    spec = validate(applied, None)
+    return compile_scenario(spec, applied, None, None, overrides)

@@ -4,57 +4,56 @@ This module *is* the reference for what a scenario file may contain; the JSON
 Schema that editors use for autocompletion is generated from it
 (`wargame schema`). Structural checks live here; checks that need the whole
 scenario (names used in expressions, types of effects) live in
-`sim.language.compiler`.
+`sim.language.compiler`. Variables and parameters are modelled in `quantities`,
+the shared field types in `fields`; both are importable from here.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StrictBool,
-    StringConstraints,
-    Tag,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Strict
+from sim.scenario.quantities import (
+    DISTRIBUTIONS,
+    BernoulliSpec,
+    BetaSpec,
+    ChoiceSpec,
+    FixedSpec,
+    Parameter,
+    ParameterSpec,
+    TruncNormalSpec,
+    UniformSpec,
+    Variable,
+    VariableSpec,
+    expand_variable,
 )
 
-# Names that appear inside expressions must be Python identifiers.
-Name = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$", max_length=64),
-    Field(description="lower-case identifier usable in expressions, e.g. `russia` or `alert`"),
+__all__ = [
+    "DISTRIBUTIONS",
+    "RESERVED_NAMES",
+    "ActorSpec",
+    "BaseModel",
+    "BernoulliSpec",
+    "BetaSpec",
+    "ChoiceSpec",
+    "DelayedSpec",
+    "FixedSpec",
+    "LevelSpec",
+    "OptionSpec",
+    "OutcomeSpec",
+    "ParameterSpec",
+    "RuleSpec",
+    "ScenarioSpec",
+    "Strict",
+    "TruncNormalSpec",
+    "UniformSpec",
+    "VariableSpec",
+    "VoteMethod",
+    "VoteSpec",
+    "json_schema",
 ]
-# Ids of ladder levels, rules and outcomes may also use hyphens.
-Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
-    Field(description="lower-case id, hyphens allowed, e.g. `article5-war`"),
-]
-# An expression over the state, or a literal written directly in YAML.
-Expr = Annotated[
-    StrictBool | int | float | str,
-    Field(description="expression such as `level >= 'incident' and turkey.requested_support`"),
-]
-# `target: expression`, e.g. `strait: closed` or `russia.alert: russia.alert + 1`.
-Effects = Annotated[
-    dict[str, Expr],
-    Field(description="assignments `target: expression`, applied in the order written"),
-]
-
-RESERVED_NAMES = frozenset(
-    {"level", "peak", "turn", "horizon", "member", "true", "false", "and", "or", "not"}
-)
-
-
-class Strict(BaseModel):
-    """Base for every scenario node: unknown keys are errors, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class LevelSpec(Strict):
@@ -67,194 +66,6 @@ class LevelSpec(Strict):
     @property
     def label(self) -> str:
         return self.name or self.id
-
-
-class VariableSpec(Strict):
-    """A typed state variable with bounds; assignments are clipped to the bounds."""
-
-    type: Literal["bool", "int", "float", "enum"] | None = Field(
-        None, description="inferred from `values` or `initial` when omitted"
-    )
-    initial: StrictBool | int | float | str | None = Field(
-        None,
-        description="starting value; for bool/int/float also an expression over parameters",
-    )
-    min: float | None = None
-    max: float | None = None
-    values: list[Id] | None = Field(None, description="the ordered values of an enumeration")
-    description: str = ""
-
-    @model_validator(mode="after")
-    def _consistent(self) -> VariableSpec:
-        kind = self.type or _infer_variable_type(self)
-        if kind == "enum":
-            if not self.values:
-                raise ValueError("an enum variable needs `values`, e.g. [open, contested, closed]")
-            if len(set(self.values)) != len(self.values):
-                raise ValueError("enum `values` must be distinct")
-            if self.initial is not None and self.initial not in self.values:
-                raise ValueError(f"initial value {self.initial!r} is not one of {self.values}")
-        elif self.values is not None:
-            raise ValueError(f"`values` only applies to enum variables, not {kind}")
-        if kind in ("bool", "enum") and (self.min is not None or self.max is not None):
-            raise ValueError(f"a {kind} variable takes no `min`/`max`")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        if kind == "bool" and self.initial is not None and not isinstance(self.initial, bool | str):
-            raise ValueError("a bool variable starts as true or false")
-        if (
-            kind in ("int", "float")
-            and isinstance(self.initial, int | float)
-            and not isinstance(self.initial, bool)
-        ):
-            if self.min is not None and self.initial < self.min:
-                raise ValueError(f"initial value {self.initial} is below min {self.min}")
-            if self.max is not None and self.initial > self.max:
-                raise ValueError(f"initial value {self.initial} is above max {self.max}")
-        return self
-
-    @property
-    def kind(self) -> str:
-        return self.type or _infer_variable_type(self)
-
-
-def _infer_variable_type(var: VariableSpec) -> str:
-    if var.values is not None:
-        return "enum"
-    if isinstance(var.initial, bool):
-        return "bool"
-    if isinstance(var.initial, int):
-        return "int"
-    return "float"
-
-
-def _expand_variable(spec: object) -> object:
-    """Shorthand: `[open, closed]` is an enum, `false` a bool, `0` an int, `0.5` a float."""
-    if isinstance(spec, list):
-        return {"type": "enum", "values": spec}
-    if isinstance(spec, bool | int | float):
-        return {"initial": spec}
-    return spec
-
-
-def _shape_tag(value: object) -> str:
-    """Pick the union branch from the input's shape, so errors speak of one branch only."""
-    if isinstance(value, dict):
-        return str(value["distribution"]) if "distribution" in value else "mapping"
-    return "list" if isinstance(value, list) else "scalar"
-
-
-VariableSpec = Annotated[
-    Annotated[VariableSpec, Tag("mapping")]
-    | Annotated[list[Id], Tag("list")]
-    | Annotated[StrictBool | int | float, Tag("scalar")],
-    Discriminator(_shape_tag),
-    Field(description="a variable, or shorthand: `[a, b, c]`, `false`, `0`, `0.5`"),
-]
-
-
-class _Parameter(Strict):
-    description: str = ""
-
-
-class FixedSpec(_Parameter):
-    """A parameter with one value in every run (overridable with `--set`)."""
-
-    value: StrictBool | int | float | Id
-    values: list[Id] | None = Field(
-        None, description="for a text value: every value it may take, for comparisons"
-    )
-
-    @model_validator(mode="after")
-    def _value_listed(self) -> FixedSpec:
-        if self.values is not None:
-            if not isinstance(self.value, str):
-                raise ValueError("`values` only applies to a text value")
-            if self.value not in self.values:
-                raise ValueError(f"value {self.value!r} is not one of {self.values}")
-        return self
-
-
-class UniformSpec(_Parameter):
-    distribution: Literal["uniform"]
-    low: float
-    high: float
-
-    @model_validator(mode="after")
-    def _ordered(self) -> UniformSpec:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
-        return self
-
-
-class BetaSpec(_Parameter):
-    distribution: Literal["beta"]
-    a: float = Field(gt=0)
-    b: float = Field(gt=0)
-
-
-class TruncNormalSpec(_Parameter):
-    distribution: Literal["truncnormal"]
-    mean: float
-    sd: float = Field(gt=0)
-    low: float
-    high: float
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TruncNormalSpec:
-        if self.low >= self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        return self
-
-
-class BernoulliSpec(_Parameter):
-    distribution: Literal["bernoulli"]
-    p: float = Field(ge=0, le=1)
-
-
-class ChoiceSpec(_Parameter):
-    distribution: Literal["choice"]
-    values: list[StrictBool | int | float | Id] = Field(min_length=1)
-    weights: list[Annotated[float, Field(ge=0)]] | None = None
-
-    @model_validator(mode="after")
-    def _weights_match(self) -> ChoiceSpec:
-        if self.weights is not None:
-            if len(self.weights) != len(self.values):
-                raise ValueError(
-                    f"{len(self.weights)} weights for {len(self.values)} values; give one each"
-                )
-            if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be zero")
-        kinds = {_value_kind(v) for v in self.values}
-        if len(kinds) > 1 and kinds != {"int", "float"}:
-            raise ValueError("choice values must all be of one type")
-        return self
-
-
-def _value_kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    return "enum"
-
-
-DISTRIBUTIONS = ("uniform", "beta", "truncnormal", "bernoulli", "choice")
-
-Parameter = Annotated[
-    Annotated[FixedSpec, Tag("mapping")]
-    | Annotated[UniformSpec, Tag("uniform")]
-    | Annotated[BetaSpec, Tag("beta")]
-    | Annotated[TruncNormalSpec, Tag("truncnormal")]
-    | Annotated[BernoulliSpec, Tag("bernoulli")]
-    | Annotated[ChoiceSpec, Tag("choice")]
-    | Annotated[StrictBool | int | float | Id, Tag("scalar")],
-    Discriminator(_shape_tag),
-    Field(description="a fixed value, or a distribution sampled once per run"),
-]
 
 
 class DelayedSpec(Strict):
@@ -272,15 +83,18 @@ class OptionSpec(Strict):
     description: str = ""
     when: Expr = True
     weight: Expr = 1.0
-    effects: Effects = {}
-    delayed: list[DelayedSpec] = []
+    effects: Effects = Field({})
+    delayed: list[DelayedSpec] = Field([])
     narration: str = ""
+
+
+VoteMethod = Literal["consensus", "majority", "threshold"]
 
 
 class VoteSpec(Strict):
     """An alliance decision: each member votes yes with chance `support` (or its own)."""
 
-    method: Literal["consensus", "majority", "threshold"] = "consensus"
+    method: VoteMethod = "consensus"
     threshold: float | None = Field(
         None, gt=0, le=1, description="share of members that must vote yes (method: threshold)"
     )
@@ -310,8 +124,8 @@ class RuleSpec(Strict):
     when: Expr = True
     chance: Expr = 1.0
     once: bool = Field(False, description="fires at most once per run")
-    effects: Effects = {}
-    delayed: list[DelayedSpec] = []
+    effects: Effects = Field({})
+    delayed: list[DelayedSpec] = Field([])
     options: list[OptionSpec] | None = None
     vote: VoteSpec | None = None
     narration: str = ""
@@ -335,13 +149,13 @@ class ActorSpec(Strict):
     name: str | None = None
     description: str = ""
     members: list[Name] = Field([], description="for an alliance: the member actors")
-    state: dict[Name, VariableSpec] = {}
+    state: dict[Name, Variable] = Field({})
 
     @field_validator("state", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:
         if isinstance(value, dict):
-            return {k: _expand_variable(v) for k, v in value.items()}
+            return {k: expand_variable(v) for k, v in value.items()}
         return value
 
 
@@ -384,18 +198,18 @@ class ScenarioSpec(Strict):
     initial_level: Id | None = Field(
         None, description="ladder id at the start; the first if omitted"
     )
-    parameters: dict[Name, Parameter] = {}
-    world: dict[Name, VariableSpec] = {}
+    parameters: dict[Name, Parameter] = Field({})
+    world: dict[Name, Variable] = Field({})
     actors: dict[Name, ActorSpec] = Field(min_length=1)
-    events: list[RuleSpec] = []
-    rules: list[RuleSpec] = []
+    events: list[RuleSpec] = Field([])
+    rules: list[RuleSpec] = Field([])
     outcomes: list[OutcomeSpec] = Field(min_length=1)
 
     @field_validator("world", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:
         if isinstance(value, dict):
-            return {k: _expand_variable(v) for k, v in value.items()}
+            return {k: expand_variable(v) for k, v in value.items()}
         return value
 
     @field_validator("parameters", mode="before")

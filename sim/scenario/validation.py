@@ -7,10 +7,11 @@ the YAML node tree so each problem can name its file, line and column.
 from __future__ import annotations
 
 import pydantic
+from pydantic_core import ErrorDetails
 
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.scenario import schema
-from sim.scenario.source import Located
+from sim.scenario.yaml_reader import Located
 
 _MODELS = [
     m
@@ -30,7 +31,7 @@ def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
 def _problems(
     error: pydantic.ValidationError, data: object, located: Located | None
 ) -> list[Problem]:
-    grouped: dict[tuple, list[dict]] = {}
+    grouped: dict[tuple, list[ErrorDetails]] = {}
     missing: dict[tuple, list[str]] = {}  # parent path -> missing keys, reported together
     for item in error.errors(include_url=False):
         path = _data_path(item["loc"], data)
@@ -72,7 +73,9 @@ def _data_path(loc: tuple, data: object) -> tuple:
     return tuple(path)
 
 
-def _problem(path: tuple, items: list[dict], data: object, located: Located | None) -> Problem:
+def _problem(
+    path: tuple, items: list[ErrorDetails], data: object, located: Located | None
+) -> Problem:
     first = items[0]
     kind = first["type"]
     parent_path, last = (path[:-1], path[-1]) if path else ((), None)
@@ -128,8 +131,9 @@ _EXPECTED = {
 
 
 def _value_at(data: object, path: tuple) -> object:
+    """The value at `path`, which `_data_path` checked exists."""
     for key in path:
-        data = data[key]
+        data = _child(data, key)
     return data
 
 
@@ -155,8 +159,8 @@ def _path_text(path: tuple, data: object) -> str:
     for key in path:
         child = _child(data, key)
         if isinstance(key, int):
-            has_id = isinstance(child, dict) and isinstance(child.get("id"), str)
-            text += f"[{child['id']}]" if has_id else f"[{key}]"
+            label = child.get("id") if isinstance(child, dict) else None
+            text += f"[{label}]" if isinstance(label, str) else f"[{key}]"
         else:
             text += f".{key}" if text else str(key)
         data = child

@@ -1,0 +1,141 @@
+"""The compiled pieces of a scenario: state slots, parameters, effects, rules and outcomes.
+
+Plain frozen values: nothing here parses or evaluates; the compiler (`compiler`,
+`state`) builds them and the engine reads them.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.language.types import Compiled, Type
+from sim.scenario import schema
+
+# How each kind of state variable is stored: one array of this dtype per variable, (lanes,).
+DTYPES: dict[str, type[np.generic]] = {
+    "bool": np.bool_,
+    "int": np.int32,
+    "float": np.float64,
+    "enum": np.int16,  # the index of the value among the enum's values
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One state variable: its key in the state (`strait`, `russia.alert`), type and bounds."""
+
+    key: str
+    type: Type
+    initial: Compiled
+    low: float | None = None
+    high: float | None = None
+    description: str = ""
+
+    @property
+    def dtype(self) -> builtins.type[np.generic]:
+        return DTYPES[self.type.kind]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter: fixed (folded into expressions as a constant) or sampled per run."""
+
+    name: str
+    type: Type
+    spec: schema.ParameterSpec
+    value: object = None  # fixed value (an enum's code for enums)
+
+    @property
+    def sampled(self) -> bool:
+        return not isinstance(self.spec, schema.FixedSpec)
+
+    @property
+    def key(self) -> str:
+        return f"param.{self.name}"
+
+
+@dataclass(frozen=True)
+class Effect:
+    """`target = expression`, clipped to the target's bounds."""
+
+    key: str
+    expression: Compiled
+    low: float | None
+    high: float | None
+    dtype: type[np.generic]
+
+
+@dataclass(frozen=True)
+class DelayedEffects:
+    """Effects a rule schedules `after` turns later; `slot` indexes the pending-timer table."""
+
+    slot: int
+    after: int
+    effects: tuple[Effect, ...]
+    narration: str
+    origin: str  # rule id (and option id) that schedules it
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    description: str
+    when: Compiled
+    weight: Compiled
+    effects: tuple[Effect, ...]
+    delayed: tuple[DelayedEffects, ...]
+    narration: str
+
+
+@dataclass(frozen=True)
+class Vote:
+    method: schema.VoteMethod
+    threshold: float | None  # share of members, given with method "threshold" only
+    ballots: tuple[tuple[str, Compiled], ...]  # (member id, chance of a yes)
+
+    def required(self) -> int:
+        """Yes votes needed to pass."""
+        members = len(self.ballots)
+        if self.method == "consensus":
+            return members
+        if self.method == "majority":
+            return members // 2 + 1
+        assert self.threshold is not None  # the schema requires it with method: threshold
+        return int(np.ceil(self.threshold * members - 1e-9))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule or chance event (`actor` is None for events)."""
+
+    index: int  # position among all rules and events: the fire-count column
+    id: str
+    actor: str | None
+    description: str
+    when: Compiled
+    chance: Compiled
+    once: bool
+    effects: tuple[Effect, ...]
+    delayed: tuple[DelayedEffects, ...]
+    options: tuple[Option, ...]
+    vote: Vote | None
+    narration: str
+
+    @property
+    def stream(self) -> str:
+        """The name of this rule's random stream (stable across edits of other rules)."""
+        return f"rule:{self.id}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    label: str
+    description: str
+    when: Compiled | None
+    every_turn: bool
+    default: bool
+    severity: int

@@ -1,0 +1,114 @@
+"""The expression compiler: names and literals, on top of operators and functions.
+
+`ExpressionCompiler(names, lead).visit(tree, 0)` turns a parsed expression into a
+typed `Compiled`, resolving every name against the `Namespace` once.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from sim.errors import Suggestion, suggest
+from sim.language.functions import Functions
+from sim.language.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    TEXT,
+    Compiled,
+    ExpressionError,
+    Namespace,
+    Type,
+    constant,
+)
+
+
+class ExpressionCompiler(Functions):
+    """Every node type of the language; `visit` refuses the rest."""
+
+    def visit_Constant(self, node: ast.Constant, depth: int) -> Compiled:
+        value = node.value
+        if isinstance(value, bool):
+            return constant(value, BOOL)
+        if isinstance(value, int):
+            return constant(value, INT)
+        if isinstance(value, float):
+            return constant(value, FLOAT)
+        if isinstance(value, str):
+            return text_literal(value, self.lead + node.col_offset)
+        raise self.error(node, f"{type(value).__name__} literals are not part of the language")
+
+    def visit_Name(self, node: ast.Name, depth: int) -> Compiled:
+        name = node.id
+        if name in ("true", "True"):
+            return constant(True, BOOL)
+        if name in ("false", "False"):
+            return constant(False, BOOL)
+        if name in self.names.actors or name in self.names.aliases:
+            raise self.error(
+                node,
+                f"{name!r} is an actor; name one of its variables",
+                hint=_actor_variables_hint(self.names, name),
+            )
+        return self._symbol(node, name, list(self.names.symbols))
+
+    def visit_Attribute(self, node: ast.Attribute, depth: int) -> Compiled:
+        if not isinstance(node.value, ast.Name):
+            raise self.error(node, "only `actor.variable` may contain a dot")
+        actor = self.names.aliases.get(node.value.id, node.value.id)
+        if actor not in self.names.actors:
+            actors = suggest(node.value.id, [*self.names.actors, *self.names.aliases])
+            raise self.error(
+                node, f"unknown actor {node.value.id!r}", _text(actors), suggestion=actors
+            )
+        variables = self.names.actors[actor]
+        if node.attr not in variables:
+            shown = f"{node.value.id}.{node.attr}"
+            close = suggest(node.attr, variables)
+            hint = _text(close) or _actor_variables_hint(self.names, actor)
+            raise self.error(node, f"unknown name {shown!r}", hint, suggestion=close)
+        return self._symbol(node, f"{actor}.{node.attr}", [])
+
+    def _symbol(self, node: ast.AST, key: str, candidates: list[str]) -> Compiled:
+        symbol = self.names.symbols.get(key)
+        if symbol is None:
+            qualified = [f"{a}.{v}" for a, vs in self.names.actors.items() for v in vs]
+            close = suggest(key, [*candidates, *qualified])
+            raise self.error(node, f"unknown name {key!r}", _text(close), suggestion=close)
+        if symbol.key is None:
+            return constant(symbol.constant, symbol.type)
+        state_key = symbol.key
+        return Compiled(lambda env: env[state_key], symbol.type)
+
+
+def text_literal(text: str, offset: int) -> Compiled:
+    """A quoted value such as 'incident': its enum is known only where it is used."""
+
+    def place(type_: Type) -> Compiled:
+        return constant(enum_code(text, type_, offset), type_)
+
+    literal = constant(text, TEXT)
+    return Compiled(literal.evaluate, TEXT, constant=True, literal=text, place=place)
+
+
+def enum_code(text: str, type_: Type, offset: int) -> int:
+    """The code of the value `text` in the enum `type_`."""
+    if text in type_.values:
+        return type_.values.index(text)
+    what = "ladder level" if type_.ladder else f"{type_.name} value" if type_.name else "value"
+    close = suggest(text, type_.values)
+    hint = _text(close) or f"valid: {', '.join(type_.values)}"
+    raise ExpressionError(f"unknown {what} {text!r}", offset, hint, close)
+
+
+def _text(suggestion: Suggestion | None) -> str | None:
+    """A suggestion as the text of a hint."""
+    return None if suggestion is None else str(suggestion)
+
+
+def _actor_variables_hint(names: Namespace, actor: str) -> str | None:
+    actor = names.aliases.get(actor, actor)
+    variables = names.actors.get(actor, [])
+    if not variables:
+        return f"{actor!r} has no state variables"
+    return "its variables: " + ", ".join(f"{actor}.{v}" for v in variables)

@@ -1,0 +1,51 @@
+"""The building blocks of the scenario schema: names, ids, expressions, the strict base.
+
+Shared by the models of state and parameters (`quantities`) and of the scenario
+itself (`schema`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+
+# Names that appear inside expressions must be Python identifiers.
+Name = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$", max_length=64),
+    Field(description="lower-case identifier usable in expressions, e.g. `russia` or `alert`"),
+]
+# Ids of ladder levels, rules and outcomes may also use hyphens.
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
+    Field(description="lower-case id, hyphens allowed, e.g. `article5-war`"),
+]
+# An expression over the state, or a literal written directly in YAML.
+Expr = Annotated[
+    StrictBool | int | float | str,
+    Field(description="expression such as `level >= 'incident' and turkey.requested_support`"),
+]
+# `target: expression`, e.g. `strait: closed` or `russia.alert: russia.alert + 1`.
+Effects = Annotated[
+    dict[str, Expr],
+    Field(description="assignments `target: expression`, applied in the order written"),
+]
+
+RESERVED_NAMES = frozenset(
+    {"level", "peak", "turn", "horizon", "member", "true", "false", "and", "or", "not"}
+)
+
+
+class Strict(BaseModel):
+    """Base for every scenario node: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def shape_tag(value: object) -> str:
+    """Pick the union branch from the input's shape, so errors speak of one branch only."""
+    if isinstance(value, dict):
+        return str(value["distribution"]) if "distribution" in value else "mapping"
+    return "list" if isinstance(value, list) else "scalar"
