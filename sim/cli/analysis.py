@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.errors import UserError
+from sim.cli.files import writing
 from sim.text import percent, table
+from sim.views.formats import CHART_FORMATS, ChartFormat
 
 if TYPE_CHECKING:
     from sim.results.compare import Comparison
     from sim.results.folder import Results
 
-CHART_FORMATS = ("png", "svg", "pdf")
 WIDTH = 100  # columns of the verdict's paragraphs
 
 
@@ -37,9 +38,10 @@ def plot(folder: Path, svg: bool) -> None:
     from sim.views import plots, report
 
     read_results(folder)  # a missing or unfinished folder is a one-line error
-    formats = ("png", "svg") if svg else ("png",)
-    written = plots.write_plots(folder, formats)
-    written.append(report.write_report(folder))
+    formats: tuple[ChartFormat, ...] = ("png", "svg") if svg else ("png",)
+    with writing(folder):
+        written = plots.write_plots(folder, formats)
+        written.append(report.write_report(folder))
     for path in written:
         click.echo(str(path))
 
@@ -71,15 +73,11 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         raise UserError("give at least two results folders to compare")
     if out is not None and out.suffix.lstrip(".").lower() not in CHART_FORMATS:
         raise UserError(f"--out {out}: give a file ending in .png, .svg or .pdf")
-    from sim.results.compare import IncomparableError
     from sim.results.compare import compare as compare_batches
     from sim.results.folder import read_results
 
     batches = [read_results(folder) for folder in folders]
-    try:
-        comparison = compare_batches([b.summary for b in batches])
-    except IncomparableError as error:
-        raise UserError(str(error)) from None
+    comparison = compare_batches([b.summary for b in batches])
     names = [str(folder) for folder in folders]
     click.echo(comparison_report(comparison, batches, names))
     if out is not None:
@@ -87,7 +85,8 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         from sim.views.plots.comparison import comparison_chart
 
         figure = comparison_chart(batches, names, comparison)
-        click.echo(f"\nchart: {save(figure, out)}")
+        with writing(out):
+            click.echo(f"\nchart: {save(figure, out)}")
 
 
 def comparison_report(comparison: Comparison, batches: list[Results], names: list[str]) -> str:

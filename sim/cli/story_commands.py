@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.errors import UserError
+from sim.cli.files import write_text
 from sim.cli.options import (
     DEFAULT_RUNS,
     out_file_option,
@@ -20,6 +20,8 @@ from sim.cli.options import (
     set_option,
 )
 from sim.engine.streams import MAX_RUN
+from sim.errors import PathError
+from sim.text import command_line
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
@@ -36,11 +38,10 @@ def _width() -> int:
     return max(60, min(shutil.get_terminal_size((WIDTH, 24)).columns - 1, 100))
 
 
-def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: str) -> str:
-    parts = ["wargame", name, scenario, "--seed", str(seed), *extra]
-    for assignment in assignments:
-        parts += ["--set", assignment]
-    return shlex.join(parts)
+def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], *extra: str) -> str:
+    """The command that tells (or plays) the same run again."""
+    sets = [word for assignment in assignments for word in ("--set", assignment)]
+    return command_line("wargame", name, scenario, "--seed", seed, *extra, *sets)
 
 
 # --- trace ---------------------------------------------------------------------------
@@ -156,10 +157,7 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"cannot write {out}: {error.strerror}") from None
+    write_text(out, text)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -170,7 +168,7 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
 
     try:
         goal = target(compiled, wanted)
-    except TargetError as error:
+    except TargetError as error:  # the message names the option it came from
         raise UserError("--find: " + error.format()) from None
     span = f"runs 0-{runs - 1:,}" if runs > 1 else "run 0"
     # a progress bar on a terminal only (tqdm's disable=None), as `wargame run` shows
@@ -268,12 +266,9 @@ def play_command(
     if actor is None:
         playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
         raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
-    try:
-        play.check_playable(compiled, actor)
-    except play.NotPlayable as error:
-        raise UserError(str(error)) from None
+    play.check_playable(compiled, actor)
     if transcript is not None and not transcript.parent.is_dir():
-        raise UserError(f"cannot save the transcript to {transcript}: no such folder")
+        raise PathError(transcript, "no such folder")
     command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
     console = Console(_width())
     game = play.Game(compiled, actor, console, seed, run_index, console.width)

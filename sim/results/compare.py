@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.errors import WargameError
 from sim.results import intervals
 
 ALPHA = 0.05
 MIN_EXPECTED = 5  # below this expected count the chi-square approximation is rough
 
 
-class IncomparableError(ValueError):
+class IncomparableError(WargameError):
     """Batches that cannot be compared: different outcome sets, or fewer than two."""
 
 

@@ -33,7 +33,7 @@ from typing import Protocol
 import numpy as np
 
 from sim.engine import EscalationModel
-from sim.errors import did_you_mean
+from sim.errors import WargameError, did_you_mean
 from sim.language.compiled import CompiledScenario, Rule
 from sim.story import narrative
 from sim.story.narrative import Ending, Happening, Terms, Turn
@@ -57,7 +57,7 @@ class InvalidChoice(ValueError):
     """An answer that is not one of the choices; the message says what would be."""
 
 
-class NotPlayable(ValueError):
+class NotPlayable(WargameError):
     """An actor that cannot be played in this scenario; the message names those that can."""
 
 
