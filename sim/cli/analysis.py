@@ -84,7 +84,7 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         from sim.views.plots import save
         from sim.views.plots.comparison import comparison_chart
 
-        figure = comparison_chart(batches, names, comparison)
+        figure = comparison_chart(batches, names, comparison).get_figure(root=True)
         with writing(out):
             click.echo(f"\nchart: {save(figure, out)}")
 

@@ -22,8 +22,8 @@ def writing(path: str | Path) -> Iterator[None]:
         yield
     except OSError as error:
         failed = Path(error.filename) if isinstance(error.filename, str) else None
-        inside = failed is not None and failed.is_relative_to(path)
-        raise PathError(failed if inside else path, reason(error)) from None
+        named = failed if failed is not None and failed.is_relative_to(path) else path
+        raise PathError(named, reason(error)) from None
 
 
 def reason(error: OSError) -> str:

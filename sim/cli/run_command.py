@@ -16,8 +16,8 @@ import click
 
 from sim.batch.backends import BACKENDS
 from sim.cli.errors import UserError
-from sim.cli.options import overrides, runs_option, seed_option, set_option
-from sim.text import command_line, percent, table
+from sim.cli.options import overrides, runs_option, seed_option, set_option, set_words
+from sim.text import command_line, percent, table, yaml_value
 from sim.views.formats import ChartFormat
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def _new(
     if scenario is None:
         raise click.UsageError("give a SCENARIO (a file or a bundled name; see `wargame list`)")
     compiled = load_scenario(scenario, overrides(assignments))
-    sets = [word for assignment in assignments for word in ("--set", assignment)]
+    sets = set_words(assignments)
     command = command_line("wargame", "run", scenario, "--runs", runs, "--seed", seed, *sets)
     out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
     return Batch(compiled, runs, seed, out, command)
@@ -287,7 +287,9 @@ def outcome_report(results: Results, elapsed: float | None = None) -> str:
     if elapsed:
         head += f", {elapsed:.1f} s ({runs / elapsed:,.0f} runs/s)"
     if summary.get("overrides"):
-        head += "\nset: " + ", ".join(f"{k}={v}" for k, v in summary["overrides"].items())
+        head += "\nset: " + ", ".join(
+            f"{k}={yaml_value(v)}" for k, v in summary["overrides"].items()
+        )
     rows = [
         [
             o["id"],

@@ -18,6 +18,7 @@ from sim.cli.options import (
     runs_option,
     seed_option,
     set_option,
+    set_words,
 )
 from sim.engine.streams import MAX_RUN
 from sim.errors import PathError
@@ -40,8 +41,7 @@ def _width() -> int:
 
 def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], *extra: str) -> str:
     """The command that tells (or plays) the same run again."""
-    sets = [word for assignment in assignments for word in ("--set", assignment)]
-    return command_line("wargame", name, scenario, "--seed", seed, *extra, *sets)
+    return command_line("wargame", name, scenario, "--seed", seed, *extra, *set_words(assignments))
 
 
 # --- trace ---------------------------------------------------------------------------
