@@ -11,7 +11,7 @@ import click
 from sim.cli.errors import UserError
 from sim.cli.files import writing
 from sim.text import percent, table
-from sim.views.formats import CHART_FORMATS, ChartFormat
+from sim.views.formats import ChartFormat, chart_suffixes, is_chart_format
 
 if TYPE_CHECKING:
     from sim.results.compare import Comparison
@@ -35,15 +35,21 @@ def plot(folder: Path, svg: bool) -> None:
       wargame plot results/no-carrier --svg
     """
     from sim.results.folder import read_results
-    from sim.views import plots, report
 
     read_results(folder)  # a missing or unfinished folder is a one-line error
+    charts, report = draw(folder, svg)
+    for path in [*charts, report]:
+        click.echo(str(path))
+
+
+def draw(folder: Path, svg: bool) -> tuple[list[Path], Path]:
+    """Draw the charts (PNG, and SVG with --svg) and the report into a results folder;
+    return the charts' files and the report's."""
+    from sim.views import plots, report
+
     formats: tuple[ChartFormat, ...] = ("png", "svg") if svg else ("png",)
     with writing(folder):
-        written = plots.write_plots(folder, formats)
-        written.append(report.write_report(folder))
-    for path in written:
-        click.echo(str(path))
+        return plots.write_plots(folder, formats), report.write_report(folder)
 
 
 @click.command(short_help="Compare the outcomes of results folders, with a test.")
@@ -53,7 +59,7 @@ def plot(folder: Path, svg: bool) -> None:
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Also draw the comparison as a chart (.png, .svg or .pdf).",
+    help=f"Also draw the comparison as a chart ({chart_suffixes()}).",
 )
 def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     """Compare the outcome distributions of two or more results FOLDERS.
@@ -71,8 +77,8 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     """
     if len(folders) < 2:
         raise UserError("give at least two results folders to compare")
-    if out is not None and out.suffix.lstrip(".").lower() not in CHART_FORMATS:
-        raise UserError(f"--out {out}: give a file ending in .png, .svg or .pdf")
+    if out is not None and not is_chart_format(out.suffix.lstrip(".").lower()):
+        raise UserError(f"--out {out}: give a file ending in {chart_suffixes()}")
     from sim.results.compare import compare as compare_batches
     from sim.results.folder import read_results
 

@@ -15,10 +15,10 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from sim.batch.backends import BACKENDS
+from sim.cli.analysis import draw
 from sim.cli.errors import UserError
 from sim.cli.options import overrides, runs_option, seed_option, set_option, set_words
 from sim.text import command_line, percent, table, yaml_value
-from sim.views.formats import ChartFormat
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
@@ -104,14 +104,7 @@ def run(
     """
     backend = _backend(backend, workers, scheduler)
     if resume is not None:
-        if out is not None and out != resume:
-            raise click.UsageError("--resume finishes the batch in its own folder; drop --out")
-        given = {
-            name: value
-            for name, value in (("runs", runs), ("seed", seed))
-            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
-        }
-        batch = _resumed(resume, scenario, assignments, given)
+        batch = _resumed(ctx, resume, scenario, assignments, out)
     else:
         batch = _new(scenario, runs, seed, assignments, out)
     if not quiet:
@@ -124,7 +117,7 @@ def run(
         resume=resume is not None,
         progress=not quiet,
     )
-    charts = [] if no_plots else _draw(batch.out, svg)
+    charts = [] if no_plots else draw(batch.out, svg)[0]
     if quiet:
         click.echo(str(batch.out))
         return
@@ -161,15 +154,6 @@ def _new(
     command = command_line("wargame", "run", scenario, "--runs", runs, "--seed", seed, *sets)
     out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
     return Batch(compiled, runs, seed, out, command)
-
-
-def _draw(folder: Path, svg: bool) -> list[Path]:
-    from sim.views import plots, report
-
-    formats: tuple[ChartFormat, ...] = ("png", "svg") if svg else ("png",)
-    charts = plots.write_plots(folder, formats)
-    report.write_report(folder)
-    return charts
 
 
 def _run_batch(
@@ -228,7 +212,11 @@ def _backend(backend: str | None, workers: int, scheduler: str | None) -> str:
 
 
 def _resumed(
-    folder: Path, scenario: str | None, assignments: tuple[str, ...], given: dict[str, int]
+    ctx: click.Context,
+    folder: Path,
+    scenario: str | None,
+    assignments: tuple[str, ...],
+    out: Path | None,
 ) -> Batch:
     """The interrupted batch in `folder`, as it was started.
 
@@ -238,6 +226,13 @@ def _resumed(
     from sim.batch.output import read_incomplete, saved_scenario
     from sim.language.load import compile_data, load_scenario
 
+    if out is not None and out != folder:
+        raise click.UsageError("--resume finishes the batch in its own folder; drop --out")
+    given = {
+        name: ctx.params[name]
+        for name in ("runs", "seed")
+        if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+    }
     record = read_incomplete(folder)
     if scenario is not None:
         compiled = load_scenario(scenario, overrides(assignments))

@@ -14,3 +14,9 @@ CHART_FORMATS: tuple[ChartFormat, ...] = get_args(ChartFormat)
 def is_chart_format(name: str) -> TypeGuard[ChartFormat]:
     """Whether `name` (an extension without its dot) is a format charts are saved in."""
     return name in CHART_FORMATS
+
+
+def chart_suffixes() -> str:
+    """The formats as a person reads them: ".png, .svg or .pdf"."""
+    suffixes = [f".{name}" for name in CHART_FORMATS]
+    return ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
