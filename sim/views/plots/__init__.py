@@ -25,7 +25,7 @@ from sim.views.plots.distribution import outcome_distribution
 from sim.views.plots.drivers import what_drives_outcomes
 from sim.views.plots.escalation import escalation_over_time
 from sim.views.plots.parameters import parameter_influence
-from sim.views.plots.style import outcome_colours
+from sim.views.plots.style import outcome_colours, stable_ids
 from sim.views.plots.timing import time_to_outcome
 
 
@@ -123,7 +123,8 @@ def write_plots(folder: str | Path, formats: tuple[ChartFormat, ...] = ("png",))
 def save(figure: Figure, path: Path) -> Path:
     """Save a figure atomically: a reader never sees half a file."""
     temporary = path.with_name(f".{path.name}.tmp")
-    figure.savefig(temporary, format=path.suffix.lstrip("."), metadata=_metadata(path))
+    with stable_ids():
+        figure.savefig(temporary, format=path.suffix.lstrip("."), metadata=_metadata(path))
     os.replace(temporary, path)
     return path
 

@@ -59,8 +59,8 @@ RC: dict[RcKeyType, Any] = {
     "axes.grid": False,
     "savefig.dpi": DPI,
     "figure.dpi": DPI,
-    "svg.hashsalt": "escalation-wargame",  # stable ids: the same results give the same SVG
 }
+SVG_SALT = "escalation-wargame"
 
 
 def outcome_colours(outcomes: list[str]) -> dict[str, str]:
@@ -98,6 +98,14 @@ def outcome_labels(results: Results) -> dict[str, str]:
 def style() -> Iterator[None]:
     """The shared look, for the duration of drawing one chart."""
     with mpl.rc_context(RC):
+        yield
+
+
+@contextmanager
+def stable_ids() -> Iterator[None]:
+    """While a figure is saved: SVG ids from a fixed salt, so the same results give the
+    same file (matplotlib reads the salt as it writes, not as it draws)."""
+    with mpl.rc_context({"svg.hashsalt": SVG_SALT}):
         yield
 
 
