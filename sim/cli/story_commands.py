@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import click
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
 
 EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
+TraceFormat = Literal["text", "markdown"]
 
 
 def _width() -> int:
@@ -80,7 +81,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], 
     "--format",
     "-f",
     "style",
-    type=click.Choice(["text", "markdown"]),
+    type=click.Choice(get_args(TraceFormat)),
     default=None,
     help="text for the terminal, or markdown for an after-action report "
     "[default: markdown for an --out FILE ending in .md, else text].",
@@ -96,7 +97,7 @@ def trace(
     count: int,
     runs: int,
     assignments: tuple[str, ...],
-    style: str | None,
+    style: TraceFormat | None,
     out: Path | None,
 ) -> None:
     """Tell one run of SCENARIO turn by turn: what fired, what it changed, how it ended.
