@@ -98,6 +98,9 @@ class ScenarioError(WargameError):
 class SimulationError(WargameError):
     """A scenario that loaded but did something impossible while running."""
 
+    def format(self) -> str:
+        return f"the scenario failed while running: {self}"
+
 
 class ResultsError(WargameError):
     """A results folder that cannot be read: missing, incomplete or damaged."""

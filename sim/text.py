@@ -22,14 +22,19 @@ def yaml_value(value: object) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
-def percent(probability: float) -> str:
-    """A probability as a percentage, with more digits for rare events (0.05%, not 0.0%)."""
+def percent(probability: float, digits: int | None = None) -> str:
+    """A probability as a percentage: `digits` decimals, or by default more digits for rare
+    events (0.05%, not 0.0%)."""
+    shown = percent_digits(probability) if digits is None else digits
+    return f"{probability * 100:.{shown}f}%"
+
+
+def percent_digits(probability: float) -> int:
+    """Decimals that show a probability: 1, or 2 below 1%, or 3 below 0.1% (1 for zero)."""
     value = probability * 100
     if value == 0 or value >= 1:
-        return f"{value:.1f}%"
-    if value >= 0.1:
-        return f"{value:.2f}%"
-    return f"{value:.3f}%"
+        return 1
+    return 2 if value >= 0.1 else 3
 
 
 def table(

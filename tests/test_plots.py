@@ -321,6 +321,18 @@ def test_wargame_plot_svg_writes_both_formats(drawn, tmp_path):
     assert not [n for n in names if n.endswith(".tmp")]
 
 
+def test_svg_charts_are_the_same_files_when_redrawn(drawn, tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("summary.json", "runs.parquet", "scenario.yaml"):
+        (copy / name).write_bytes((drawn / name).read_bytes())
+    for folder in (drawn, copy):
+        result = invoke("plot", folder, "--svg")
+        assert result.exit_code == 0, result.output
+    for svg in (drawn / "plots").glob("*.svg"):
+        assert (copy / "plots" / svg.name).read_bytes() == svg.read_bytes(), svg.name
+
+
 @pytest.mark.parametrize(
     "make, message",
     [

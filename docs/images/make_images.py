@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
         return 2
     results = sim.read_results(argv[0])
     for name, draw in CHARTS.items():
-        figure = draw(results)
+        figure = draw(results).get_figure(root=True)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         buffer.seek(0)

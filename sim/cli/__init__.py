@@ -1,4 +1,12 @@
-"""The `wargame` command: a click group whose commands live in small modules."""
+"""The `wargame` command: a click group whose commands live in small modules.
+
+Owns options, what is printed to the terminal, and the user's mistakes as exit
+status 2: every `sim.errors.WargameError` reaches the user through `errors`, and
+files the user names are written through `files`. The work itself is done by the
+stages; a command reads its options, calls them and prints.
+
+May import every stage.
+"""
 
 from __future__ import annotations
 

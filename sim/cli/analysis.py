@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.errors import UserError
+from sim.cli.files import writing
 from sim.text import percent, table
+from sim.views.formats import ChartFormat, chart_suffixes, is_chart_format
 
 if TYPE_CHECKING:
     from sim.results.compare import Comparison
     from sim.results.folder import Results
 
-CHART_FORMATS = ("png", "svg", "pdf")
 WIDTH = 100  # columns of the verdict's paragraphs
 
 
@@ -34,14 +35,21 @@ def plot(folder: Path, svg: bool) -> None:
       wargame plot results/no-carrier --svg
     """
     from sim.results.folder import read_results
-    from sim.views import plots, report
 
     read_results(folder)  # a missing or unfinished folder is a one-line error
-    formats = ("png", "svg") if svg else ("png",)
-    written = plots.write_plots(folder, formats)
-    written.append(report.write_report(folder))
-    for path in written:
+    charts, report = draw(folder, svg)
+    for path in [*charts, report]:
         click.echo(str(path))
+
+
+def draw(folder: Path, svg: bool) -> tuple[list[Path], Path]:
+    """Draw the charts (PNG, and SVG with --svg) and the report into a results folder;
+    return the charts' files and the report's."""
+    from sim.views import plots, report
+
+    formats: tuple[ChartFormat, ...] = ("png", "svg") if svg else ("png",)
+    with writing(folder):
+        return plots.write_plots(folder, formats), report.write_report(folder)
 
 
 @click.command(short_help="Compare the outcomes of results folders, with a test.")
@@ -51,7 +59,7 @@ def plot(folder: Path, svg: bool) -> None:
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Also draw the comparison as a chart (.png, .svg or .pdf).",
+    help=f"Also draw the comparison as a chart ({chart_suffixes()}).",
 )
 def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     """Compare the outcome distributions of two or more results FOLDERS.
@@ -69,25 +77,22 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     """
     if len(folders) < 2:
         raise UserError("give at least two results folders to compare")
-    if out is not None and out.suffix.lstrip(".").lower() not in CHART_FORMATS:
-        raise UserError(f"--out {out}: give a file ending in .png, .svg or .pdf")
-    from sim.results.compare import IncomparableError
+    if out is not None and not is_chart_format(out.suffix.lstrip(".").lower()):
+        raise UserError(f"--out {out}: give a file ending in {chart_suffixes()}")
     from sim.results.compare import compare as compare_batches
     from sim.results.folder import read_results
 
     batches = [read_results(folder) for folder in folders]
-    try:
-        comparison = compare_batches([b.summary for b in batches])
-    except IncomparableError as error:
-        raise UserError(str(error)) from None
+    comparison = compare_batches([b.summary for b in batches])
     names = [str(folder) for folder in folders]
     click.echo(comparison_report(comparison, batches, names))
     if out is not None:
         from sim.views.plots import save
         from sim.views.plots.comparison import comparison_chart
 
-        figure = comparison_chart(batches, names, comparison)
-        click.echo(f"\nchart: {save(figure, out)}")
+        figure = comparison_chart(batches, names, comparison).get_figure(root=True)
+        with writing(out):
+            click.echo(f"\nchart: {save(figure, out)}")
 
 
 def comparison_report(comparison: Comparison, batches: list[Results], names: list[str]) -> str:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
+
+from pydantic import BaseModel
 
 from sim.language.compiled import CompiledScenario
 from sim.scenario import schema
+from sim.text import yaml_value
 
 INDENT = "    "
 
@@ -28,7 +32,7 @@ def describe(scenario: CompiledScenario) -> str:
         out.append("\nParameters (--set NAME=VALUE to fix one):")
         for name, parameter in spec.parameters.items():
             out.append(f"  {name} = {_parameter(parameter)}")
-            if parameter.description:
+            if isinstance(parameter, BaseModel) and parameter.description:
                 out += _wrap(parameter.description, INDENT)
 
     if spec.world:
@@ -37,7 +41,7 @@ def describe(scenario: CompiledScenario) -> str:
 
     out.append("\nActors (in turn order):")
     for actor_id, actor in spec.actors.items():
-        label = actor.name or actor_id
+        label = scenario.actor_name(actor_id)
         members = f"  members: {', '.join(actor.members)}" if actor.members else ""
         out.append(f"  {actor_id} ({label}){members}")
         for name, var in actor.state.items():
@@ -95,7 +99,9 @@ def _rule(rule: schema.RuleSpec) -> list[str]:
     return lines
 
 
-def _effects(effects: dict, delayed: list, indent: str) -> list[str]:
+def _effects(
+    effects: Mapping[str, object], delayed: list[schema.DelayedSpec], indent: str
+) -> list[str]:
     lines = [f"{indent}-> {target} = {_text(value)}" for target, value in effects.items()]
     for entry in delayed:
         for target, value in entry.effects.items():
@@ -104,41 +110,39 @@ def _effects(effects: dict, delayed: list, indent: str) -> list[str]:
 
 
 def _text(value: object) -> str:
-    """An expression or literal as written in YAML: `true`, not `True`; on one line."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return " ".join(str(value).split())
+    """An expression as written, on one line; a literal as written in YAML (`true`)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    return yaml_value(value)
 
 
-def _parameter(parameter: schema.BaseModel) -> str:
+def _parameter(parameter: schema.Parameter) -> str:
     if isinstance(parameter, schema.FixedSpec):
-        return (
-            str(parameter.value).lower()
-            if isinstance(parameter.value, bool)
-            else str(parameter.value)
-        )
+        return yaml_value(parameter.value)
+    if not isinstance(parameter, BaseModel):
+        return yaml_value(parameter)
     fields = parameter.model_dump(exclude={"distribution", "description"}, exclude_none=True)
-    args = ", ".join(f"{k}={v}" for k, v in fields.items())
+    args = ", ".join(f"{k}={yaml_value(v)}" for k, v in fields.items())
     return f"{parameter.distribution}({args}), drawn per run"
 
 
 def _variable(var: schema.VariableSpec) -> str:
     kind = var.kind
-    if kind == "enum":
+    if kind == "enum" and var.values:
         start = var.initial or var.values[0]
         return f"one of {', '.join(var.values)} (starts {start})"
     bounds = ""
     if var.min is not None or var.max is not None:
-        low = "" if var.min is None else _num(var.min)
-        high = "" if var.max is None else _num(var.max)
+        low = "" if var.min is None else _bound(var.min)
+        high = "" if var.max is None else _bound(var.max)
         bounds = f" in [{low}, {high}]"
-    start = var.initial if var.initial is not None else "0" if kind != "bool" else "false"
-    start = str(start).lower() if isinstance(start, bool) else start
-    return f"{kind}{bounds} (starts {start})"
+    start = var.initial if var.initial is not None else False if kind == "bool" else 0
+    return f"{kind}{bounds} (starts {_text(start)})"
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _bound(value: float) -> str:
+    """A bound as the author wrote it: loading makes bounds floats, so 10.0 is shown as 10."""
+    return yaml_value(int(value) if float(value).is_integer() else value)
 
 
 def _wrap(text: str, indent: str) -> list[str]:

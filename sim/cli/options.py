@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.decorators import FC
 
 from sim.scenario.overrides import parse_assignment
 
@@ -19,7 +21,7 @@ set_option = click.option(
 )
 
 
-def seed_option(help: str = "Seed of the batch.") -> click.decorators.FC:
+def seed_option(help: str = "Seed of the batch.") -> Callable[[FC], FC]:
     """`--seed/-s`: the batch's seed (run i depends only on the scenario, seed and i)."""
     return click.option(
         "--seed",
@@ -31,7 +33,7 @@ def seed_option(help: str = "Seed of the batch.") -> click.decorators.FC:
     )
 
 
-def runs_option(help: str = "Number of runs.") -> click.decorators.FC:
+def runs_option(help: str = "Number of runs.") -> Callable[[FC], FC]:
     """`--runs/-n`: how many runs of the batch."""
     return click.option(
         "--runs",
@@ -55,3 +57,8 @@ out_file_option = click.option(
 def overrides(assignments: tuple[str, ...]) -> dict[str, object]:
     """`--set name=value` assignments as a mapping (later ones win)."""
     return dict(parse_assignment(text) for text in assignments)
+
+
+def set_words(assignments: tuple[str, ...]) -> list[str]:
+    """`--set` assignments as words of a command line that repeats them."""
+    return [word for assignment in assignments for word in ("--set", assignment)]

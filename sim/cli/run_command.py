@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import shlex
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from sim.batch.backends import BACKENDS
+from sim.cli.analysis import draw
 from sim.cli.errors import UserError
-from sim.cli.options import overrides, runs_option, seed_option, set_option
-from sim.text import percent, table
+from sim.cli.options import overrides, runs_option, seed_option, set_option, set_words
+from sim.text import command_line, percent, table, yaml_value
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
@@ -100,64 +102,62 @@ def run(
       wargame run turkish-straits --runs 10000000 --scheduler tcp://10.0.0.5:8786
       wargame run --resume results/turkish-straits-seed0-100000
     """
-    from sim.batch.folder import new_folder
-    from sim.language.load import load_scenario
-
     backend = _backend(backend, workers, scheduler)
     if resume is not None:
-        if out is not None and out != resume:
-            raise click.UsageError("--resume finishes the batch in its own folder; drop --out")
-        given = {
-            name: value
-            for name, value in (("runs", runs), ("seed", seed))
-            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
-        }
-        compiled, runs, seed, command = _resumed(resume, scenario, assignments, given)
-        out = resume
+        batch = _resumed(ctx, resume, scenario, assignments, out)
     else:
-        if scenario is None:
-            raise click.UsageError("give a SCENARIO (a file or a bundled name; see `wargame list`)")
-        compiled = load_scenario(scenario, overrides(assignments))
-        command = _command(scenario, runs, seed, assignments)
-        out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
+        batch = _new(scenario, runs, seed, assignments, out)
     if not quiet:
-        click.echo(f"{compiled.id}: {compiled.spec.title}", err=True)
+        click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}", err=True)
     results, elapsed = _run_batch(
-        compiled,
-        runs,
-        seed,
+        batch,
         workers=workers,
         backend=backend,
         scheduler=scheduler,
-        out=out,
         resume=resume is not None,
         progress=not quiet,
-        command=command,
     )
-    charts = []
-    if not no_plots:
-        charts = _draw(out, svg)
+    charts = [] if no_plots else draw(batch.out, svg)[0]
     if quiet:
-        click.echo(str(out))
+        click.echo(str(batch.out))
         return
     click.echo(outcome_report(results, elapsed))
     files = "summary.json, runs.parquet, scenario.yaml"
     if charts:
         files += f", plots/ ({len(charts)} files), report.html"
-    click.echo(f"\nresults: {out}/\n  {files}")
+    click.echo(f"\nresults: {batch.out}/\n  {files}")
 
 
-def _draw(folder: Path, svg: bool) -> list[Path]:
-    from sim.views import plots, report
+@dataclass(frozen=True)
+class Batch:
+    """What a batch is run with: the scenario, its size and seed, where it goes, and the
+    command that starts it (saved in the folder, to reproduce it)."""
 
-    formats = ("png", "svg") if svg else ("png",)
-    charts = plots.write_plots(folder, formats)
-    report.write_report(folder)
-    return charts
+    compiled: CompiledScenario
+    runs: int
+    seed: int
+    out: Path
+    command: str
+
+
+def _new(
+    scenario: str | None, runs: int, seed: int, assignments: tuple[str, ...], out: Path | None
+) -> Batch:
+    """A new batch, in `out` or a new folder under ./results."""
+    from sim.batch.folder import new_folder
+    from sim.language.load import load_scenario
+
+    if scenario is None:
+        raise click.UsageError("give a SCENARIO (a file or a bundled name; see `wargame list`)")
+    compiled = load_scenario(scenario, overrides(assignments))
+    sets = set_words(assignments)
+    command = command_line("wargame", "run", scenario, "--runs", runs, "--seed", seed, *sets)
+    out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
+    return Batch(compiled, runs, seed, out, command)
 
 
 def _run_batch(
-    compiled: CompiledScenario, runs: int, seed: int, out: Path, **options
+    batch: Batch, *, workers: int, backend: str, scheduler: str | None, resume: bool, progress: bool
 ) -> tuple[Results, float]:
     """Run the batch and time it (seconds, imports excluded); an interruption or a failed
     backend becomes a message saying what is kept and how to finish it."""
@@ -169,22 +169,36 @@ def _run_batch(
     try:
         with _sigterm_as_interrupt():
             started = time.perf_counter()
-            results = run_batch(compiled, runs, seed, out=out, **options)
+            results = run_batch(
+                batch.compiled,
+                batch.runs,
+                batch.seed,
+                workers=workers,
+                backend=backend,
+                scheduler=scheduler,
+                out=batch.out,
+                resume=resume,
+                progress=progress,
+                command=batch.command,
+            )
             return results, time.perf_counter() - started
     except BatchInterrupted as stop:
         raise Interrupted(
             f"interrupted: {stop.done} of {stop.blocks} blocks are saved in {stop.folder}/ "
-            f"(marked INCOMPLETE)\n  finish the batch with: "
-            f"wargame run --resume {shlex.quote(str(stop.folder))}"
+            f"(marked INCOMPLETE)\n  finish the batch with: {_resume_command(stop.folder)}"
         ) from None
-    except BackendError as error:
+    except BackendError as error:  # the message adds how to finish the blocks already saved
         message = str(error)
-        if (out / INCOMPLETE).is_file():
+        if (batch.out / INCOMPLETE).is_file():
             message += (
-                f"\n  the finished blocks are kept in {out}/: finish the batch with: "
-                f"wargame run --resume {shlex.quote(str(out))}"
+                f"\n  the finished blocks are kept in {batch.out}/: finish the batch with: "
+                f"{_resume_command(batch.out)}"
             )
         raise UserError(message) from None
+
+
+def _resume_command(folder: Path) -> str:
+    return command_line("wargame", "run", "--resume", folder)
 
 
 def _backend(backend: str | None, workers: int, scheduler: str | None) -> str:
@@ -198,9 +212,13 @@ def _backend(backend: str | None, workers: int, scheduler: str | None) -> str:
 
 
 def _resumed(
-    folder: Path, scenario: str | None, assignments: tuple[str, ...], given: dict[str, int]
-) -> tuple:
-    """What an interrupted batch was started with: (compiled, runs, seed, command).
+    ctx: click.Context,
+    folder: Path,
+    scenario: str | None,
+    assignments: tuple[str, ...],
+    out: Path | None,
+) -> Batch:
+    """The interrupted batch in `folder`, as it was started.
 
     A SCENARIO, --set, --runs or --seed given with --resume must match the folder
     (checked when the folder is opened); by default everything comes from it.
@@ -208,6 +226,13 @@ def _resumed(
     from sim.batch.folder import read_incomplete, saved_scenario
     from sim.language.load import compile_data, load_scenario
 
+    if out is not None and out != folder:
+        raise click.UsageError("--resume finishes the batch in its own folder; drop --out")
+    given = {
+        name: ctx.params[name]
+        for name in ("runs", "seed")
+        if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+    }
     record = read_incomplete(folder)
     if scenario is not None:
         compiled = load_scenario(scenario, overrides(assignments))
@@ -217,7 +242,7 @@ def _resumed(
         compiled = compile_data(saved_scenario(folder), record.get("overrides") or {})
     runs = given.get("runs", record["runs"])
     seed = given.get("seed", record["seed"])
-    return compiled, runs, seed, record["command"]
+    return Batch(compiled, runs, seed, folder, record["command"])
 
 
 class Interrupted(UserError):
@@ -225,7 +250,7 @@ class Interrupted(UserError):
 
     exit_code = 130  # the shell's code for a process stopped by SIGINT
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(self.format_message(), err=True)
 
 
@@ -236,7 +261,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
         return
 
-    def interrupt(signum, frame):
+    def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
@@ -244,13 +269,6 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _command(scenario: str, runs: int, seed: int, assignments: tuple[str, ...]) -> str:
-    parts = ["wargame", "run", scenario, "--runs", str(runs), "--seed", str(seed)]
-    for assignment in assignments:
-        parts += ["--set", assignment]
-    return shlex.join(parts)
 
 
 def outcome_report(results: Results, elapsed: float | None = None) -> str:
@@ -264,7 +282,9 @@ def outcome_report(results: Results, elapsed: float | None = None) -> str:
     if elapsed:
         head += f", {elapsed:.1f} s ({runs / elapsed:,.0f} runs/s)"
     if summary.get("overrides"):
-        head += "\nset: " + ", ".join(f"{k}={v}" for k, v in summary["overrides"].items())
+        head += "\nset: " + ", ".join(
+            f"{k}={yaml_value(v)}" for k, v in summary["overrides"].items()
+        )
     rows = [
         [
             o["id"],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.errors import UserError
+from sim.cli.files import write_text
 from sim.cli.options import out_file_option, overrides, set_option
 from sim.errors import ScenarioError
 from sim.scenario import catalog
@@ -119,7 +120,7 @@ def schema(out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
         click.echo(f"wrote {out}", err=True)
 
 

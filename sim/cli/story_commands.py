@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import click
 
 from sim.cli.errors import UserError
+from sim.cli.files import write_text
 from sim.cli.options import (
     DEFAULT_RUNS,
     out_file_option,
@@ -17,14 +18,17 @@ from sim.cli.options import (
     runs_option,
     seed_option,
     set_option,
+    set_words,
 )
 from sim.engine.streams import MAX_RUN
+from sim.errors import PathError
 from sim.text import command_line
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
 
 EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
+TraceFormat = Literal["text", "markdown"]
 
 
 def _width() -> int:
@@ -36,11 +40,9 @@ def _width() -> int:
     return max(60, min(shutil.get_terminal_size((WIDTH, 24)).columns - 1, 100))
 
 
-def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: str) -> str:
-    parts = ["wargame", name, scenario, "--seed", str(seed), *extra]
-    for assignment in assignments:
-        parts += ["--set", assignment]
-    return command_line(*parts)
+def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], *extra: str) -> str:
+    """The command that tells (or plays) the same run again."""
+    return command_line("wargame", name, scenario, "--seed", seed, *extra, *set_words(assignments))
 
 
 # --- trace ---------------------------------------------------------------------------
@@ -79,7 +81,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple, *extra: st
     "--format",
     "-f",
     "style",
-    type=click.Choice(["text", "markdown"]),
+    type=click.Choice(get_args(TraceFormat)),
     default=None,
     help="text for the terminal, or markdown for an after-action report "
     "[default: markdown for an --out FILE ending in .md, else text].",
@@ -95,7 +97,7 @@ def trace(
     count: int,
     runs: int,
     assignments: tuple[str, ...],
-    style: str | None,
+    style: TraceFormat | None,
     out: Path | None,
 ) -> None:
     """Tell one run of SCENARIO turn by turn: what fired, what it changed, how it ended.
@@ -155,10 +157,7 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise UserError(f"cannot write {out}: {error.strerror}") from None
+    write_text(out, text)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -169,7 +168,7 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
 
     try:
         goal = target(compiled, wanted)
-    except TargetError as error:
+    except TargetError as error:  # the message names the option it came from
         raise UserError("--find: " + error.format()) from None
     span = f"runs 0-{runs - 1:,}" if runs > 1 else "run 0"
     # a progress bar on a terminal only (tqdm's disable=None), as `wargame run` shows
@@ -267,12 +266,9 @@ def play_command(
     if actor is None:
         playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
         raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
-    try:
-        play.check_playable(compiled, actor)
-    except play.NotPlayable as error:
-        raise UserError(str(error)) from None
+    play.check_playable(compiled, actor)
     if transcript is not None and not transcript.parent.is_dir():
-        raise UserError(f"cannot save the transcript to {transcript}: no such folder")
+        raise PathError(transcript, "no such folder")
     command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
     console = Console(_width())
     game = play.Game(compiled, actor, console, seed, run_index)

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from sim.results.folder import PLOTS, REPORT, Results, read_results
+from sim.text import yaml_value
 from sim.views.plots import Chart, charts_for
 from sim.views.plots.parameters import threshold_phrase
 from sim.views.plots.style import distribution_text, outcome_colours, percent_interval
@@ -101,7 +102,7 @@ def _image(results: Results, chart: Chart, plots: Path) -> bytes:
     if saved.is_file():
         return saved.read_bytes()
     buffer = io.BytesIO()
-    chart.draw(results).savefig(buffer, format="png", metadata={"Software": None})
+    chart.figure(results).savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -120,7 +121,7 @@ def _settings(summary: dict) -> list[str]:
     overrides = summary.get("overrides") or {}
     if not overrides:
         return []
-    shown = ", ".join(f"<code>{_e(k)}={_e(_value(v))}</code>" for k, v in overrides.items())
+    shown = ", ".join(f"<code>{_e(k)}={_e(yaml_value(v))}</code>" for k, v in overrides.items())
     return [f"<p>Parameters set for this batch: {shown}.</p>"]
 
 
@@ -158,11 +159,11 @@ def _parameters(summary: dict) -> list[str]:
     for name, spec in parameters.items():
         description = spec.get("description", "") if isinstance(spec, dict) else ""
         if name in overrides:
-            value = f"{_value(overrides[name])} (set for this batch)"
+            value = f"{yaml_value(overrides[name])} (set for this batch)"
         elif distribution_text(spec):
             value = f"{distribution_text(spec)}, drawn per run"
         else:
-            value = _value(spec.get("value") if isinstance(spec, dict) else spec)
+            value = yaml_value(spec.get("value") if isinstance(spec, dict) else spec)
         rows.append(
             f"<tr><td><code>{_e(name)}</code></td><td>{_e(value)}</td>"
             f"<td>{_e(' '.join(str(description).split()))}</td></tr>"
@@ -181,10 +182,6 @@ def _figure(chart: Chart, png: bytes, threshold: str) -> str:
         f'<img src="data:image/png;base64,{data}" alt="{_e(chart.title)}">'
         "</figure>"
     )
-
-
-def _value(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _e(text: object) -> str:

@@ -16,18 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 
 from sim.results.folder import PLOTS, Results, read_results
+from sim.views.formats import CHART_FORMATS, ChartFormat
 from sim.views.plots.convergence import convergence
 from sim.views.plots.distribution import outcome_distribution
 from sim.views.plots.drivers import what_drives_outcomes
 from sim.views.plots.escalation import escalation_over_time
 from sim.views.plots.parameters import parameter_influence
-from sim.views.plots.style import outcome_colours
+from sim.views.plots.style import outcome_colours, stable_ids
 from sim.views.plots.timing import time_to_outcome
-
-FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -36,9 +35,13 @@ class Chart:
 
     name: str
     title: str
-    draw: Callable[[Results], Figure]
+    draw: Callable[[Results], Figure | SubFigure]
     reading: str  # one or two sentences for the report; {threshold} names chart 5's outcome
     applies: Callable[[Results], bool] = lambda results: True
+
+    def figure(self, results: Results) -> Figure:
+        """The chart drawn on a figure of its own, ready to save."""
+        return self.draw(results).get_figure(root=True)
 
 
 CHARTS = (
@@ -100,17 +103,18 @@ def charts_for(results: Results) -> list[Chart]:
     return [chart for chart in CHARTS if chart.applies(results)]
 
 
-def write_plots(folder: str | Path, formats: tuple[str, ...] = ("png",)) -> list[Path]:
+def write_plots(folder: str | Path, formats: tuple[ChartFormat, ...] = ("png",)) -> list[Path]:
     """Draw every chart of the results in `folder` into `folder/plots/`; return the files."""
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in CHART_FORMATS]
     if unknown:
-        raise ValueError(f"unknown plot format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+        choices = ", ".join(CHART_FORMATS)
+        raise ValueError(f"unknown plot format {unknown[0]!r}; choose from {choices}")
     results = read_results(folder)
     target = Path(folder) / PLOTS
     target.mkdir(exist_ok=True)
     written = []
     for chart in charts_for(results):
-        figure = chart.draw(results)
+        figure = chart.figure(results)
         for extension in formats:
             written.append(save(figure, target / f"{chart.name}.{extension}"))
     return written
@@ -119,12 +123,13 @@ def write_plots(folder: str | Path, formats: tuple[str, ...] = ("png",)) -> list
 def save(figure: Figure, path: Path) -> Path:
     """Save a figure atomically: a reader never sees half a file."""
     temporary = path.with_name(f".{path.name}.tmp")
-    figure.savefig(temporary, format=path.suffix.lstrip("."), metadata=_metadata(path))
+    with stable_ids():
+        figure.savefig(temporary, format=path.suffix.lstrip("."), metadata=_metadata(path))
     os.replace(temporary, path)
     return path
 
 
-def _metadata(path: Path) -> dict:
+def _metadata(path: Path) -> dict[str, str | None]:
     # No creation date or software version: redrawing the same results gives the same files.
     if path.suffix == ".svg":
         return {"Date": None, "Creator": None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Patch
 
@@ -65,7 +66,7 @@ def comparison_chart(
     return fig
 
 
-def _bars(ax, comparison: Comparison, letters: list[str], colours: dict[str, str]) -> None:
+def _bars(ax: Axes, comparison: Comparison, letters: list[str], colours: dict[str, str]) -> None:
     probability = comparison.probabilities
     low, high = comparison.intervals()
     batches, outcomes = probability.shape
@@ -94,7 +95,11 @@ def _bars(ax, comparison: Comparison, letters: list[str], colours: dict[str, str
 
 
 def _differences(
-    ax, comparison: Comparison, letters: list[str], colours: dict, labels: dict
+    ax: Axes,
+    comparison: Comparison,
+    letters: list[str],
+    colours: dict[str, str],
+    labels: dict[str, str],
 ) -> None:
     outcomes = comparison.outcomes
     later = sorted({d.batch for d in comparison.differences})
@@ -134,7 +139,7 @@ def _differences(
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
 
 
-def _wrapped(comparison: Comparison, labels: dict) -> list[str]:
+def _wrapped(comparison: Comparison, labels: dict[str, str]) -> list[str]:
     return [
         labels[o].replace(" ", "\n", 1) if len(labels[o]) > 12 else labels[o]
         for o in comparison.outcomes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 
 from sim.results.folder import Results
 from sim.views.plots.style import (
@@ -20,7 +20,7 @@ from sim.views.plots.style import (
 NAME = "Outcome distribution"
 
 
-def outcome_distribution(results: Results, ax: Axes | None = None) -> Figure:
+def outcome_distribution(results: Results, ax: Axes | None = None) -> Figure | SubFigure:
     """Bars of each outcome's probability (least severe first) with 95% Wilson intervals.
 
     Every bar is labelled with its value and interval, so a rare outcome whose
@@ -31,10 +31,9 @@ def outcome_distribution(results: Results, ax: Axes | None = None) -> Figure:
     labels = outcome_labels(results)
     with style():
         if ax is None:
-            fig = new_figure(5.6)
-            ax = fig.add_subplot()
-            title(fig, results, NAME)
-        fig = ax.figure
+            whole = new_figure(5.6)
+            ax = whole.add_subplot()
+            title(whole, results, NAME)
         x = np.arange(len(table))
         probability = table["probability"].to_numpy()
         error = np.vstack([probability - table["ci_low"], table["ci_high"] - probability])
@@ -60,11 +59,11 @@ def outcome_distribution(results: Results, ax: Axes | None = None) -> Figure:
                 va="bottom",
                 fontsize=10,
             )
-        ax.set_xticks(x, [f"{labels[o]}\n{n:,} runs" for o, n in table["count"].items()])
+        ax.set_xticks(x, [f"{labels[str(o)]}\n{n:,} runs" for o, n in table["count"].items()])
         ax.set_ylim(0, max(table["ci_high"].max() * 1.25, 0.01))
         ax.set_xlim(-0.6, len(table) - 0.4)
         percent_axis(ax.yaxis)
         ax.set_ylabel("probability (bars: 95% interval)")
         ax.grid(axis="y", color="#dddddd", linewidth=0.8)
         ax.set_axisbelow(True)
-    return fig
+    return ax.figure

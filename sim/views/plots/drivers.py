@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory
 
@@ -76,7 +76,7 @@ def rows(results: Results) -> list[Row]:
         groups = [EVENTS] + [g for g in groups if g != EVENTS]
     # options follow their rule, rules keep the order they are listed in
     position = {row.column: i for i, row in enumerate(found)}
-    first = {}
+    first: dict[str, int] = {}
     for row in found:
         first.setdefault(row.rule, position[row.column])
 
@@ -104,7 +104,9 @@ def shown_rows(
     return [row for row in informative if row.column in keep], len(informative)
 
 
-def what_drives_outcomes(results: Results, ax: Axes | None = None, limit: int = MAX_ROWS) -> Figure:
+def what_drives_outcomes(
+    results: Results, ax: Axes | None = None, limit: int = MAX_ROWS
+) -> Figure | SubFigure:
     """Heat map: how much more or less often each rule fired, by outcome, than overall.
 
     Red: fired more often in runs ending in that outcome; blue: less often;
@@ -118,9 +120,9 @@ def what_drives_outcomes(results: Results, ax: Axes | None = None, limit: int = 
     labels = outcome_labels(results)
     with style():
         if ax is None:
-            fig = new_figure(max(4.5, 2.6 + 0.3 * len(shown)))
-            ax = fig.add_subplot()
-            title(fig, results, NAME)
+            whole = new_figure(max(4.5, 2.6 + 0.3 * len(shown)))
+            ax = whole.add_subplot()
+            title(whole, results, NAME)
         fig = ax.figure
         if not shown:
             ax.text(0.5, 0.5, "no rule fired in some runs and not in others", ha="center")

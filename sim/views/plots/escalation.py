@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
 
 from sim.results.folder import Results
-from sim.views.plots.style import level_colours, new_figure, percent, percent_axis, style, title
+from sim.views.plots.style import (
+    chart_percent,
+    level_colours,
+    new_figure,
+    percent_axis,
+    style,
+    title,
+)
 
 NAME = "Escalation over time"
 
@@ -19,10 +26,11 @@ def level_shares(results: Results) -> pd.DataFrame:
     A run that has ended stays at the level it ended on, so each row sums to 1.
     """
     counts = results.levels_by_turn()
-    return counts / results.summary["runs"]
+    shares: pd.DataFrame = counts / results.summary["runs"]
+    return shares
 
 
-def escalation_over_time(results: Results, ax: Axes | None = None) -> Figure:
+def escalation_over_time(results: Results, ax: Axes | None = None) -> Figure | SubFigure:
     """Stacked areas of the share of runs at each ladder level, by turn.
 
     The legend lists the levels top of the ladder first, as they are stacked,
@@ -35,16 +43,16 @@ def escalation_over_time(results: Results, ax: Axes | None = None) -> Figure:
     last = shares.iloc[-1]
     with style():
         if ax is None:
-            fig = new_figure(6.0)
-            ax = fig.add_subplot()
-            title(fig, results, NAME)
-        fig = ax.figure
+            whole = new_figure(6.0)
+            ax = whole.add_subplot()
+            title(whole, results, NAME)
         turns = shares.index.to_numpy()
+        labels = [f"{names[level]}: {chart_percent(last[level])}" for level in shares.columns]
         bands = ax.stackplot(
             turns,
             shares.to_numpy().T,
             colors=colours,
-            labels=[f"{names[level]}: {percent(last[level])}" for level in shares.columns],
+            labels=labels,
             edgecolor="white",
             linewidth=0.4,
         )
@@ -54,14 +62,13 @@ def escalation_over_time(results: Results, ax: Axes | None = None) -> Figure:
         ax.set_xlabel(f"{summary.get('turn_length', 'turn')} (turn)")
         ax.set_ylabel("share of runs at each level")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-        handles = list(reversed(bands))
         ax.legend(
-            handles,
-            [h.get_label() for h in handles],
+            list(reversed(bands)),
+            list(reversed(labels)),
             title=f"Level (share at turn {turns[-1]})",
             loc="upper left",
             bbox_to_anchor=(1.01, 1),
             frameon=False,
             alignment="left",
         )
-    return fig
+    return ax.figure

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.results.folder import Results
 from sim.results.intervals import wilson
+from sim.text import yaml_value
 from sim.views.plots.style import (
     distribution_text,
     new_figure,
@@ -67,7 +69,7 @@ def influence(results: Results, threshold: str | None = None) -> pd.DataFrame:
             low_edge, high_edge = edges[:-1], edges[1:]
         else:
             value = bins["values"]
-            low_edge = high_edge = [np.nan] * len(value)
+            low_edge = high_edge = np.full(len(value), np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             probability = count / runs
         frames.append(
@@ -129,13 +131,15 @@ def parameter_influence(
     return fig
 
 
-def _panel(ax, rows: pd.DataFrame, colour: str, overall: float, spec: dict) -> None:
+def _panel(
+    ax: Axes, rows: pd.DataFrame, colour: str, overall: float, spec: dict[str, object]
+) -> None:
     probability = rows["probability"].to_numpy(float)
     error = np.vstack([probability - rows["ci_low"], rows["ci_high"] - probability])
     discrete = rows["low_edge"].isna().all()
     if discrete:
         x = np.arange(len(rows))
-        ax.set_xticks(x, [_value_text(v) for v in rows["value"]])
+        ax.set_xticks(x, [yaml_value(v) for v in rows["value"]])
         ax.set_xlim(-0.5, len(rows) - 0.5)
     else:
         x = rows["value"].to_numpy(float)
@@ -157,7 +161,3 @@ def _panel(ax, rows: pd.DataFrame, colour: str, overall: float, spec: dict) -> N
         capsize=3,
     )
     ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
-
-
-def _value_text(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.figure import Figure
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import FuncFormatter
+from matplotlib.typing import ColorType, RcKeyType
 
 from sim.results.folder import Results, ResultsError
+from sim.text import percent, percent_digits, yaml_value
 
 # Okabe & Ito (2008), "Color universal design".
 GREEN = "#009E73"
@@ -43,7 +48,7 @@ SPARE = [BLUE, PURPLE, YELLOW, "#999999", "#666666"]
 
 WIDTH = 11.0  # inches; at DPI this is 1320 pixels
 DPI = 120
-RC = {
+RC: dict[RcKeyType, Any] = {
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
@@ -54,8 +59,8 @@ RC = {
     "axes.grid": False,
     "savefig.dpi": DPI,
     "figure.dpi": DPI,
-    "svg.hashsalt": "escalation-wargame",  # stable ids: the same results give the same SVG
 }
+SVG_SALT = "escalation-wargame"
 
 
 def outcome_colours(outcomes: list[str]) -> dict[str, str]:
@@ -73,7 +78,7 @@ def outcome_colours(outcomes: list[str]) -> dict[str, str]:
     return {o: scale[i] for o, i in zip(outcomes, picks, strict=True)}
 
 
-def level_colours(levels: int) -> list[tuple]:
+def level_colours(levels: int) -> list[ColorType]:
     """Colours for ladder levels, lowest first: pale to dark along a perceptually even map."""
     cmap = mpl.colormaps["magma_r"]
     return [cmap(x) for x in np.linspace(0.06, 0.92, levels)]
@@ -96,6 +101,14 @@ def style() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def stable_ids() -> Iterator[None]:
+    """While a figure is saved: SVG ids from a fixed salt, so the same results give the
+    same file (matplotlib reads the salt as it writes, not as it draws)."""
+    with mpl.rc_context({"svg.hashsalt": SVG_SALT}):
+        yield
+
+
 def new_figure(height: float, width: float = WIDTH) -> Figure:
     """A figure outside pyplot: nothing global to close, nothing shown."""
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
@@ -106,20 +119,14 @@ def batch_line(results: Results) -> str:
     summary = results.summary
     line = f"{summary['runs']:,} runs, seed {summary['seed']}"
     if summary.get("overrides"):
-        line += ", " + ", ".join(f"{k}={_shown(v)}" for k, v in summary["overrides"].items())
+        line += ", " + ", ".join(f"{k}={yaml_value(v)}" for k, v in summary["overrides"].items())
     return line
 
 
-def title(fig, results: Results, chart: str) -> None:
+def title(fig: FigureBase, results: Results, chart: str) -> None:
     """Title a chart with its name, the scenario's title, the runs and the seed."""
     scenario = results.summary.get("title") or results.scenario
     fig.suptitle(f"{chart} — {scenario}\n{batch_line(results)}", fontsize=13)
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def distribution_text(spec: object) -> str:
@@ -127,14 +134,17 @@ def distribution_text(spec: object) -> str:
     if not isinstance(spec, dict) or "distribution" not in spec:
         return ""
     arguments = ", ".join(
-        f"{k}={_shown(v)}" for k, v in spec.items() if k not in ("distribution", "description")
+        f"{k}={yaml_value(v)}" for k, v in spec.items() if k not in ("distribution", "description")
     )
     return f"{spec['distribution']}({arguments})"
 
 
-def percent(value: float, digits: int | None = None) -> str:
-    """A probability as a percentage, with more digits for rare events."""
-    return f"{value * 100:.{_digits(value) if digits is None else digits}f}%"
+def chart_percent(probability: float, digits: int | None = None) -> str:
+    """`sim.text.percent` as charts and the report show it: an exact zero is "0%" (nothing
+    to round), and `digits` fixes the decimals."""
+    if digits is None:
+        digits = _digits(probability)
+    return percent(probability, digits)
 
 
 def percent_interval(value: float, low: float, high: float) -> tuple[str, str, str]:
@@ -143,22 +153,24 @@ def percent_interval(value: float, low: float, high: float) -> tuple[str, str, s
     With a million runs, 1.9% (1.9% to 1.9%) says less than 1.89% (1.86% to 1.92%).
     """
     if value == 0:
-        return percent(value), percent(low), percent(high)
+        return chart_percent(value), chart_percent(low), chart_percent(high)
     digits = _digits(value)
     while digits < 4 and (
-        (low < value and percent(low, digits) == percent(value, digits))
-        or (high > value and percent(high, digits) == percent(value, digits))
+        (low < value and chart_percent(low, digits) == chart_percent(value, digits))
+        or (high > value and chart_percent(high, digits) == chart_percent(value, digits))
     ):
         digits += 1
-    return tuple(percent(x, max(digits, _digits(x))) for x in (value, low, high))
+    shown, shown_low, shown_high = (
+        chart_percent(x, max(digits, _digits(x))) for x in (value, low, high)
+    )
+    return shown, shown_low, shown_high
 
 
 def _digits(probability: float) -> int:
-    value = probability * 100
-    return 0 if value == 0 else 1 if value >= 1 else 2 if value >= 0.1 else 3
+    return 0 if probability == 0 else percent_digits(probability)
 
 
-def percent_axis(axis, decimals: int | None = None) -> None:
+def percent_axis(axis: Axis, decimals: int | None = None) -> None:
     """Tick labels of a probability axis as percentages."""
 
     def shown(value: float, _position: int) -> str:
@@ -169,7 +181,7 @@ def percent_axis(axis, decimals: int | None = None) -> None:
     axis.set_major_formatter(FuncFormatter(shown))
 
 
-def required(results: Results, key: str) -> object:
+def required(results: Results, key: str) -> Any:
     """A summary field the charts need, with a clear error for folders that lack it."""
     if key not in results.summary:
         raise stale(results, key)
@@ -185,7 +197,9 @@ def stale(results: Results, key: str) -> ResultsError:
     )
 
 
-def panels(fig, count: int, columns: int = 3, sharex: bool = True, sharey: bool = False) -> list:
+def panels(
+    fig: FigureBase, count: int, columns: int = 3, sharex: bool = True, sharey: bool = False
+) -> list[Axes]:
     """`count` axes in rows of `columns`; no empty panels are left."""
     columns = max(1, min(columns, count))
     rows = -(-count // columns)

@@ -10,12 +10,12 @@ from sim.results.folder import Results
 from sim.results.intervals import wilson
 from sim.views.plots.style import (
     band_alpha,
+    chart_percent,
     new_figure,
     outcome_colours,
     outcome_labels,
     panel_height,
     panels,
-    percent,
     percent_axis,
     required,
     style,
@@ -60,7 +60,8 @@ def time_to_outcome(results: Results, fig: Figure | SubFigure | None = None) -> 
             ax.plot(turns, count / runs, color=colour, linewidth=2)
             final = count[-1] / runs
             ax.set_title(
-                f"{labels[outcome]}: {percent(final)} by {turn_length} {turns[-1]}", fontsize=11
+                f"{labels[outcome]}: {chart_percent(final)} by {turn_length} {turns[-1]}",
+                fontsize=11,
             )
             ax.set_ylim(0, max(high.max(), 1 / runs) * 1.08)
             ax.set_xlim(turns[0], turns[-1])
