@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Protocol
 
 import mesa
-import numpy as np
 
+from sim.engine.lanes import State
 from sim.language.compiled import Rule
 from sim.language.expressions import Env
 
@@ -18,7 +18,7 @@ from sim.language.expressions import Env
 class Table(Protocol):
     """What an actor needs of the model it sits at: the world and the steps of a rule."""
 
-    state: dict[str, np.ndarray]  # variable key -> (lanes,) array: the world as it is
+    state: State  # variable key -> (lanes,) array: the world as it is
 
     def resolve(self, rule: Rule, view: Env | None = None) -> None:
         """Decide, in every lane, whether `rule` fires (judged on `view`) and its effects."""

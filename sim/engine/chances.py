@@ -29,7 +29,7 @@ class Chances:
         """The value of `expression`, a scalar or (lanes,) float64, if it lies in [0, upper]
         (no upper bound for None) where `where` (lanes,) bool holds; else `OutOfRange`,
         which `error` turns into the message a user reads."""
-        value = expression.evaluate(env)
+        value = expression.evaluate(env)  # a scalar, or (lanes,) float64
         if scalar(value):
             if value >= 0 and (upper is None or value <= upper):
                 return value
@@ -45,7 +45,7 @@ class Chances:
         bad = where & ~valid
         if bad.any():
             lane = int(np.flatnonzero(bad)[0])
-            source = getattr(expression, "text", "") or repr(value)
+            source = expression.text or repr(value)
             raise OutOfRange(lane, float(values[lane]), upper, source)
         return values
 

@@ -21,7 +21,8 @@ class Timers:
 
     def due_now(self, item: DelayedEffects, active: np.ndarray, turn: int) -> np.ndarray:
         """The active lanes where `item` is due this turn: (lanes,) bool."""
-        return active & (self.due[item.slot] == turn)  # type: ignore[no-any-return]
+        due: np.ndarray = active & (self.due[item.slot] == turn)
+        return due
 
     def stop(self, item: DelayedEffects, lanes: np.ndarray) -> None:
         """Stop the timers of `item` where `lanes` (lanes,) bool holds (it took hold there)."""

@@ -5,14 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.journal import Change
-from sim.engine.lanes import scalar
+from sim.engine.lanes import State, scalar
 from sim.language.compiled import Effect
 from sim.language.expressions import Value
 
-State = dict[str, np.ndarray]  # variable key -> (lanes,) array (and "turn", a plain int)
 
-
-def apply(
+def apply_effects(
     state: State, effects: tuple[Effect, ...], mask: np.ndarray, peak: np.ndarray, record: bool
 ) -> list[Change]:
     """Apply `effects` in order where `mask` (lanes,) bool holds, keeping `peak` (lanes,)
@@ -51,7 +49,8 @@ def masked(before: np.ndarray, mask: np.ndarray, value: Value, dtype: type) -> n
     """A new (lanes,) array of `dtype` (that of `before`): `value` where `mask` holds,
     `before` elsewhere; a value of another type is cast as `astype` would."""
     if dtype is np.bool_ and scalar(value):  # setting or clearing a flag: the cheapest
-        return before | mask if value else before & ~mask  # type: ignore[no-any-return]
+        flag: np.ndarray = before | mask if value else before & ~mask
+        return flag
     after = before.copy()  # then a masked copy: half the cost of np.where
     np.copyto(after, value, where=mask, casting="unsafe")
     return after

@@ -1,10 +1,13 @@
-"""Tests on per-lane values that the engine asks at every step, each as cheap as numpy allows."""
+"""Per-lane values: the world's state, and the tests the engine asks of them at every step,
+each as cheap as numpy allows."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from sim.language.expressions import Compiled, Value
+
+State = dict[str, np.ndarray]  # variable key -> (lanes,) array (and "turn", a plain int)
 
 
 def some(lanes: np.ndarray) -> bool:

@@ -13,13 +13,13 @@ from collections.abc import Callable
 import mesa
 import numpy as np
 
-from sim.engine import effects, sampling
+from sim.engine import sampling
 from sim.engine.agents import Actor
 from sim.engine.chances import Chances, OutOfRange
 from sim.engine.delayed import Timers
-from sim.engine.effects import State
+from sim.engine.effects import apply_effects
 from sim.engine.journal import Change, Firing
-from sim.engine.lanes import always, some
+from sim.engine.lanes import State, always, some
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.language.compiled import CompiledScenario, Effect, Rule
 from sim.language.expressions import Compiled, Env, Value
@@ -178,8 +178,7 @@ class EscalationModel(mesa.Model):
     def _pass(self, rule: Rule) -> None:
         """No lane may fire: skip the rows a firing would have drawn, numbers unseen."""
         self._stream[rule.id].skip(2 if rule.options else 1)
-        for ballot in self._ballots.get(rule.id, ()):
-            ballot.skip()
+        self._skip_ballots(rule)
 
     def _draw(self, rule: Rule, eligible: np.ndarray, seen: Env) -> Firing:
         """The rule's own draw: where it fires by its chance, and with which option."""
@@ -264,8 +263,9 @@ class EscalationModel(mesa.Model):
         if self.journal is not None:
             self.journal.append(firing)
 
-    def _apply(self, effects_: tuple[Effect, ...], mask: np.ndarray) -> list[Change]:
-        return effects.apply(self.state, effects_, mask, self.peak, self.journal is not None)
+    def _apply(self, effects: tuple[Effect, ...], mask: np.ndarray) -> list[Change]:
+        """Apply `effects` where `mask` (lanes,) bool holds; the changes, if journalled."""
+        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None)
 
     def _delayed_effects(self) -> None:
         """Delayed effects due this turn take hold, before anything else happens."""
