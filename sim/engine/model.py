@@ -238,6 +238,7 @@ class EscalationModel(mesa.Model):
         firing.fired = fires & (yes_count >= rule.vote.required())
 
     def _skip_ballots(self, rule: Rule) -> None:
+        """No vote is held in any lane: each member's row is skipped, numbers unseen."""
         for stream in self._ballots.get(rule.id, ()):
             stream.skip()
 
@@ -278,6 +279,7 @@ class EscalationModel(mesa.Model):
                     self.journal.append(Firing(self.turn, None, due, changes=changes, delayed=item))
 
     def _check_outcomes(self, at_horizon: bool) -> None:
+        """End the runs an outcome holds in (at the horizon, the rest by the default)."""
         for index, outcome in enumerate(self.scenario.outcomes):
             if outcome.when is None or not (outcome.every_turn or at_horizon):
                 continue
@@ -289,6 +291,7 @@ class EscalationModel(mesa.Model):
             self._end(self.active.copy(), default)
 
     def _end(self, lanes: np.ndarray, outcome: int) -> None:
+        """End the runs of `lanes` (lanes,) bool with `outcome` on this turn."""
         self.outcome[lanes] = outcome
         self.end_turn[lanes] = self.turn
         self.active &= ~lanes

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import sys
+from functools import lru_cache
 
 import numpy as np
 
@@ -116,13 +117,14 @@ class Stream:
         (lanes,) bool, True with probability `chance` in each lane.
 
         The row holds 32-bit numbers n, so a lane is below where n < chance * 2**32.
-        A chance of 0 or 1 everywhere needs no numbers: the row is skipped, not drawn.
+        A chance of 0 or 1 everywhere needs no numbers: the row is skipped, not drawn,
+        and the answer is a shared read-only array (combine it, never write into it).
         """
         if not isinstance(chance, np.ndarray) or chance.ndim == 0:
             p = float(chance)
             if p >= 1 or p <= 0:
                 self.skip()
-                return np.full(self.size, p >= 1)
+                return _everywhere(self.size, p >= 1)
             # n < x for an integer n means n < ceil(x): an integer comparison, the cheapest
             return self.row() < math.ceil(p * SCALE)
         thresholds = self._thresholds_of(chance)
@@ -169,3 +171,11 @@ class Stream:
         values = generator.random(self._span)
         self._owed = BLOCK_SIZE - self._span
         return values if self.lanes is None else values[self.lanes]
+
+
+@lru_cache(maxsize=8)
+def _everywhere(lanes: int, value: bool) -> np.ndarray:
+    """A read-only (lanes,) bool array of `value`: a chance of 0 or 1 made once, not per draw."""
+    flags = np.full(lanes, value)
+    flags.flags.writeable = False
+    return flags
