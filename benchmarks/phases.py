@@ -31,10 +31,10 @@ from sim.engine.streams import Stream
 PHASES = [
     (engine.EscalationModel, "__init__", "set-up: streams, parameters, state"),
     (engine.EscalationModel, "_evaluate", "rule and option conditions"),
-    (engine.EscalationModel, "_probability", "chances and weights"),
+    (engine.EscalationModel, "_chance", "chances and weights"),
     (engine.EscalationModel, "_choose_option", "weighted options"),
-    (engine.EscalationModel, "_vote", "alliance votes"),
-    (engine.EscalationModel, "_fire", "effects (incl. delayed scheduling)"),
+    (engine.EscalationModel, "_hold_vote", "alliance votes"),
+    (engine.EscalationModel, "_take_effect", "effects (incl. delayed scheduling)"),
     (engine.EscalationModel, "_delayed_effects", "delayed effects taking hold"),
     (engine.EscalationModel, "_check_outcomes", "outcome checks"),
     (engine.EscalationModel, "resolve", "rule bookkeeping (masks, skips)"),

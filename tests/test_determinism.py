@@ -162,23 +162,27 @@ def test_a_row_of_32_bit_numbers_is_the_same_on_every_machine():
 def test_every_way_of_drawing_a_chance_is_number_below_chance_times_two_to_the_32(chances):
     """Scalar chances compare integers, a chance array met twice compares with cached integer
     thresholds, a new one compares floats: all three are exactly n < chance * 2**32."""
-    scenario = sim.load_scenario(FULL)
     lanes = np.arange(len(chances))
-    model = EscalationModel(scenario, 1, 0, lanes=lanes)
     chance = np.array(chances)
-    everywhere = np.ones(len(lanes), dtype=bool)
     reference = Stream(1, 0, "rule:test", lanes)
     stream = Stream(1, 0, "rule:test", lanes)
-    expression = object()
     for _ in range(3):  # first sight, then the cached thresholds
-        drawn = model._draw(stream, chance, everywhere, expression)
-        np.testing.assert_array_equal(drawn, reference.row() < chance * 2.0**32)
+        np.testing.assert_array_equal(stream.below(chance), reference.row() < chance * 2.0**32)
     for value in chances:
-        drawn = model._draw(stream, value, everywhere, expression)
+        drawn = stream.below(value)
         expected = reference.row() < value * 2.0**32
         if value >= 1 or value <= 0:  # decided without numbers: the row is skipped
             expected = np.full(len(lanes), value >= 1)
+        assert drawn.dtype == np.bool_
         np.testing.assert_array_equal(drawn, expected)
+
+
+def test_a_uniform_is_the_row_over_two_to_the_32():
+    """Options read the row as uniforms in [0, 1): number / 2**32, exactly."""
+    reference = Stream(2, 0, "rule:test", None)
+    uniform = Stream(2, 0, "rule:test", None).uniform()
+    np.testing.assert_array_equal(uniform, reference.row() / 2.0**32)
+    assert uniform.min() >= 0 and uniform.max() < 1
 
 
 def test_common_random_numbers_survive_adding_a_rule(write_scenario):

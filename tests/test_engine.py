@@ -67,6 +67,14 @@ def test_turn_order_once_delay_and_clipping(write_scenario):
     assert [f.turn for f in delayed] == [4]
 
 
+def test_each_actor_holds_its_rules_in_order_and_judges_them_on_its_view(write_scenario):
+    model = EscalationModel(sim.load_scenario(write_scenario(CERTAIN)), 0, 0, lanes=np.array([0]))
+    rules = {actor.actor_id: [rule.id for rule in actor.rules] for actor in model.actors}
+    assert rules == {"red": ["red-deploys"], "blue": ["blue-sees-red"]}
+    assert all(actor.view is model.state for actor in model.actors)  # no beliefs of their own yet
+    model.release()
+
+
 def test_level_counts_hold_ended_runs_at_their_last_level(write_scenario):
     results = sim.run(sim.load_scenario(write_scenario(CERTAIN)), 100, seed=0)
     counts = results.levels_by_turn()

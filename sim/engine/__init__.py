@@ -7,6 +7,7 @@ May import: `sim.errors`, `sim.text`, `sim.scenario`, `sim.language`.
 """
 
 from sim.engine.agents import Actor
-from sim.engine.model import EscalationModel, Firing
+from sim.engine.journal import Firing
+from sim.engine.model import EscalationModel
 
 __all__ = ["Actor", "EscalationModel", "Firing"]

@@ -1,30 +1,48 @@
-"""The actors at the table: each a Mesa agent that resolves its own rules in order."""
+"""The actors at the table: each a Mesa agent that holds its rules and resolves them in order.
+
+The model seats the actors; an actor knows the model only as a `Table` (what it needs of
+it), so this module does not import the model.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 
+from sim.engine.lanes import State
 from sim.language.compiled import Rule
+from sim.language.expressions import Env
 
-if TYPE_CHECKING:
-    from sim.engine.model import EscalationModel
+
+class Table(Protocol):
+    """What an actor needs of the model it sits at: the world and the steps of a rule."""
+
+    state: State  # variable key -> (lanes,) array: the world as it is
+
+    def resolve(self, rule: Rule, view: Env | None = None) -> None:
+        """Decide, in every lane, whether `rule` fires (judged on `view`) and its effects."""
 
 
 class Actor(mesa.Agent):
     """A state or an alliance. Its state lives in the model's per-lane arrays
     (`russia.alert`), so one agent acts for every lane of the block at once."""
 
-    def __init__(
-        self, model: EscalationModel, actor_id: str, name: str, rules: tuple[Rule, ...]
-    ) -> None:
+    model: Table
+
+    def __init__(self, model: Table, actor_id: str, name: str, rules: tuple[Rule, ...]) -> None:
         super().__init__(model)
         self.actor_id = actor_id
         self.name = name
-        self.rules = rules
+        self.rules = rules  # its rules, in the order the scenario lists them
+
+    @property
+    def view(self) -> Env:
+        """What the actor judges its rules on. Today the world as it is; an actor that
+        holds beliefs of its own (what it sees, what it believes) answers them here."""
+        return self.model.state
 
     def step(self) -> None:
-        """The actor's part of a turn: its rules in the order the scenario lists them."""
+        """The actor's part of a turn: each of its rules resolved, in order, on its view."""
         for rule in self.rules:
-            self.model.resolve(rule)
+            self.model.resolve(rule, self.view)

@@ -8,40 +8,30 @@ documented in `docs/scenario-language.md`, "The turn, in order".
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
 
 from sim.engine import sampling
 from sim.engine.agents import Actor
-from sim.engine.streams import BLOCK_SIZE, SCALE, Stream, block_seed
-from sim.errors import SimulationError
-from sim.language.compiled import CompiledScenario, DelayedEffects, Effect, Rule
+from sim.engine.chances import Chances, OutOfRange
+from sim.engine.delayed import Timers
+from sim.engine.effects import apply_effects
+from sim.engine.journal import Change, Firing
+from sim.engine.lanes import State, always, some
+from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
+from sim.language.compiled import CompiledScenario, Effect, Rule
+from sim.language.expressions import Compiled, Env, Value
 
 NO_OUTCOME = -1
 
-
-@dataclass
-class Firing:
-    """What one rule did on one turn, for the lanes where it fired (traces and play)."""
-
-    turn: int
-    rule: Rule | None
-    fired: np.ndarray  # (lanes,) bool
-    option: np.ndarray | None = None  # (lanes,) int16, index of the chosen option
-    votes: dict[str, np.ndarray] = field(default_factory=dict)  # member -> (lanes,) bool yes
-    vote_held: np.ndarray | None = None  # (lanes,) bool: a vote was taken
-    changes: list[tuple[str, np.ndarray, np.ndarray]] = field(default_factory=list)
-    delayed: DelayedEffects | None = None  # set when this is a delayed effect taking hold
-    decided_by: str = "rules"  # "rules", or "player" when a person chose
-
-
-# A policy may replace the rule draw of some actor: given the rule, the model,
-# the lanes where it may fire, and the drawn (fires, option) it returns its own.
-Policy = Callable[[Rule, "EscalationModel", np.ndarray, np.ndarray, np.ndarray | None], tuple]
+# A policy may replace the rule draw of some actor: given the rule, the model, the lanes
+# where it may fire, and the drawn (fires, option), it returns its own (fires, option).
+Policy = Callable[
+    [Rule, "EscalationModel", np.ndarray, np.ndarray, np.ndarray | None],
+    tuple[np.ndarray, np.ndarray | None],
+]
 
 
 class EscalationModel(mesa.Model):
@@ -73,21 +63,9 @@ class EscalationModel(mesa.Model):
         self.journal = journal
         self.turn = 0
 
-        self.state: dict[str, np.ndarray] = {}  # variable key -> (lanes,) array
-        # chance expression -> the last array found in range; arrays are never changed in
-        # place (effects replace them), so the same array needs no second check
-        self._in_range: dict[int, np.ndarray] = {}
-        # chance expression -> (its last array, that array's 32-bit thresholds or None)
-        self._thresholds: dict[int, tuple] = {}
-        self._stream: dict[str, Stream] = {}  # rule id -> its stream
-        self._ballots: dict[str, tuple[Stream, ...]] = {}  # rule id -> a stream per member
-        for rule in scenario.all_rules():
-            self._stream[rule.id] = Stream(seed, block, rule.stream, self.lanes)
-            if rule.vote is not None:
-                self._ballots[rule.id] = tuple(
-                    Stream(seed, block, f"{rule.stream}/vote:{member}", self.lanes)
-                    for member, _ in rule.vote.ballots
-                )
+        self.state: State = {}  # variable key -> (lanes,) array
+        self.chances = Chances(block, self.lanes, self.size)
+        self._open_streams()
         self._sample_parameters()
         self._initial_state()
 
@@ -100,7 +78,7 @@ class EscalationModel(mesa.Model):
         self.columns = scenario.fire_columns()
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in scenario.all_rules() if r.once}
-        self.pending = np.zeros((len(scenario.delayed), n), dtype=np.int32)  # due turn, 0 = none
+        self.timers = Timers(len(scenario.delayed), n)
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
             for rule in scenario.all_rules()
@@ -119,6 +97,18 @@ class EscalationModel(mesa.Model):
 
     # --- set-up ---------------------------------------------------------
 
+    def _open_streams(self) -> None:
+        """A stream per rule and event, and one per member of a vote (made on first use)."""
+        self._stream: dict[str, Stream] = {}  # rule id -> its stream
+        self._ballots: dict[str, tuple[Stream, ...]] = {}  # rule id -> a stream per member
+        for rule in self.scenario.all_rules():
+            self._stream[rule.id] = Stream(self.seed, self.block, rule.stream, self.lanes)
+            if rule.vote is not None:
+                self._ballots[rule.id] = tuple(
+                    Stream(self.seed, self.block, f"{rule.stream}/vote:{member}", self.lanes)
+                    for member, _ in rule.vote.ballots
+                )
+
     def _sample_parameters(self) -> None:
         self.parameters: dict[str, np.ndarray] = {}  # name -> (lanes,) sampled values
         for parameter in self.scenario.sampled_parameters:
@@ -136,14 +126,14 @@ class EscalationModel(mesa.Model):
                     value = np.clip(value, slot.low, slot.high)
                 self.state[slot.key] = value.astype(slot.dtype)
         self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
-        self.state["turn"] = 0
+        self.state["turn"] = 0  # type: ignore[assignment]  # a plain int, as each turn sets it
 
     # --- the turn -------------------------------------------------------
 
     def step(self) -> None:
         """One turn: delayed effects, chance events, actors in order, then outcomes."""
         self.turn += 1
-        self.state["turn"] = self.turn
+        self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
             self._delayed_effects()
             for event in self.scenario.events:
@@ -154,234 +144,182 @@ class EscalationModel(mesa.Model):
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon)."""
-        while self.turn < self.scenario.horizon and _some(self.active):
+        while self.turn < self.scenario.horizon and some(self.active):
             self.step()
 
-    def resolve(self, rule: Rule) -> None:
-        """Decide, for every lane at once, whether `rule` fires and with which option."""
-        stream = self._stream[rule.id]
-        rows = 2 if rule.options else 1
-        eligible = self.active & self._evaluate(rule.when)
+    def resolve(self, rule: Rule, view: Env | None = None) -> None:
+        """Decide, for every lane at once, whether `rule` fires and with which option.
+
+        `view` is what the rule's condition, chance and options are judged on: the
+        acting actor's view of the world, or the world itself (None) for chance events.
+        """
+        seen = self.state if view is None else view
+        eligible = self._eligible(rule, seen)
+        if not some(eligible):
+            self._pass(rule)
+            return
+        firing = self._draw(rule, eligible, seen)
+        if rule.vote is not None:
+            self._hold_vote(rule, firing)
+        if self.policy is not None and rule.actor in self.policy_actors:
+            self._consult_policy(rule, eligible, firing)
+        if rule.once:
+            self.spent[rule.id] |= firing.fired
+        if self.journal is not None or some(firing.fired):
+            self._take_effect(rule, firing)
+
+    def _eligible(self, rule: Rule, seen: Env) -> np.ndarray:
+        """The active lanes where the rule's condition holds (and a `once` rule is unspent)."""
+        eligible: np.ndarray = self.active & self._evaluate(rule.when, seen)  # (lanes,) bool
         if rule.once:
             eligible &= ~self.spent[rule.id]
-        if not _some(eligible):
-            stream.skip(rows)
-            self._skip_ballots(rule)
-            return
+        return eligible
 
-        chance = self._probability(rule, rule.chance, eligible, "chance")
-        fires = self._draw(stream, chance, eligible, rule.chance)
-        option = None
+    def _pass(self, rule: Rule) -> None:
+        """No lane may fire: skip the rows a firing would have drawn, numbers unseen."""
+        self._stream[rule.id].skip(2 if rule.options else 1)
+        self._skip_ballots(rule)
+
+    def _draw(self, rule: Rule, eligible: np.ndarray, seen: Env) -> Firing:
+        """The rule's own draw: where it fires by its chance, and with which option."""
+        stream = self._stream[rule.id]
+        chance = self._chance(rule, rule.chance, seen, eligible, "chance")
+        firing = Firing(self.turn, rule, eligible & stream.below(chance))
         if rule.options:
-            uniform = stream.row() * (1.0 / SCALE)
-            option, available = self._choose_option(rule, eligible, uniform)
-            fires &= available
-        votes, held = {}, None
-        if rule.vote is not None:
-            fires, votes, held = self._vote(rule, fires, eligible)
-        else:
-            self._skip_ballots(rule)
-        decided_by = "rules"
-        if self.policy is not None and rule.actor in self.policy_actors:
-            fires, option = self.policy(rule, self, eligible, fires, option)
-            decided_by = "player"
-        if rule.once:
-            self.spent[rule.id] |= fires
-        if not _some(fires) and self.journal is None:
-            return
-        self._fire(rule, fires, option, votes, held, decided_by)
+            option, available = self._choose_option(rule, eligible, seen, stream.uniform())
+            firing.option = option
+            firing.fired &= available
+        return firing
 
-    def _draw(self, stream: Stream, chance, lanes: np.ndarray, expression) -> np.ndarray:
-        """The lanes among `lanes` where the stream's next number falls below `chance`.
-
-        The row holds 32-bit numbers n, so a lane fires where n < chance * 2**32.
-        A chance of 0 or 1 everywhere needs no numbers: the row is skipped, not drawn.
-        """
-        if _scalar(chance):
-            if chance >= 1 or chance <= 0:
-                stream.skip()
-                return lanes.copy() if chance >= 1 else np.zeros_like(lanes)
-            # n < x for an integer n means n < ceil(x): an integer comparison, the cheapest
-            return lanes & (stream.row() < math.ceil(chance * SCALE))
-        thresholds = self._thresholds_of(chance, expression)
-        if thresholds is None:
-            return lanes & (stream.row() < chance * SCALE)
-        below, certain = thresholds
-        fires = stream.row() < below
-        if certain is not None:
-            fires |= certain
-        return lanes & fires
-
-    def _thresholds_of(self, chance: np.ndarray, expression) -> tuple | None:
-        """(below, certain) if `expression` gave this very chance array before, else None
-        (comparing the 32-bit numbers with floats is then cheaper than working these out).
-
-        n < chance * 2**32 holds exactly where n < below (uint32), or where `certain`
-        holds (chance 1, a threshold uint32 cannot hold). Most chance arrays are a
-        parameter's values, drawn against turn after turn.
-        """
-        key = id(expression)
-        entry = self._thresholds.get(key)
-        if entry is None or entry[0] is not chance:
-            self._thresholds[key] = (chance, None)
-            return None
-        if entry[1] is None:
-            scaled = np.ceil(chance * SCALE)
-            certain = scaled >= SCALE
-            below = np.minimum(scaled, SCALE - 1).astype(np.uint32)
-            entry = (chance, (below, certain if certain.any() else None))
-            self._thresholds[key] = entry
-        return entry[1]
-
-    def _choose_option(self, rule: Rule, eligible: np.ndarray, uniform: np.ndarray) -> tuple:
-        """Weighted choice among options whose own condition holds: (index, any available).
+    def _choose_option(
+        self, rule: Rule, eligible: np.ndarray, seen: Env, uniform: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted choice among options whose own condition holds: (index, any available),
+        (lanes,) int16 and (lanes,) bool.
 
         Option i is chosen where uniform * total falls in [sum of weights before i,
         sum up to i); an option whose condition fails in a lane weighs 0 there.
         """
-        total = np.zeros(self.size)  # (lanes,) running sum of the weights so far
-        bounds = []  # (lanes,) upper end of each option's share, but the last
+        total = np.zeros(self.size)  # (lanes,) float64 running sum of the weights
+        bounds = []  # (lanes,) float64 upper end of each option's share, but the last
         for option in rule.options:
             # An option without a condition of its own is allowed in every eligible lane;
             # lanes that are not eligible never fire, so their weights need no masking.
-            unconditional = _always(option.when)
-            allowed = eligible if unconditional else eligible & self._evaluate(option.when)
-            if _some(allowed):
-                weight = self._probability(
-                    rule, option.weight, allowed, f"weight of {option.id!r}", upper=None
-                )
+            unconditional = always(option.when)
+            allowed = eligible if unconditional else eligible & self._evaluate(option.when, seen)
+            if some(allowed):
+                what = f"weight of {option.id!r}"
+                weight = self._chance(rule, option.weight, seen, allowed, what, upper=None)
                 if allowed is not eligible:
                     weight = np.where(allowed, weight, 0.0)
                 total = total + weight
             bounds.append(total)
-        target = uniform * total
-        index = np.zeros(self.size, dtype=np.int16)
+        target = uniform * total  # (lanes,) float64
+        index = np.zeros(self.size, dtype=np.int16)  # (lanes,) int16
         for bound in bounds[:-1]:
             index += target >= bound
         return index, total > 0
 
-    def _vote(self, rule: Rule, fires: np.ndarray, eligible: np.ndarray) -> tuple:
+    def _hold_vote(self, rule: Rule, firing: Firing) -> None:
         """Members vote where the rule would fire; it fires where enough say yes."""
-        vote = rule.vote
-        if self.journal is None and not _some(fires):
+        assert rule.vote is not None
+        fires = firing.fired  # (lanes,) bool: where the vote is held
+        firing.vote_held = fires.copy()
+        if self.journal is None and not some(fires):
             self._skip_ballots(rule)  # no lane holds a vote (a journal records every ballot)
-            return fires, {}, fires.copy()
-        yes_count = np.zeros(self.size, dtype=np.int16)
-        votes = {}
-        for (member, chance_expression), stream in zip(
-            vote.ballots, self._ballots[rule.id], strict=True
-        ):
-            chance = self._probability(rule, chance_expression, fires, f"vote of {member!r}")
-            yes = self._draw(stream, chance, fires, chance_expression)
-            votes[member] = yes
+            return
+        yes_count = np.zeros(self.size, dtype=np.int16)  # (lanes,) int16
+        ballots = zip(rule.vote.ballots, self._ballots[rule.id], strict=True)
+        for (member, chance_of_yes), stream in ballots:
+            chance = self._chance(rule, chance_of_yes, self.state, fires, f"vote of {member!r}")
+            yes = fires & stream.below(chance)  # (lanes,) bool
+            firing.votes[member] = yes
             yes_count += yes
-        passed = fires & (yes_count >= vote.required())
-        return passed, votes, fires.copy()
+        firing.fired = fires & (yes_count >= rule.vote.required())
 
     def _skip_ballots(self, rule: Rule) -> None:
+        """No vote is held in any lane: each member's row is skipped, numbers unseen."""
         for stream in self._ballots.get(rule.id, ()):
             stream.skip()
 
-    def _fire(self, rule, fires, option, votes, held, decided_by) -> None:
-        changes = self._apply(rule.effects, fires)
-        self._schedule(rule.delayed, fires)
+    def _consult_policy(self, rule: Rule, eligible: np.ndarray, firing: Firing) -> None:
+        """A person at play decides for their actor: their answer replaces the draw."""
+        assert self.policy is not None
+        firing.fired, firing.option = self.policy(rule, self, eligible, firing.fired, firing.option)
+        firing.decided_by = "player"
+
+    def _take_effect(self, rule: Rule, firing: Firing) -> None:
+        """Apply the effects where the rule fired (and its option's where chosen), start
+        delayed effects, count the firing, and keep it in the journal."""
+        fires = firing.fired
+        firing.changes = self._apply(rule.effects, fires)
+        self.timers.start(rule.delayed, fires, self.turn)
         self.fired[rule.index] += fires
         for i, choice in enumerate(rule.options):
-            chosen = fires & (option == i)
-            if _some(chosen):
-                changes += self._apply(choice.effects, chosen)
-                self._schedule(choice.delayed, chosen)
+            chosen = fires & (firing.option == i)  # (lanes,) bool
+            if some(chosen):
+                firing.changes += self._apply(choice.effects, chosen)
+                self.timers.start(choice.delayed, chosen, self.turn)
                 self.fired[self._option_column[(rule.id, choice.id)]] += chosen
         if self.journal is not None:
-            self.journal.append(
-                Firing(self.turn, rule, fires, option, votes, held, changes, decided_by=decided_by)
-            )
+            self.journal.append(firing)
 
-    def _apply(self, effects: tuple[Effect, ...], mask: np.ndarray) -> list:
-        """Apply effects in order where `mask` holds; return (key, before, after) for journals."""
-        changes = []
-        for effect in effects:
-            before = self.state[effect.key]
-            value = effect.expression.evaluate(self.state)
-            if effect.expression.type.kind != "enum":  # enum values are valid codes already
-                value = _clip(value, effect.low, effect.high)
-            after = _masked(before, mask, value, effect.dtype)
-            self.state[effect.key] = after
-            if effect.key == "level":
-                np.maximum(self.peak, after, out=self.peak)
-            if self.journal is not None:
-                changes.append((effect.key, before, after))
-        return changes
-
-    def _schedule(self, delayed: tuple[DelayedEffects, ...], mask: np.ndarray) -> None:
-        """Start the timers of delayed effects; one already pending keeps its due turn."""
-        for item in delayed:
-            timer = self.pending[item.slot]
-            self.pending[item.slot] = np.where(mask & (timer == 0), self.turn + item.after, timer)
+    def _apply(self, effects: tuple[Effect, ...], mask: np.ndarray) -> list[Change]:
+        """Apply `effects` where `mask` (lanes,) bool holds; the changes, if journalled."""
+        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None)
 
     def _delayed_effects(self) -> None:
+        """Delayed effects due this turn take hold, before anything else happens."""
         for item in self.scenario.delayed:
-            due = self.active & (self.pending[item.slot] == self.turn)
-            if _some(due):
-                self.pending[item.slot][due] = 0
+            due = self.timers.due_now(item, self.active, self.turn)
+            if some(due):
+                self.timers.stop(item, due)
                 changes = self._apply(item.effects, due)
                 if self.journal is not None:
                     self.journal.append(Firing(self.turn, None, due, changes=changes, delayed=item))
 
     def _check_outcomes(self, at_horizon: bool) -> None:
+        """End the runs an outcome holds in (at the horizon, the rest by the default)."""
         for index, outcome in enumerate(self.scenario.outcomes):
             if outcome.when is None or not (outcome.every_turn or at_horizon):
                 continue
-            hit = self.active & self._evaluate(outcome.when)
-            if _some(hit):
+            hit = self.active & self._evaluate(outcome.when, self.state)
+            if some(hit):
                 self._end(hit, index)
-        if at_horizon and _some(self.active):
+        if at_horizon and some(self.active):
             default = next(i for i, o in enumerate(self.scenario.outcomes) if o.default)
             self._end(self.active.copy(), default)
 
     def _end(self, lanes: np.ndarray, outcome: int) -> None:
+        """End the runs of `lanes` (lanes,) bool with `outcome` on this turn."""
         self.outcome[lanes] = outcome
         self.end_turn[lanes] = self.turn
         self.active &= ~lanes
 
     # --- evaluation -----------------------------------------------------
 
-    def _evaluate(self, expression) -> np.ndarray:
+    def _evaluate(self, expression: Compiled, seen: Env) -> np.ndarray:
         """A condition's value in every lane: (lanes,) bool (a scalar is broadcast)."""
-        value = expression.evaluate(self.state)
+        value = expression.evaluate(seen)
         if type(value) is np.ndarray and value.shape == (self.size,):
             return value
         return np.broadcast_to(value, (self.size,))
 
-    def _probability(self, rule, expression, lanes, what, upper: float | None = 1.0) -> np.ndarray:
-        """Evaluate a chance (or weight) and stop with a clear error if it leaves its range.
-
-        Returns a scalar or a (lanes,) array; the range is checked only where `lanes` holds.
-        """
-        value = expression.evaluate(self.state)
-        if _scalar(value):
-            if value >= 0 and (upper is None or value <= upper):
-                return value
-        elif value is self._in_range.get(id(expression)):
-            return value  # the very array checked last time (a parameter, say)
-        elif np.minimum.reduce(value) >= 0 and (upper is None or np.maximum.reduce(value) <= upper):
-            self._in_range[id(expression)] = value
-            return value  # the common case, checked with two reductions
-        values = np.broadcast_to(value, (self.size,))
-        valid = values >= 0
-        if upper is not None:
-            valid &= values <= upper
-        bad = lanes & ~valid
-        if bad.any():
-            lane = int(np.flatnonzero(bad)[0])
-            run = self.block * BLOCK_SIZE + (lane if self.lanes is None else int(self.lanes[lane]))
-            bounds = "between 0 and 1" if upper is not None else "0 or more"
-            source = getattr(expression, "text", "") or repr(value)
-            raise SimulationError(
-                f"rule {rule.id!r}: the {what} `{source}` evaluated to {float(values[lane]):g} "
-                f"in run {run} on turn {self.turn}; it must be {bounds}"
-            )
-        return values
+    def _chance(
+        self,
+        rule: Rule,
+        expression: Compiled,
+        seen: Env,
+        where: np.ndarray,
+        what: str,
+        upper: float | None = 1.0,
+    ) -> Value:
+        """A chance (or, with no upper bound, a weight): a scalar or (lanes,) float64;
+        a value out of range where `where` holds stops the batch with a clear error."""
+        try:
+            return self.chances.evaluate(expression, seen, where, upper)
+        except OutOfRange as problem:
+            raise self.chances.error(problem, rule, what, self.turn) from None
 
     # --- results --------------------------------------------------------
 
@@ -395,8 +333,8 @@ class EscalationModel(mesa.Model):
         mesa.Agent._ids.pop(self, None)
         self.remove_all_agents()
         self.actors = []
-        vars(self).pop("step", None)
-        vars(self).pop("_user_step", None)
+        self.__dict__.pop("step", None)
+        self.__dict__.pop("_user_step", None)
 
     def level_counts(self) -> np.ndarray:
         """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put."""
@@ -405,43 +343,3 @@ class EscalationModel(mesa.Model):
         counts[: len(rows)] = rows
         counts[len(rows) :] = rows[-1]
         return counts
-
-
-def _clip(value, low: float | None, high: float | None):
-    """`value` (a scalar or a (lanes,) array) kept within [low, high]; None is no bound."""
-    if _scalar(value):
-        if low is not None and value < low:
-            return low
-        if high is not None and value > high:
-            return high
-        return value
-    if low is not None:
-        value = np.maximum(value, low)
-    if high is not None:
-        value = np.minimum(value, high)
-    return value
-
-
-def _masked(before: np.ndarray, mask: np.ndarray, value, dtype: type) -> np.ndarray:
-    """A new (lanes,) array of `dtype` (that of `before`): `value` where `mask` holds,
-    `before` elsewhere; a value of another type is cast as `astype` would."""
-    if dtype is np.bool_ and _scalar(value):  # setting or clearing a flag: the cheapest
-        return before | mask if value else before & ~mask
-    after = before.copy()  # then a masked copy: half the cost of np.where
-    np.copyto(after, value, where=mask, casting="unsafe")
-    return after
-
-
-def _some(lanes: np.ndarray) -> bool:
-    """Whether a (lanes,) mask holds anywhere (count_nonzero: the fastest test in numpy)."""
-    return np.count_nonzero(lanes) > 0
-
-
-def _scalar(value) -> bool:
-    """Whether an expression gave one value for every lane rather than a (lanes,) array."""
-    return not isinstance(value, np.ndarray) or value.ndim == 0
-
-
-def _always(expression) -> bool:
-    """Whether a condition is the constant true (a rule or option without `when`)."""
-    return expression.constant and expression.evaluate(None) is True

@@ -24,8 +24,9 @@ def sample(parameter: Parameter, uniform: np.ndarray) -> np.ndarray:
     if isinstance(spec, schema.TruncNormalSpec):
         a = (spec.low - spec.mean) / spec.sd
         b = (spec.high - spec.mean) / spec.sd
-        values = stats.truncnorm.ppf(uniform, a, b, loc=spec.mean, scale=spec.sd)
-        return np.clip(values, spec.low, spec.high)
+        values: np.ndarray = stats.truncnorm.ppf(uniform, a, b, loc=spec.mean, scale=spec.sd)
+        clipped: np.ndarray = np.clip(values, spec.low, spec.high)
+        return clipped
     if isinstance(spec, schema.BernoulliSpec):
         return uniform < spec.p
     if isinstance(spec, schema.ChoiceSpec):
@@ -42,7 +43,8 @@ def sample(parameter: Parameter, uniform: np.ndarray) -> np.ndarray:
 def column(parameter: Parameter, values: np.ndarray) -> np.ndarray:
     """A sampled parameter's values as stored in the per-run table (enum codes become text)."""
     if parameter.type.kind == "enum":
-        return np.asarray(parameter.type.values, dtype=object)[values]
+        names: np.ndarray = np.asarray(parameter.type.values, dtype=object)[values]
+        return names
     return values
 
 
@@ -68,7 +70,7 @@ def beta_ppf(uniform: np.ndarray, a: float, b: float) -> np.ndarray:
     logit_u, logit_x = _beta_table(a, b)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t = special.logit(uniform)
-        x = special.expit(_interpolate(t, logit_u, logit_x))
+        x: np.ndarray = special.expit(_interpolate(t, logit_u, logit_x))
         log_density = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b)
         refined = x - (special.betainc(a, b, x) - uniform) / np.exp(log_density)
     x = np.where(np.isfinite(refined) & (refined > 0) & (refined < 1), refined, x)
@@ -89,7 +91,8 @@ def _interpolate(t: np.ndarray, grid: np.ndarray, values: np.ndarray) -> np.ndar
     cell = np.minimum(position.astype(np.intp), len(grid) - 2)
     fraction = position - cell
     low = values[cell]
-    return low + fraction * (values[cell + 1] - low)
+    interpolated: np.ndarray = low + fraction * (values[cell + 1] - low)
+    return interpolated
 
 
 @lru_cache(maxsize=64)

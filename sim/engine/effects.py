@@ -1,0 +1,56 @@
+"""Effects: new per-lane values written where a rule fired, clipped to their bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.journal import Change
+from sim.engine.lanes import State, scalar
+from sim.language.compiled import Effect
+from sim.language.expressions import Value
+
+
+def apply_effects(
+    state: State, effects: tuple[Effect, ...], mask: np.ndarray, peak: np.ndarray, record: bool
+) -> list[Change]:
+    """Apply `effects` in order where `mask` (lanes,) bool holds, keeping `peak` (lanes,)
+    int16 the highest level seen; with `record`, return each (key, before, after)."""
+    changes = []
+    for effect in effects:
+        before = state[effect.key]
+        value = effect.expression.evaluate(state)
+        if effect.expression.type.kind != "enum":  # enum values are valid codes already
+            value = clip(value, effect.low, effect.high)
+        after = masked(before, mask, value, effect.dtype)
+        state[effect.key] = after
+        if effect.key == "level":
+            np.maximum(peak, after, out=peak)
+        if record:
+            changes.append((effect.key, before, after))
+    return changes
+
+
+def clip(value: Value, low: float | None, high: float | None) -> Value:
+    """`value` (a scalar or a (lanes,) array) kept within [low, high]; None is no bound."""
+    if scalar(value):
+        if low is not None and value < low:
+            return low
+        if high is not None and value > high:
+            return high
+        return value
+    if low is not None:
+        value = np.maximum(value, low)
+    if high is not None:
+        value = np.minimum(value, high)
+    return value
+
+
+def masked(before: np.ndarray, mask: np.ndarray, value: Value, dtype: type) -> np.ndarray:
+    """A new (lanes,) array of `dtype` (that of `before`): `value` where `mask` holds,
+    `before` elsewhere; a value of another type is cast as `astype` would."""
+    if dtype is np.bool_ and scalar(value):  # setting or clearing a flag: the cheapest
+        flag: np.ndarray = before | mask if value else before & ~mask
+        return flag
+    after = before.copy()  # then a masked copy: half the cost of np.where
+    np.copyto(after, value, where=mask, casting="unsafe")
+    return after
