@@ -7,17 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.language.expressions import (
-    BOOL,
-    FLOAT,
-    INT,
-    MAX_EXPRESSION_LENGTH,
-    ExpressionError,
-    Namespace,
-    Symbol,
-    Type,
-    compile_expression,
-)
+from sim.language.expressions import MAX_EXPRESSION_LENGTH, compile_expression
+from sim.language.types import BOOL, FLOAT, INT, ExpressionError, Namespace, Symbol, Type
 
 LADDER = Type("enum", ("peace", "incident", "war"), "ladder", ladder=True)
 STRAIT = Type("enum", ("open", "contested", "closed"), "strait")

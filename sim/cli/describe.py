@@ -119,8 +119,6 @@ def _text(value: object) -> str:
 def _parameter(parameter: schema.Parameter) -> str:
     if isinstance(parameter, schema.FixedSpec):
         return yaml_value(parameter.value)
-    if not isinstance(parameter, BaseModel):
-        return yaml_value(parameter)
     fields = parameter.model_dump(exclude={"distribution", "description"}, exclude_none=True)
     args = ", ".join(f"{k}={yaml_value(v)}" for k, v in fields.items())
     return f"{parameter.distribution}({args}), drawn per run"

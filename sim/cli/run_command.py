@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import click
 
-from sim.batch.backends import BACKENDS
+from sim.batch.backends import BACKENDS, BackendName
 from sim.cli.analysis import draw
 from sim.cli.errors import UserError
 from sim.cli.options import overrides, runs_option, seed_option, set_option, set_words
@@ -157,7 +157,13 @@ def _new(
 
 
 def _run_batch(
-    batch: Batch, *, workers: int, backend: str, scheduler: str | None, resume: bool, progress: bool
+    batch: Batch,
+    *,
+    workers: int,
+    backend: BackendName,
+    scheduler: str | None,
+    resume: bool,
+    progress: bool,
 ) -> tuple[Results, float]:
     """Run the batch and time it (seconds, imports excluded); an interruption or a failed
     backend becomes a message saying what is kept and how to finish it."""
@@ -201,14 +207,15 @@ def _resume_command(folder: Path) -> str:
     return command_line("wargame", "run", "--resume", folder)
 
 
-def _backend(backend: str | None, workers: int, scheduler: str | None) -> str:
+def _backend(backend: str | None, workers: int, scheduler: str | None) -> BackendName:
     if scheduler is not None:
         if backend not in (None, "dask"):
             raise click.UsageError(
                 "--scheduler is the address of a Dask cluster: use --backend dask"
             )
         return "dask"
-    return backend or ("processes" if workers > 1 else "serial")
+    # click's Choice has already checked the name against the registry
+    return cast("BackendName", backend or ("processes" if workers > 1 else "serial"))
 
 
 def _resumed(

@@ -12,7 +12,7 @@ import mesa
 
 from sim.engine.lanes import State
 from sim.language.compiled import Rule
-from sim.language.expressions import Env
+from sim.language.types import Env
 
 
 class Table(Protocol):

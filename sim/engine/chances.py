@@ -9,7 +9,7 @@ from sim.engine.lanes import scalar
 from sim.engine.streams import BLOCK_SIZE
 from sim.errors import SimulationError
 from sim.language.compiled import Rule
-from sim.language.expressions import Compiled, Env, Value
+from sim.language.types import Compiled, Env, Value
 
 
 class Chances:

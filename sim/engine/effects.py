@@ -7,7 +7,7 @@ import numpy as np
 from sim.engine.journal import Change
 from sim.engine.lanes import State, scalar
 from sim.language.compiled import Effect
-from sim.language.expressions import Value
+from sim.language.types import Value
 
 
 def apply_effects(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.language.expressions import Compiled, Value
+from sim.language.types import Compiled, Value
 
 State = dict[str, np.ndarray]  # variable key -> (lanes,) array (and "turn", a plain int)
 

@@ -22,7 +22,7 @@ from sim.engine.journal import Change, Firing
 from sim.engine.lanes import State, always, some
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.language.compiled import CompiledScenario, Effect, Rule
-from sim.language.expressions import Compiled, Env, Value
+from sim.language.types import Compiled, Env, Value
 
 NO_OUTCOME = -1
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sim.language.expressions import Value
+from sim.language.types import Value
 
 BLOCK_SIZE = 32768  # runs per block; part of the determinism contract: never change lightly
 MAX_RUN = 10**12  # the highest run index accepted: far beyond any batch anyone will run

@@ -13,43 +13,20 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from sim.language.functions import FUNCTIONS
-from sim.language.operators import MAX_POWER
 from sim.language.types import (
     BOOL,
     FLOAT,
     INT,
-    TEXT,
     Compiled,
     ExpressionError,
     Namespace,
-    Symbol,
     Type,
     constant,
     describe_text,
 )
 from sim.language.visitor import ExpressionCompiler
-from sim.language.walker import MAX_DEPTH
 
 MAX_EXPRESSION_LENGTH = 500
-
-__all__ = [
-    "BOOL",
-    "FLOAT",
-    "FUNCTIONS",
-    "INT",
-    "MAX_DEPTH",
-    "MAX_EXPRESSION_LENGTH",
-    "MAX_POWER",
-    "TEXT",
-    "Compiled",
-    "ExpressionError",
-    "Namespace",
-    "Symbol",
-    "Type",
-    "coerce",
-    "compile_expression",
-]
 
 
 def compile_expression(source: object, names: Namespace, expected: Type | None = None) -> Compiled:

@@ -21,7 +21,8 @@ from sim.engine.model import Policy
 from sim.engine.streams import BLOCK_SIZE, MAX_RUN
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import CompiledScenario
-from sim.language.expressions import BOOL, Compiled, ExpressionError, compile_expression
+from sim.language.expressions import compile_expression
+from sim.language.types import BOOL, Compiled, ExpressionError
 
 
 def one_run(
