@@ -92,6 +92,28 @@ def test_stages_import_only_earlier_stages(graph):
     assert backwards == []
 
 
+# Libraries that belong to one stage: the engine never draws, the views never step a
+# model, and only the command line speaks click.
+CONFINED = {"mesa": "sim.engine", "matplotlib": "sim.views", "click": "sim.cli"}
+
+
+def test_libraries_stay_in_their_stage():
+    strays = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                imported = [node.module or ""]
+            else:
+                continue
+            for module in imported:
+                home = CONFINED.get(module.split(".")[0])
+                if home and not (name == home or name.startswith(home + ".")):
+                    strays.append(f"{name} imports {module}")
+    assert strays == []
+
+
 def test_no_import_cycles(graph):
     cycles = find_cycles(graph)
     assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)

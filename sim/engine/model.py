@@ -323,6 +323,11 @@ class EscalationModel(mesa.Model):
 
     # --- results --------------------------------------------------------
 
+    def unregister(self) -> None:
+        """Let a finished model be freed once dropped, keeping its state and journal to
+        read (Mesa keeps every model in `Agent._ids`)."""
+        mesa.Agent._ids.pop(self, None)
+
     def release(self) -> None:
         """Let the model, and its per-lane arrays, be freed as soon as it is dropped.
 
@@ -330,7 +335,7 @@ class EscalationModel(mesa.Model):
         Mesa stores a bound `step` wrapper on the instance: without this, a finished model
         waits for the cyclic garbage collector, holding a block's arrays until then.
         """
-        mesa.Agent._ids.pop(self, None)
+        self.unregister()
         self.remove_all_agents()
         self.actors = []
         self.__dict__.pop("step", None)

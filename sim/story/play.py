@@ -36,7 +36,7 @@ from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import CompiledScenario, Rule, Vote
 from sim.scenario.schema import DelayedSpec
 from sim.story.decision import Choice, Decision, Made, Opening, Situation, Table
-from sim.story.replay import one_run, release, replay
+from sim.story.replay import one_run, replay
 from sim.story.story import Ending, Happening, Terms, Turn, TurnSoFar, ending, happening_of
 from sim.text import yaml_value
 
@@ -151,7 +151,7 @@ class Game:
                 self._tell(end_of_turn=True)
             self._tell_quiet()
         finally:
-            release(self.model)
+            self.model.unregister()
         return ending(self.model)
 
     # --- the policy: the person's answer in place of the rule draw -----------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import mesa
 import numpy as np
 
 from sim.batch.blocks import blocks_for
@@ -48,16 +47,11 @@ def one_run(
     )
 
 
-def release(model: EscalationModel) -> None:
-    """Let a finished model be freed (Mesa keeps every model in `Agent._ids`)."""
-    mesa.Agent._ids.pop(model, None)
-
-
 def replay(scenario: CompiledScenario, seed: int, run: int) -> EscalationModel:
     """Run `run` of the batch with `seed`, played to its end by the rules alone."""
     model = one_run(scenario, seed, run)
     model.run()
-    release(model)
+    model.unregister()
     return model
 
 
@@ -176,7 +170,7 @@ def find_runs(
             model.run()
             hits = np.flatnonzero(matches(model, wanted))
         finally:
-            release(model)
+            model.unregister()
         found += [block * BLOCK_SIZE + int(lane) for lane in hits[: count - len(found)]]
         searched += size
         if progress is not None:
