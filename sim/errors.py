@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_SHOWN_PROBLEMS = 12
+_QUOTABLE: set[str] = set()  # files read as scenarios: the only ones an error may quote
+
+
+def allow_quoting(file: str) -> None:
+    """Let errors quote lines of `file`: it was read as a scenario (see `Problem._excerpt`)."""
+    _QUOTABLE.add(file)
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,9 @@ class Problem:
         return "\n".join(lines)
 
     def _excerpt(self) -> list[str] | None:
-        """The offending source line with a caret under the column, when the file is readable."""
-        if not self.file or self.line is None:
+        """The offending source line with a caret under the column, when the file is readable
+        and was read as a scenario (never a line of any other file a path may name)."""
+        if not self.file or self.line is None or self.file not in _QUOTABLE:
             return None
         try:
             text = Path(self.file).read_text(encoding="utf-8").splitlines()

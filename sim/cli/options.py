@@ -54,6 +54,32 @@ out_file_option = click.option(
 )
 
 
+def _keep_scenario_path(ctx: click.Context, _: click.Parameter, folders: tuple[Path, ...]) -> None:
+    ctx.meta["scenario_path"] = folders
+
+
+scenario_path_option = click.option(
+    "--scenario-path",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    metavar="DIR",
+    expose_value=False,
+    callback=_keep_scenario_path,
+    help="A folder `extends` may also read from, besides the scenario's own folder and the "
+    "bundled scenarios (repeatable; also WARGAME_PATH, folders separated by ':').",
+)
+
+
+def scenario_path() -> tuple[Path, ...]:
+    """The folders named with --scenario-path in the running command."""
+    return tuple(click.get_current_context().meta.get("scenario_path", ()))
+
+
+def scenario_path_words() -> list[str]:
+    """--scenario-path options as words of a command line that repeats them."""
+    return [word for folder in scenario_path() for word in ("--scenario-path", str(folder))]
+
+
 def overrides(assignments: tuple[str, ...]) -> dict[str, object]:
     """`--set name=value` assignments as a mapping (later ones win)."""
     return dict(parse_assignment(text) for text in assignments)

@@ -17,7 +17,16 @@ import click
 from sim.batch.backends import BACKENDS, BackendName
 from sim.cli.analysis import draw
 from sim.cli.errors import UserError
-from sim.cli.options import overrides, runs_option, seed_option, set_option, set_words
+from sim.cli.options import (
+    overrides,
+    runs_option,
+    scenario_path,
+    scenario_path_option,
+    scenario_path_words,
+    seed_option,
+    set_option,
+    set_words,
+)
 from sim.text import command_line, percent, table, yaml_value
 
 if TYPE_CHECKING:
@@ -54,6 +63,7 @@ DEFAULT_RESULTS = Path("results")
     "(without it, --backend dask starts a local cluster of --workers processes).",
 )
 @set_option
+@scenario_path_option
 @click.option(
     "--out",
     "-o",
@@ -149,8 +159,9 @@ def _new(
 
     if scenario is None:
         raise click.UsageError("give a SCENARIO (a file or a bundled name; see `wargame list`)")
-    compiled = load_scenario(scenario, overrides(assignments))
+    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
     sets = set_words(assignments)
+    sets = [*sets, *scenario_path_words()]
     command = command_line("wargame", "run", scenario, "--runs", runs, "--seed", seed, *sets)
     out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
     return Batch(compiled, runs, seed, out, command)
@@ -242,7 +253,7 @@ def _resumed(
     }
     record = read_incomplete(folder)
     if scenario is not None:
-        compiled = load_scenario(scenario, overrides(assignments))
+        compiled = load_scenario(scenario, overrides(assignments), scenario_path())
     elif assignments:
         raise click.UsageError("--set with --resume needs the SCENARIO it was started with")
     else:

@@ -12,7 +12,13 @@ import click
 
 from sim.cli.errors import UserError
 from sim.cli.files import write_text
-from sim.cli.options import out_file_option, overrides, set_option
+from sim.cli.options import (
+    out_file_option,
+    overrides,
+    scenario_path,
+    scenario_path_option,
+    set_option,
+)
 from sim.errors import ScenarioError
 from sim.scenario import catalog
 
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
 @click.command(short_help="Check scenario files without running them.")
 @click.argument("files", nargs=-1, required=True)
 @set_option
+@scenario_path_option
 def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
     """Check scenario FILES (or bundled names) without running them.
 
@@ -39,7 +46,7 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
     failures = []
     for reference in files:
         try:
-            compiled = load_scenario(reference, fixed)
+            compiled = load_scenario(reference, fixed, scenario_path())
         except ScenarioError as error:
             failures.append(reference)
             click.echo(click.style("error: ", fg="red", bold=True) + error.format(), err=True)
@@ -90,6 +97,7 @@ def _question(description: str) -> str:
 @click.command(short_help="Describe a scenario in readable form.")
 @click.argument("scenario")
 @set_option
+@scenario_path_option
 def show(scenario: str, assignments: tuple[str, ...]) -> None:
     """Describe SCENARIO: ladder, parameters, state, actors, rules and outcomes.
 
@@ -101,7 +109,7 @@ def show(scenario: str, assignments: tuple[str, ...]) -> None:
     from sim.cli.describe import describe
     from sim.language.load import load_scenario
 
-    click.echo(describe(load_scenario(scenario, overrides(assignments))))
+    click.echo(describe(load_scenario(scenario, overrides(assignments), scenario_path())))
 
 
 @click.command(short_help="Print the JSON Schema of scenario files.")

@@ -16,6 +16,9 @@ from sim.cli.options import (
     out_file_option,
     overrides,
     runs_option,
+    scenario_path,
+    scenario_path_option,
+    scenario_path_words,
     seed_option,
     set_option,
     set_words,
@@ -42,7 +45,8 @@ def _width() -> int:
 
 def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], *extra: str) -> str:
     """The command that tells (or plays) the same run again."""
-    return command_line("wargame", name, scenario, "--seed", seed, *extra, *set_words(assignments))
+    words = [*extra, *set_words(assignments), *scenario_path_words()]
+    return command_line("wargame", name, scenario, "--seed", seed, *words)
 
 
 # --- trace ---------------------------------------------------------------------------
@@ -77,6 +81,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], 
 )
 @runs_option("With --find: search runs 0 to N-1 of the batch.")
 @set_option
+@scenario_path_option
 @click.option(
     "--format",
     "-f",
@@ -123,7 +128,7 @@ def trace(
     from sim.story.story import story_of
 
     _check_search_options(ctx, wanted, run_index)
-    compiled = load_scenario(scenario, overrides(assignments))
+    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
     if style is None:
         style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
     found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
@@ -213,6 +218,7 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
     help="The run of the batch to play: its chance events and parameter draws.",
 )
 @set_option
+@scenario_path_option
 @click.option(
     "--transcript",
     "-t",
@@ -262,7 +268,7 @@ def play_command(
     from sim.language.load import load_scenario
     from sim.story import play
 
-    compiled = load_scenario(scenario, overrides(assignments))
+    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
     if actor is None:
         playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
         raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")

@@ -5,23 +5,30 @@ Every step reports all the problems it finds, each pointing at a file and line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from sim.language.compiled import CompiledScenario, compile_scenario
-from sim.scenario import catalog
 from sim.scenario.extends import load_source
+from sim.scenario.locations import ScenarioPlaces
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.validation import validate
 
 
 def load_scenario(
-    reference: str | Path, overrides: Mapping[str, object] | None = None
+    reference: str | Path,
+    overrides: Mapping[str, object] | None = None,
+    scenario_path: Iterable[str | Path] | None = None,
 ) -> CompiledScenario:
-    """Load a scenario by path or bundled name, with parameters fixed by `overrides`."""
-    path = catalog.resolve(reference)
-    source = load_source(path, lambda ref, at: catalog.resolve(ref, at))
+    """Load a scenario by path or bundled name, with parameters fixed by `overrides`.
+
+    `extends` reads from the scenario's folder tree, the bundled scenarios, the
+    folders in `scenario_path` and those listed in the WARGAME_PATH variable.
+    """
+    places = ScenarioPlaces.named_by_user(scenario_path)
+    path = places.scenario(reference)
+    source = load_source(path, places)
     data = apply_overrides(source.data, overrides or {}, source.file)
     spec = validate(data, source.located)
     return compile_scenario(spec, data, source.located, source.file, overrides)

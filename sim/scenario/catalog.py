@@ -1,4 +1,8 @@
-"""Bundled scenarios: found by name from a source checkout, an editable install or a wheel."""
+"""Bundled scenarios: found by name from a source checkout, an editable install or a wheel.
+
+A bundled scenario is a file directly in the folder; `base/` holds partial bases that
+scenarios extend by name (`extends: nato-eastern-flank`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-
-from sim.errors import Problem, ScenarioError, did_you_mean
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the `sim` package
 
@@ -46,24 +48,7 @@ def bundled() -> list[Entry]:
     return entries
 
 
-def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
-    """A scenario path from a path or a bundled scenario's name."""
-    reference = str(reference)
-    candidates = [Path(reference)]
-    if relative_to is not None:
-        candidates.insert(0, relative_to.parent / reference)
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    name = reference.removesuffix(".yaml").removesuffix(".yml")
-    bundled_path = bundled_dir() / f"{name}.yaml"
-    if "/" not in name and bundled_path.is_file():
-        return bundled_path
-    names = [e.name for e in bundled()]
-    hint = did_you_mean(name, names) or (
-        "bundled scenarios: " + ", ".join(names) if names else None
-    )
-    where = f" (looked beside {relative_to})" if relative_to is not None else ""
-    raise ScenarioError(
-        [Problem(f"no scenario file or bundled scenario named {reference!r}{where}", hint=hint)]
-    )
+def bundled_names() -> list[str]:
+    """Names `extends` and the commands accept: the bundled scenarios and their bases."""
+    bases = sorted(path.stem for path in (bundled_dir() / "base").glob("*.yaml"))
+    return [entry.name for entry in bundled()] + bases

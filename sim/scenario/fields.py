@@ -49,3 +49,28 @@ def shape_tag(value: object) -> str:
     if isinstance(value, dict):
         return str(value["distribution"]) if "distribution" in value else "mapping"
     return "list" if isinstance(value, list) else "scalar"
+
+
+class Placed(Strict):
+    """An item (or actor) of a scenario that `extends` another: keys read while merging."""
+
+    new: bool = Field(
+        False,
+        description="in a scenario that `extends` another: this id is new, not a typo of "
+        "a close existing one",
+    )
+    before: str | None = Field(
+        None, description="in a scenario that `extends` another: put this just before that id"
+    )
+    after: str | None = Field(
+        None, description="in a scenario that `extends` another: put this just after that id"
+    )
+
+
+Replace = Annotated[
+    list[str],
+    Field(
+        description="in a scenario that `extends` another: keys set here whose values "
+        "replace the base's wholesale instead of merging with them"
+    ),
+]

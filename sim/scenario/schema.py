@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Strict
+from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Placed, Replace, Strict
 from sim.scenario.quantities import (
     DISTRIBUTIONS,
     BernoulliSpec,
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-class LevelSpec(Strict):
+class LevelSpec(Placed):
     """One rung of the escalation ladder."""
 
     id: Id
@@ -76,7 +76,7 @@ class DelayedSpec(Strict):
     narration: str = ""
 
 
-class OptionSpec(Strict):
+class OptionSpec(Placed):
     """One option of a decision; chosen with probability proportional to `weight`."""
 
     id: Id
@@ -86,6 +86,7 @@ class OptionSpec(Strict):
     effects: Effects = Field({})
     delayed: list[DelayedSpec] = Field([])
     narration: str = ""
+    replace: Replace = Field([])
 
 
 VoteMethod = Literal["consensus", "majority", "threshold"]
@@ -111,7 +112,7 @@ class VoteSpec(Strict):
         return self
 
 
-class RuleSpec(Strict):
+class RuleSpec(Placed):
     """A rule: when `when` holds, fires with `chance`, then applies its effects.
 
     With `options` it is a decision: firing picks one option by weight. With
@@ -130,6 +131,7 @@ class RuleSpec(Strict):
     vote: VoteSpec | None = None
     narration: str = ""
     remove: bool = Field(False, description="in a scenario that `extends` another: drop this id")
+    replace: Replace = Field([])
 
     @model_validator(mode="after")
     def _options_distinct(self) -> RuleSpec:
@@ -143,13 +145,14 @@ class RuleSpec(Strict):
         return self
 
 
-class ActorSpec(Strict):
+class ActorSpec(Placed):
     """A state or an alliance (an actor with `members`)."""
 
     name: str | None = None
     description: str = ""
     members: list[Name] = Field([], description="for an alliance: the member actors")
     state: dict[Name, Variable] = Field({})
+    replace: Replace = Field([])
 
     @field_validator("state", mode="before")
     @classmethod
@@ -159,7 +162,7 @@ class ActorSpec(Strict):
         return value
 
 
-class OutcomeSpec(Strict):
+class OutcomeSpec(Placed):
     """An end of a run. Checked in the order listed; the first that holds wins."""
 
     id: Id
@@ -204,6 +207,7 @@ class ScenarioSpec(Strict):
     events: list[RuleSpec] = Field([])
     rules: list[RuleSpec] = Field([])
     outcomes: list[OutcomeSpec] = Field(min_length=1)
+    replace: Replace = Field([])
 
     @field_validator("world", mode="before")
     @classmethod

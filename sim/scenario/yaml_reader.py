@@ -14,10 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, allow_quoting
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000  # after aliases are expanded; guards against "billion laughs"
+SCENARIO_SUFFIXES = (".yaml", ".yml")  # only such files are quoted in errors
 
 Key = Hashable  # a mapping key as YAML constructed it (text, number, true/false) or an index
 
@@ -72,9 +73,12 @@ def _read_text(path: Path) -> str:
             [Problem(f"file is larger than {MAX_FILE_BYTES:,} bytes; is it a scenario?", file=name)]
         )
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ScenarioError([Problem(f"not UTF-8 text ({error.reason})", file=name)]) from None
+    if path.suffix.lower() in SCENARIO_SUFFIXES:
+        allow_quoting(name)
+    return text
 
 
 def _parse(text: str, name: str) -> tuple[yaml.Node, object]:
