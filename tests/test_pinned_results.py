@@ -26,7 +26,7 @@ RUNS = 32_768 + 1_000
 PINNED = {
     "airspace-straying": (
         "8f18b76a9ff0ddf28e315056ff354a2266a644455295e377e9a8eaffd0e04df5",
-        "7529b530b91dc85915a09325638bbdc7193265f199a5e13b63382a347c423152",
+        "0f17137a2fe266dd56c60695bc0c895c6598ac0fe49abcf8cb4b7c53c91a103f",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
