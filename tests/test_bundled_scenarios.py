@@ -121,8 +121,10 @@ def test_no_run_ends_in_an_outcome_its_peak_contradicts(name):
     """A run settled after a clash or a war ends as the outcome of its peak: no
     de-escalation after contact, no contained incident after fire, in 100,000 runs."""
     runs = batch(name).runs
-    allowed = runs["peak_level"].astype(str).combine(
-        runs["outcome"].astype(str), lambda peak, outcome: peak in PEAKS[outcome]
+    allowed = (
+        runs["peak_level"]
+        .astype(str)
+        .combine(runs["outcome"].astype(str), lambda peak, outcome: peak in PEAKS[outcome])
     )
     contradicting = runs.loc[~allowed, ["outcome", "peak_level", "end_turn"]]
     assert contradicting.empty, contradicting.head(10)
