@@ -4,10 +4,14 @@ way the scenarios argue they should."""
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import sim
+from sim.cli import main
 from sim.scenario import catalog
 
 RUNS = 100_000
@@ -23,6 +27,15 @@ LADDER = [
     "nuclear-use",
 ]
 SCENARIOS = ["turkish-straits", "airspace-straying"]
+README = Path(__file__).resolve().parent.parent / "README.md"
+# The peak rungs each outcome's definition allows: the outcomes split the ladder.
+PEAKS = {
+    "de-escalation": LADDER[: LADDER.index("incident")],
+    "contained-incident": ["incident"],
+    "limited-clash": ["limited-engagement"],
+    "article5-war": ["article5-war"],
+    "nuclear-use": ["nuclear-use"],
+}
 
 _cache: dict = {}
 
@@ -101,3 +114,41 @@ def test_without_the_carrier_the_straits_crisis_is_more_likely_to_become_war():
         z_score(at_least(none, "limited-clash"), at_least(carrier, "limited-clash")) > SIGNIFICANT
     )
     assert none.probability("de-escalation") < carrier.probability("de-escalation")
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_no_run_ends_in_an_outcome_its_peak_contradicts(name):
+    """A run settled after a clash or a war ends as the outcome of its peak: no
+    de-escalation after contact, no contained incident after fire, in 100,000 runs."""
+    runs = batch(name).runs
+    allowed = (
+        runs["peak_level"]
+        .astype(str)
+        .combine(runs["outcome"].astype(str), lambda peak, outcome: peak in PEAKS[outcome])
+    )
+    contradicting = runs.loc[~allowed, ["outcome", "peak_level", "end_turn"]]
+    assert contradicting.empty, contradicting.head(10)
+    assert set(runs["outcome"].astype(str)) == set(PEAKS)  # every outcome was tested
+
+
+def readme_definitions() -> dict[str, str]:
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- outcome-definitions")[1].split("\n\n")[0]
+    return dict(re.findall(r"^\| `([\w-]+)` \| (.*) \|$", block, re.M))
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_readme_defines_each_outcome_in_the_scenarios_own_words(name):
+    """An outcome is defined once, by its `description`; the README's table repeats it."""
+    scenario = sim.load_scenario(name)
+    assert readme_definitions() == {o.id: o.description for o in scenario.outcomes}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_show_prints_each_outcomes_definition(name):
+    result = CliRunner().invoke(main, ["show", name])
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.output.split("\nOutcomes")[1].split())
+    for outcome in sim.load_scenario(name).outcomes:
+        assert outcome.description
+        assert " ".join(outcome.description.split()) in printed

@@ -25,8 +25,8 @@ RUNS = 32_768 + 1_000
 
 PINNED = {
     "airspace-straying": (
-        "8d1f74f4a2c14e8d2c29ddf72a01c11cb0fb71d816492a54bf88d9e4567a8de5",
-        "ce0798f5e57b6332408809041ec420a4112f774a375c1c1d563a85b18c035285",
+        "8f18b76a9ff0ddf28e315056ff354a2266a644455295e377e9a8eaffd0e04df5",
+        "0f17137a2fe266dd56c60695bc0c895c6598ac0fe49abcf8cb4b7c53c91a103f",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
@@ -37,8 +37,8 @@ PINNED = {
         "cef49db1b7a5a21800c4cf421f5ee1f2f5150c3dee623b0ebbe0c64ecfe0faa7",
     ),
     "turkish-straits": (
-        "3097d6f15efa1eda35fc4024d52496f37acc21683f3554143e7702d607b6752c",
-        "d38805ec2b51b7a9acc8ec64e59b46dc01f824eb5b11c2aa45610f4da5ed2867",
+        "b53464e7ba60a7b7b6e5c29facb9b967d31429fe5fe368ea845cefb4414157bc",
+        "b4667b5b717e051e9afe71dd107b3e3d30bd5dcef5fedf0ea7a37fcbeef03b37",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",

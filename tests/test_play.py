@@ -387,3 +387,21 @@ def test_errors_carry_their_data():
         read_choice(_decision(), "stike")
     assert typo.value.suggestion == Suggestion("strike")
     assert typo.value.count == 3
+
+
+@pytest.mark.parametrize("run", [0, 1, 2, 3])
+def test_turkey_alone_cannot_strike_a_deal_on_day_one(run):
+    """Negotiate, then offer terms, on day 1 (Enter, `2`, `1`): the deal needs Moscow's
+    answer, which comes on a later day, from Russia's own rule."""
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--run", run,
+        "--compare", 0, input="\n2\n1\n" + "\n" * 200,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Turkey (you) [turkey-offers-terms]" in out, out
+    ending = OUTCOME_LINE.search(out)
+    assert ending and int(ending["turn"]) > 1, out
+    answer = out.find("Russia [russia-answers-turkish-terms")
+    if answer >= 0:  # Moscow's answer, on a day after the offer
+        assert out.rfind("\nTurn 1 ", 0, answer) < out.rfind("\nTurn ", 0, answer)

@@ -67,7 +67,10 @@ def describe(scenario: CompiledScenario) -> str:
             condition = f"at the horizon, if {_text(outcome.when)}"
         else:
             condition = f"as soon as {_text(outcome.when)}"
-        out.append(f"  {outcome.id}: {condition}")
+        label = f" ({outcome.label})" if outcome.label else ""
+        out.append(f"  {outcome.id}{label}: {condition}")
+        if outcome.description:  # the outcome's definition, in the author's words
+            out += _wrap(outcome.description, INDENT)
     return "\n".join(out)
 
 
