@@ -1,0 +1,91 @@
+"""A probability distribution over states: one lane per distinct state, with its probability.
+
+Every state slot, the level and peak, sampled parameters, `once` flags and pending
+delayed effects are columns of per-lane arrays; `probability` is float64 per lane.
+Lanes are split by copying subsets (`take`) and joined (`join`); `merge` folds lanes
+with identical states into one, summing their probabilities, so a distribution holds
+each state once however many paths reach it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Columns = dict[str, np.ndarray]  # column name -> (lanes,) array
+
+
+@dataclass
+class Distribution:
+    """Lanes of states with their probabilities (which sum to the mass still in play)."""
+
+    columns: Columns
+    probability: np.ndarray  # (lanes,) float64
+
+    def __len__(self) -> int:
+        return len(self.probability)
+
+    @property
+    def mass(self) -> float:
+        return float(self.probability.sum())
+
+    def env(self, turn: int) -> dict[str, object]:
+        """What expressions read: every column, and the turn (one value for every lane)."""
+        return {**self.columns, "turn": turn}
+
+    def take(self, lanes: np.ndarray, probability: np.ndarray | None = None) -> Distribution:
+        """The lanes selected by `lanes` (a (lanes,) bool mask or indices), as copies, with
+        `probability` (one per selected lane) instead of their own if given."""
+        columns = {key: values[lanes] for key, values in self.columns.items()}
+        chosen = self.probability[lanes] if probability is None else probability
+        return Distribution(columns, np.asarray(chosen, dtype=np.float64))
+
+    def merge(self) -> Distribution:
+        """The same distribution with identical states folded into one lane (and lanes of
+        probability 0 dropped); lanes come back sorted by state."""
+        keep = self.probability > 0
+        lanes = self if keep.all() else self.take(keep)
+        if len(lanes) < 2:
+            return lanes
+        keys = sorted(lanes.columns)
+        matrix = np.empty((len(lanes), len(keys)), dtype=np.uint64)  # (lanes, columns)
+        for index, key in enumerate(keys):
+            matrix[:, index] = _bits(lanes.columns[key])
+        records = matrix.view(np.dtype((np.void, 8 * len(keys)))).ravel()  # (lanes,)
+        _, first, inverse = np.unique(records, return_index=True, return_inverse=True)
+        if len(first) == len(lanes):
+            return lanes
+        weights = lanes.probability
+        probability = np.bincount(inverse.ravel(), weights=weights, minlength=len(first))
+        return lanes.take(first, probability)
+
+
+def join(parts: list[Distribution]) -> Distribution:
+    """One distribution holding the lanes of all `parts` (which share their columns)."""
+    parts = [part for part in parts if len(part)] or parts[:1]
+    if len(parts) == 1:
+        return parts[0]
+    keys = parts[0].columns
+    columns = {key: np.concatenate([part.columns[key] for part in parts]) for key in keys}
+    probability = np.concatenate([part.probability for part in parts])
+    return Distribution(columns, probability)
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """A column as 64-bit patterns that are equal exactly when the values are (-0.0 is 0.0)."""
+    if values.dtype.kind == "f":
+        return (values.astype(np.float64) + 0.0).view(np.uint64)
+    return values.astype(np.int64).view(np.uint64)
+
+
+def distinct_values(values: np.ndarray) -> int:
+    """How many different values a column holds."""
+    return len(np.unique(_bits(values)))
+
+
+def state_bytes(columns: Columns) -> int:
+    """Bytes a lane takes: its columns and probability as stored, and the 8 bytes a column
+    and the sort index take while merging."""
+    stored = sum(values.dtype.itemsize for values in columns.values()) + 8
+    return stored + 8 * (len(columns) + 2)
