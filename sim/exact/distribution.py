@@ -48,11 +48,7 @@ class Distribution:
         lanes = self if keep.all() else self.take(keep)
         if len(lanes) < 2:
             return lanes
-        keys = sorted(lanes.columns)
-        matrix = np.empty((len(lanes), len(keys)), dtype=np.uint64)  # (lanes, columns)
-        for index, key in enumerate(keys):
-            matrix[:, index] = _bits(lanes.columns[key])
-        records = matrix.view(np.dtype((np.void, 8 * len(keys)))).ravel()  # (lanes,)
+        records = _records(lanes.columns)  # (lanes,): equal exactly when the states are
         _, first, inverse = np.unique(records, return_index=True, return_inverse=True)
         if len(first) == len(lanes):
             return lanes
@@ -72,6 +68,43 @@ def join(parts: list[Distribution]) -> Distribution:
     return Distribution(columns, probability)
 
 
+def _records(columns: Columns) -> np.ndarray:
+    """One sortable record per lane, equal exactly when the lanes' states are: each column
+    coded as 0 .. distinct - 1 and the codes packed, mixed-radix, into as few 64-bit words
+    as hold them (one word, an integer sort, in most scenarios)."""
+    words: list[np.ndarray] = []
+    word, capacity = None, 1
+    for key in sorted(columns):
+        codes, radix = _codes(columns[key])
+        if radix == 1:
+            continue  # the same value in every lane tells no lanes apart
+        if word is None or capacity * radix > 2**63:
+            if word is not None:
+                words.append(word)
+            word, capacity = codes, radix
+        else:
+            word, capacity = word * np.uint64(radix) + codes, capacity * radix
+    if word is None:
+        return np.zeros(len(next(iter(columns.values()))), dtype=np.uint64)
+    words.append(word)
+    if len(words) == 1:
+        return words[0]
+    matrix = np.ascontiguousarray(np.stack(words, axis=1))  # (lanes, words)
+    return matrix.view(np.dtype((np.void, 8 * len(words)))).ravel()
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """A column as codes 0 .. radix - 1 (uint64, (lanes,)) that are equal exactly when the
+    values are: booleans as they are, integers less their least, floats by rank."""
+    if values.dtype.kind == "b":
+        return values.astype(np.uint64), 2
+    if values.dtype.kind in "iu" and len(values):
+        low = int(values.min())
+        return (values.astype(np.int64) - low).astype(np.uint64), int(values.max()) - low + 1
+    unique, inverse = np.unique(_bits(values), return_inverse=True)
+    return inverse.ravel().astype(np.uint64), max(len(unique), 1)
+
+
 def _bits(values: np.ndarray) -> np.ndarray:
     """A column as 64-bit patterns that are equal exactly when the values are (-0.0 is 0.0)."""
     if values.dtype.kind == "f":
@@ -81,11 +114,15 @@ def _bits(values: np.ndarray) -> np.ndarray:
 
 def distinct_values(values: np.ndarray) -> int:
     """How many different values a column holds."""
+    if values.dtype.kind in "biu" and len(values):
+        low = int(values.min())
+        if int(values.max()) - low < 10_000_000:
+            return int(np.count_nonzero(np.bincount(values.astype(np.int64) - low)))
     return len(np.unique(_bits(values)))
 
 
 def state_bytes(columns: Columns) -> int:
-    """Bytes a lane takes: its columns and probability as stored, and the 8 bytes a column
-    and the sort index take while merging."""
+    """Bytes a lane takes: its columns and probability as stored, and the record, sort
+    index and inverse that merging adds beside them."""
     stored = sum(values.dtype.itemsize for values in columns.values()) + 8
-    return stored + 8 * (len(columns) + 2)
+    return stored + 24
