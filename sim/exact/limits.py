@@ -51,9 +51,13 @@ class StateSpaceTooLarge(WargameError):
             f"too many states for an exact analysis: {self.states:,} distinct states on turn "
             f"{self.turn} (after {step}), more than --max-states {self.limit:,}",
             f"  ({percent(1 - lanes.mass)} of the probability had reached an outcome by then)",
-            "  the variables with the most distinct values:",
         ]
-        shown = [(key, count) for key, count in self.contributors if count > 1][:6]
+        varying = [(key, count) for key, count in self.contributors if count > 1]
+        lines.append(
+            f"  {len(varying)} of the state's {len(self.contributors)} variables vary; "
+            "those with the most distinct values:"
+        )
+        shown = varying[:6]
         for key, count in shown:
             lines.append(f"    {describe(key):<40} {count:,} values")
         sampled = {p.key: p for p in scenario.sampled_parameters}
@@ -69,8 +73,8 @@ class StateSpaceTooLarge(WargameError):
                 "counters, cannot be enumerated: round or bound it in the scenario, or use "
                 "`wargame run` to sample it"
             )
-        lines.append("  or allow more states with --max-states N (each takes about "
-                     f"{state_bytes(lanes.columns) * SPLIT_COPIES} bytes)")
+        each = state_bytes(lanes.columns) * SPLIT_COPIES
+        lines.append(f"  or allow more states with --max-states N (each takes about {each} bytes)")
         return "\n".join(lines)
 
 
