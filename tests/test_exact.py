@@ -265,7 +265,7 @@ def test_the_limit_names_the_float_that_accumulates_and_the_parameters_to_fix(wr
     lines = result.output.splitlines()
     first = next(line for line in lines if line.strip().startswith(("tension", "parameter")))
     assert first.strip().startswith("tension")
-    assert "--set push=VALUE" in result.output and "--set mood=VALUE" in result.output
+    assert "--set push=0.2" in result.output and "--set mood=0.5" in result.output
     assert "fewer quadrature nodes (now --nodes 8)" in result.output
     assert "Traceback" not in result.output
 

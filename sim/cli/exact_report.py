@@ -72,9 +72,7 @@ def crosscheck_report(check: CrossCheck) -> str:
         f"{check.degrees} degrees of freedom, p = {check.p_value:.3g}"
     )
     if check.agree:
-        verdict = (
-            f"they agree: every |z| < {Z_LIMIT:g} and p > {CHI_SQUARE_LEVEL:g} ({stats})"
-        )
+        verdict = f"they agree: every |z| < {Z_LIMIT:g} and p > {CHI_SQUARE_LEVEL:g} ({stats})"
     else:
         verdict = (
             f"they DISAGREE: needed every |z| < {Z_LIMIT:g} and p > {CHI_SQUARE_LEVEL:g} "

@@ -169,7 +169,7 @@ def initial(scenario: CompiledScenario, nodes: int) -> Distribution:
     size = len(probability)
     with np.errstate(all="ignore"):
         for slot in scenario.slots:
-            value = np.broadcast_to(slot.initial({**columns, "turn": 0}), (size,))
+            value = np.broadcast_to(slot.initial(columns), (size,))
             if slot.low is not None or slot.high is not None:
                 value = np.clip(value, slot.low, slot.high)
             columns[slot.key] = value.astype(slot.dtype)

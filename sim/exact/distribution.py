@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.language.types import Env
+
 Columns = dict[str, np.ndarray]  # column name -> (lanes,) array
 
 
@@ -30,9 +32,11 @@ class Distribution:
     def mass(self) -> float:
         return float(self.probability.sum())
 
-    def env(self, turn: int) -> dict[str, object]:
+    def env(self, turn: int) -> Env:
         """What expressions read: every column, and the turn (one value for every lane)."""
-        return {**self.columns, "turn": turn}
+        env = dict(self.columns)
+        env["turn"] = turn  # type: ignore[assignment]  # a plain int, as in the engine
+        return env
 
     def take(self, lanes: np.ndarray, probability: np.ndarray | None = None) -> Distribution:
         """The lanes selected by `lanes` (a (lanes,) bool mask or indices), as copies, with

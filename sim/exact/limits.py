@@ -9,9 +9,13 @@ merge. The default keeps all of that within `MEMORY_BUDGET`, and below
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.errors import WargameError
+from sim.exact import parameters as params
 from sim.exact.distribution import Distribution, distinct_values, state_bytes
-from sim.language.compiled import CompiledScenario
+from sim.language.compiled import CompiledScenario, Parameter
+from sim.scenario import schema
 from sim.text import percent
 
 MEMORY_BUDGET = 2 * 2**30  # bytes the lanes may take at the widest step
@@ -50,7 +54,8 @@ class StateSpaceTooLarge(WargameError):
         lines = [
             f"too many states for an exact analysis: {self.states:,} distinct states on turn "
             f"{self.turn} (after {step}), more than --max-states {self.limit:,}",
-            f"  ({percent(1 - lanes.mass)} of the probability had reached an outcome by then)",
+            f"  ({percent(max(0.0, 1 - lanes.mass))} of the probability had reached an "
+            "outcome by then)",
         ]
         varying = [(key, count) for key, count in self.contributors if count > 1]
         lines.append(
@@ -61,10 +66,14 @@ class StateSpaceTooLarge(WargameError):
         for key, count in shown:
             lines.append(f"    {describe(key):<40} {count:,} values")
         sampled = {p.key: p for p in scenario.sampled_parameters}
-        fixable = [sampled[key].name for key, count in shown if key in sampled]
+        fixable = [key for key, _ in shown if key in sampled]
         if fixable:
-            sets = " ".join(f"--set {name}=VALUE" for name in fixable[:3])
-            lines.append(f"  fix the parameters that multiply the states: {sets}")
+            sets = " ".join(
+                f"--set {sampled[key].name}={typical(sampled[key])}" for key in fixable[:3]
+            )
+            lines.append(
+                f"  fix the parameters that multiply the states (at their median, say): {sets}"
+            )
         if nodes is not None and fixable:
             lines.append(f"  or integrate with fewer quadrature nodes (now --nodes {nodes})")
         if any(key not in sampled for key, _ in shown[:2]):
@@ -88,3 +97,16 @@ def describe(key: str) -> str:
         slot, due = key.removeprefix("delay.").split(".")
         return f"pending delayed effects #{slot} (due in {int(due) + 1})"
     return key
+
+
+def typical(parameter: Parameter) -> str:
+    """A value to fix a sampled parameter at, as `--set` reads it: its median (for a
+    choice, its likeliest value)."""
+    spec = parameter.spec
+    if isinstance(spec, schema.BernoulliSpec):
+        return "true" if spec.p >= 0.5 else "false"
+    if isinstance(spec, schema.ChoiceSpec):
+        weights = list(spec.weights or [1.0] * len(spec.values))
+        return str(spec.values[weights.index(max(weights))]).lower()
+    median = float(params.quantiles(spec, np.array([0.5]))[0])
+    return f"{median:.3g}"

@@ -12,12 +12,14 @@ and stored in their variable's type; every firing schedules its own delayed effe
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from sim.errors import SimulationError
 from sim.exact.distribution import Distribution, join
 from sim.language.compiled import DelayedEffects, Effect, Rule, Vote
-from sim.language.types import Compiled
+from sim.language.types import Compiled, Env, Value
 
 
 def once_key(rule: Rule) -> str:
@@ -105,13 +107,13 @@ def delayed_effects(lanes: Distribution, delayed: tuple[DelayedEffects, ...], tu
             apply_effects(lanes, item.effects, turn, mask=due >= times)
     for item in delayed:
         keys = delay_keys(item)
-        for nearer, later in zip(keys, keys[1:], strict=False):
+        for nearer, later in itertools.pairwise(keys):
             lanes.columns[nearer] = lanes.columns[later]
         lanes.columns[keys[-1]] = np.zeros(len(lanes), dtype=np.int32)
 
 
 def _option_shares(
-    rule: Rule, env: dict[str, object], where: np.ndarray, turn: int, lanes: Distribution
+    rule: Rule, env: Env, where: np.ndarray, turn: int, lanes: Distribution
 ) -> np.ndarray:
     """Each option's chance of being chosen, (options, lanes) float64: its weight over the
     total of those whose `when` holds (all 0 where none is available)."""
@@ -130,7 +132,7 @@ def _option_shares(
 
 
 def _passes(
-    rule: Rule, vote: Vote, env: dict[str, object], held: np.ndarray, turn: int, lanes: Distribution
+    rule: Rule, vote: Vote, env: Env, held: np.ndarray, turn: int, lanes: Distribution
 ) -> np.ndarray:
     """The chance the vote passes, (lanes,) float64: at least `required` of the members
     vote yes, each independently with their own chance (a Poisson-binomial tail)."""
@@ -149,7 +151,7 @@ def _passes(
 def _checked(
     rule: Rule,
     expression: Compiled,
-    env: dict[str, object],
+    env: Env,
     where: np.ndarray,
     what: str,
     turn: int,
@@ -174,12 +176,12 @@ def _checked(
     return values
 
 
-def _per_lane(value: object, size: int) -> np.ndarray:
+def _per_lane(value: Value, size: int) -> np.ndarray:
     """An expression's value as a (lanes,) array (a scalar is repeated)."""
     return np.broadcast_to(np.asarray(value), (size,))
 
 
-def _clip(value: object, low: float | None, high: float | None) -> object:
+def _clip(value: Value, low: float | None, high: float | None) -> Value:
     """`value` kept within [low, high] (None: no bound), NaN left as it is."""
     if low is not None:
         value = np.maximum(value, low)
