@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import shlex
 import time
 import tracemalloc
 from pathlib import Path
@@ -312,3 +314,18 @@ def test_command_refuses_both_kinds_of_batch(tmp_path):
     result = invoke(str(FIXTURES / "one-rule.yaml"), "--runs", "10", "--against", str(tmp_path))
     assert result.exit_code == 2
     assert "give --against DIR or --runs N, not both" in result.output
+
+
+def test_the_readme_example_is_what_the_command_prints():
+    """The README's exact figures are measured (all but the time taken, which varies)."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(
+        r"<!-- exact-example -->\n```\n\$ wargame (exact [^\n]*)\n(.*?)```", text, re.S
+    )
+    assert match is not None
+    shown = match.group(2).rstrip("\n").splitlines()
+    result = CliRunner().invoke(main, shlex.split(match.group(1)))
+    assert result.exit_code == 0, result.output
+    printed = result.stdout.rstrip("\n").splitlines()
+    timing = re.compile(r", [\d.]+ s$")
+    assert [timing.sub("", line) for line in printed] == [timing.sub("", line) for line in shown]
