@@ -4,6 +4,7 @@ import sim
 scenario = sim.load_scenario("turkish-straits", overrides={"carrier_present": False})
 results = sim.run(scenario, runs=20_000, seed=1)
 results.outcome_table()
+sim.exact(scenario).outcome_table()  # a small scenario's exact answer, without sampling
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _EXPORTS = {
     "Results": "sim.results.folder",
     "ResultsError": "sim.errors",
     "ScenarioError": "sim.errors",
+    "exact": "sim.exact.analysis",
     "SimulationError": "sim.errors",
     "load_scenario": "sim.language.load",
     "read_results": "sim.results.folder",
@@ -32,6 +34,7 @@ __all__ = [
     "ResultsError",
     "ScenarioError",
     "SimulationError",
+    "exact",
     "load_scenario",
     "read_results",
     "run",
@@ -40,6 +43,7 @@ __all__ = [
 if TYPE_CHECKING:
     from sim.batch.runner import run
     from sim.errors import ResultsError, ScenarioError, SimulationError
+    from sim.exact.analysis import exact
     from sim.language.compiled import CompiledScenario
     from sim.language.load import load_scenario
     from sim.results.folder import Results, read_results

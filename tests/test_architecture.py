@@ -24,6 +24,7 @@ STAGES = [
     ("sim.engine",),
     ("sim.results",),
     ("sim.batch",),
+    ("sim.exact",),
     ("sim.story",),
     ("sim.views",),
     ("sim.cli",),

@@ -38,13 +38,15 @@ def main() -> None:
       wargame run turkish-straits --runs 100000 --seed 1
       wargame show airspace-straying
       wargame validate my-scenario.yaml
+      wargame exact tests/fixtures/two-step.yaml
     """
 
 
 def _register() -> None:
-    from sim.cli import analysis, run_command, scenario_commands, story_commands
+    from sim.cli import analysis, exact_command, run_command, scenario_commands, story_commands
 
-    for module in (run_command, scenario_commands, analysis, story_commands):
+    modules = (run_command, exact_command, scenario_commands, analysis, story_commands)
+    for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)
 
