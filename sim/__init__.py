@@ -21,7 +21,7 @@ _EXPORTS = {
     "Results": "sim.results.folder",
     "ResultsError": "sim.errors",
     "ScenarioError": "sim.errors",
-    "exact": "sim.exact.analysis",
+    "exact": "sim.exact_analysis.analysis",
     "SimulationError": "sim.errors",
     "load_scenario": "sim.language.load",
     "read_results": "sim.results.folder",
@@ -43,7 +43,7 @@ __all__ = [
 if TYPE_CHECKING:
     from sim.batch.runner import run
     from sim.errors import ResultsError, ScenarioError, SimulationError
-    from sim.exact.analysis import exact
+    from sim.exact_analysis.analysis import exact
     from sim.language.compiled import CompiledScenario
     from sim.language.load import load_scenario
     from sim.results.folder import Results, read_results

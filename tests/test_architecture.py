@@ -24,7 +24,7 @@ STAGES = [
     ("sim.engine",),
     ("sim.results",),
     ("sim.batch",),
-    ("sim.exact",),
+    ("sim.exact_analysis",),
     ("sim.story",),
     ("sim.views",),
     ("sim.cli",),

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 import sim
 from sim.cli import main
 from sim.errors import SimulationError
-from sim.exact.crosscheck import CHI_SQUARE_LEVEL, Z_LIMIT, against_runs, compare
-from sim.exact.limits import StateSpaceTooLarge
-from sim.exact.result import ExactResult
+from sim.exact_analysis.crosscheck import CHI_SQUARE_LEVEL, Z_LIMIT, against_runs, compare
+from sim.exact_analysis.limits import StateSpaceTooLarge
+from sim.exact_analysis.result import ExactResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXACT_FIXTURES = ["exact-decisions", "exact-votes", "exact-delayed"]

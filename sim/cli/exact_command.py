@@ -76,8 +76,8 @@ def exact(
       wargame exact my-scenario.yaml --runs 1000000 --seed 1
       wargame exact my-scenario.yaml --against results/my-scenario-seed0-100000
     """
-    from sim.exact import crosscheck
-    from sim.exact.analysis import exact as analyse
+    from sim.exact_analysis import crosscheck
+    from sim.exact_analysis.analysis import exact as analyse
     from sim.language.load import load_scenario
 
     if against is not None and runs is not None:

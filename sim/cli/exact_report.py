@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sim.text import percent, table, yaml_value
 
 if TYPE_CHECKING:
-    from sim.exact.crosscheck import CrossCheck
-    from sim.exact.result import ExactResult
+    from sim.exact_analysis.crosscheck import CrossCheck
+    from sim.exact_analysis.result import ExactResult
 
 MAX_TURN_ROWS = 15  # more turns than this are shown every few turns (--json has them all)
 
@@ -60,7 +60,7 @@ def turns_report(result: ExactResult) -> str:
 
 def crosscheck_report(check: CrossCheck) -> str:
     """The batch beside the exact figures, with z-scores and a plain verdict."""
-    from sim.exact.crosscheck import CHI_SQUARE_LEVEL, Z_LIMIT
+    from sim.exact_analysis.crosscheck import CHI_SQUARE_LEVEL, Z_LIMIT
 
     rows = [
         [o.id, f"{o.exact * 100:.4f}%", f"{o.share * 100:.4f}%", f"{o.count:,}", f"{o.z:+.2f}"]

@@ -17,7 +17,7 @@ import itertools
 import numpy as np
 
 from sim.errors import SimulationError
-from sim.exact.distribution import Distribution, join
+from sim.exact_analysis.distribution import Distribution, join
 from sim.language.compiled import DelayedEffects, Effect, Rule, Vote
 from sim.language.types import Compiled, Env, Value
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.errors import WargameError
-from sim.exact import parameters as params
-from sim.exact.distribution import Distribution, distinct_values, state_bytes
+from sim.exact_analysis import parameters as params
+from sim.exact_analysis.distribution import Distribution, distinct_values, state_bytes
 from sim.language.compiled import CompiledScenario, Parameter
 from sim.scenario import schema
 from sim.text import percent

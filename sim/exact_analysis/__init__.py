@@ -14,31 +14,5 @@ check each other. May import sim.scenario, sim.language (the compiled expression
 used unchanged), sim.results (interval helpers, column names) and sim.batch (only
 for the Monte Carlo cross-check).
 
-The package is callable: `sim.exact(scenario)` is `sim.exact.analysis.exact(scenario)`,
-whether `sim.exact` was reached as the lazy export or as this package.
+`sim.exact(scenario)` is `analysis.exact`.
 """
-
-from __future__ import annotations
-
-import sys
-import types
-from typing import Any
-
-
-class _CallableModule(types.ModuleType):
-    """This package, callable as the function `exact` it exports."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from sim.exact.analysis import exact
-
-        return exact(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "exact":
-            from sim.exact.analysis import exact
-
-            return exact
-        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from sim.exact import parameters as params
-from sim.exact.distribution import Distribution
-from sim.exact.limits import StateSpaceTooLarge, default_max_states
-from sim.exact.result import ExactResult, OutcomeProbability
-from sim.exact.splitting import delay_keys, delayed_effects, once_key, resolve
+from sim.exact_analysis import parameters as params
+from sim.exact_analysis.distribution import Distribution
+from sim.exact_analysis.limits import StateSpaceTooLarge, default_max_states
+from sim.exact_analysis.result import ExactResult, OutcomeProbability
+from sim.exact_analysis.splitting import delay_keys, delayed_effects, once_key, resolve
 from sim.language.compiled import CompiledScenario, Rule
 
 DEFAULT_NODES = 8  # Gauss-Legendre nodes per continuous parameter

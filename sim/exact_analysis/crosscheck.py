@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats
 
 from sim.errors import ResultsError
-from sim.exact.result import ExactResult
+from sim.exact_analysis.result import ExactResult
 from sim.language.compiled import CompiledScenario
 
 Z_LIMIT = 4.0
