@@ -97,6 +97,8 @@ class MarkdownRenderer(Renderer):
             lines.append(f"  - {escape(wording.vote(happening.vote))}")
         for change in happening.changes:
             lines.append(f"  - `{change.key}`: {escape(change.before)} → {escape(change.after)}")
+        for item in happening.scheduled:
+            lines.append(f"  - {escape(wording.scheduled(item))}")
         return "\n".join(lines)
 
     # --- a game --------------------------------------------------------------------

@@ -85,6 +85,8 @@ class TextRenderer(Renderer):
         for change in happening.changes:
             line = f"{change.key}: {change.before} -> {change.after}"
             lines += self._prose(line, "      ", "        ")
+        for item in happening.scheduled:
+            lines += self._prose(wording.scheduled(item), "      ", "        ")
         return "\n".join(lines)
 
     # --- a game --------------------------------------------------------------------
