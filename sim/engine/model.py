@@ -20,6 +20,7 @@ from sim.engine.delayed import Queue
 from sim.engine.effects import apply_effects
 from sim.engine.journal import Change, Firing
 from sim.engine.lanes import State, always, some
+from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.language.compiled import CompiledScenario, Effect, Rule
 from sim.language.types import Compiled, Env, Value
@@ -79,6 +80,7 @@ class EscalationModel(mesa.Model):
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in scenario.all_rules() if r.once}
         self.queue = Queue(scenario.delayed, n)  # delayed effects waiting to take hold
+        self.observers = Observers(scenario, n)  # the scenario's checks and measures
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
             for rule in scenario.all_rules()
@@ -135,17 +137,23 @@ class EscalationModel(mesa.Model):
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
+            played = self.active.copy() if self.observers.per_turn else self.active
             self._delayed_effects()
             for event in self.scenario.events:
                 self.resolve(event)
             self.agents.do("step")
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
+            if self.observers.per_turn:
+                self.observers.on_turn(self.state, played, self.turn)
         self.datacollector.collect(self)
 
     def run(self) -> None:
-        """Play every lane to its end (an outcome, or the horizon)."""
+        """Play every lane to its end (an outcome, or the horizon), then read the checks and
+        measures of the end of a run."""
         while self.turn < self.scenario.horizon and some(self.active):
             self.step()
+        with np.errstate(all="ignore"):
+            self.observers.at_end(self.state, self.outcome, self.end_turn)
 
     def resolve(self, rule: Rule, view: Env | None = None) -> None:
         """Decide, for every lane at once, whether `rule` fires and with which option.
