@@ -106,6 +106,7 @@ class Ending:
     outcome_description: str
     turn: int
     peak: str
+    violated: tuple[tuple[str, str], ...] = ()  # (check id, what it means) this run broke
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,13 @@ def ending(model: EscalationModel) -> Ending:
     if index == NO_OUTCOME:
         return Ending(None, "", "", model.turn, peak)
     outcome = scenario.outcomes[index]
-    return Ending(outcome.id, outcome.label, outcome.description, int(model.end_turn[0]), peak)
+    violated = tuple(
+        (check.id, check.message or f"`{check.text}` does not hold")
+        for check in scenario.checks
+        if model.observers.violated[check.id][0]
+    )
+    end_turn = int(model.end_turn[0])
+    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated)
 
 
 def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:

@@ -85,6 +85,8 @@ class MarkdownRenderer(Renderer):
         ]
         if ending.outcome_description:
             lines += ["", escape(" ".join(ending.outcome_description.split()))]
+        for check, what in ending.violated:
+            lines += ["", f"**Check violated:** `{check}`: {escape(what)}"]
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:

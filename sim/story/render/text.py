@@ -71,6 +71,8 @@ class TextRenderer(Renderer):
         ]
         if ending.outcome_description:
             lines += self._prose(ending.outcome_description, "  ", "  ")
+        for check, what in ending.violated:
+            lines += self._prose(f"Check violated: {check}: {what}", "", "  ")
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:
