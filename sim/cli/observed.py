@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.results.observations import interval_text, trace_command, value_text, violated
+from sim.results.observations import interval_text, number, trace_command, value_text, violated
 from sim.text import percent, table
+
+if TYPE_CHECKING:
+    from sim.results.compare_measures import MeasureDifference
 
 CHECKS_VIOLATED = 3  # exit status of `wargame run --strict` when a check was violated
 
@@ -69,3 +72,45 @@ def _kind(measure: dict[str, Any]) -> str:
     }
     kind = kinds.get(measure["kind"], measure["kind"])
     return f"{kind}, {'share' if measure['statistic'] == 'share' else 'mean'}"
+
+
+def measures_comparison(differences: list[MeasureDifference], letters: list[str]) -> str:
+    """Each measure of each later batch against the first, with a 95% interval."""
+    if not differences:
+        return ""
+    rows = []
+    for d in differences:
+        rows.append(
+            [
+                d.measure,
+                f"{letters[d.batch]} - {letters[0]}",
+                _shown(d.baseline, d.statistic),
+                _shown(d.value, d.statistic),
+                _change(d.estimate, d.statistic),
+                "-"
+                if d.low is None or d.high is None
+                else f"{_change(d.low, d.statistic)} to {_change(d.high, d.statistic)}",
+                "significant" if d.significant else "",
+            ]
+        )
+    head = (
+        "Measures: each later batch against the first, with 95% intervals (shares: Newcombe, "
+        "in percentage points; means: Welch's t), not adjusted for the number of measures:"
+    )
+    header = ["measure", "batches", "first", "later", "difference", "interval", "verdict"]
+    return head + "\n" + table(header, rows, align="llrrrrl")
+
+
+def _shown(value: float | None, statistic: str) -> str:
+    if value is None:
+        return "-"
+    return percent(value) if statistic == "share" else number(value)
+
+
+def _change(value: float | None, statistic: str) -> str:
+    if value is None:
+        return "-"
+    if statistic == "share":
+        points = value * 100
+        return f"{points:+.1f} pp" if abs(points) >= 1 else f"{points:+.2f} pp"
+    return ("+" if value >= 0 else "") + number(value)
