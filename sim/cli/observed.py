@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from sim.results.observations import interval_text, number, trace_command, value_text, violated
@@ -10,6 +11,7 @@ from sim.text import percent, table
 if TYPE_CHECKING:
     from sim.results.compare_measures import MeasureDifference
 
+WIDTH = 92  # as the outcome comparison above it
 CHECKS_VIOLATED = 3  # exit status of `wargame run --strict` when a check was violated
 
 
@@ -93,9 +95,10 @@ def measures_comparison(differences: list[MeasureDifference], letters: list[str]
                 "significant" if d.significant else "",
             ]
         )
-    head = (
+    head = textwrap.fill(
         "Measures: each later batch against the first, with 95% intervals (shares: Newcombe, "
-        "in percentage points; means: Welch's t), not adjusted for the number of measures:"
+        "in percentage points; means: Welch's t), not adjusted for the number of measures:",
+        WIDTH,
     )
     header = ["measure", "batches", "first", "later", "difference", "interval", "verdict"]
     return head + "\n" + table(header, rows, align="llrrrrl")
