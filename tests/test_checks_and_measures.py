@@ -40,7 +40,7 @@ def summary_of(folder: Path) -> dict:
 def test_every_check_and_measure_is_a_column_of_runs_parquet(batch):
     folder, _ = batch
     runs = pd.read_parquet(folder / "runs.parquet")
-    for check in ("war-means-war", "counter-follows-level", "calm-runs-stay-below-two"):
+    for check in ("war-means-war", "counter-follows-level", "calm-runs-never-climbed"):
         assert runs[f"violated.{check}"].dtype == bool
     assert runs["measure.ever-crisis"].dtype == bool
     assert runs["measure.days-in-crisis"].dtype == np.int32
@@ -59,7 +59,7 @@ def test_every_check_and_measure_is_a_column_of_runs_parquet(batch):
     assert (war["measure.first-crisis"] < war["end_turn"]).all()
     # the violated check is violated exactly where its condition fails on the final state
     calm_climbed = (runs["outcome"] == "calm") & (runs["measure.final-counter"] >= 1)
-    assert (runs["violated.calm-runs-stay-below-two"] == calm_climbed).all()
+    assert (runs["violated.calm-runs-never-climbed"] == calm_climbed).all()
 
 
 def test_summary_counts_violations_and_gives_each_measure_overall_and_by_outcome(batch):
@@ -68,8 +68,8 @@ def test_summary_counts_violations_and_gives_each_measure_overall_and_by_outcome
     runs = pd.read_parquet(folder / "runs.parquet")
     assert summary["format"] == 2
     checks = {c["id"]: c for c in summary["checks"]}
-    broken = runs.loc[runs["violated.calm-runs-stay-below-two"], "run"]
-    record = checks["calm-runs-stay-below-two"]
+    broken = runs.loc[runs["violated.calm-runs-never-climbed"], "run"]
+    record = checks["calm-runs-never-climbed"]
     assert record["violations"] == len(broken) > 0
     assert record["first_runs"] == broken.head(5).tolist()
     assert record["share"] == len(broken) / RUNS
@@ -114,7 +114,7 @@ def test_ever_matches_the_exact_probability():
 def test_run_prints_violations_with_a_trace_command_and_the_measures_by_outcome(batch):
     _, out = batch
     assert "checks: 1 of 3 violated" in out
-    assert "calm-runs-stay-below-two: A calm run never climbed" in out
+    assert "calm-runs-never-climbed: A calm run never climbed" in out
     assert "see one: wargame trace" in out and "--seed 1 --run " in out
     assert "measures:" in out
     line = next(line for line in out.splitlines() if line.strip().startswith("ever-crisis"))
@@ -128,14 +128,14 @@ def test_the_printed_trace_command_shows_the_violation(batch):
     words = command.split("see one: wargame ")[1].split()
     result = invoke(*words)
     assert result.exit_code == 0, result.output
-    assert "Check violated: calm-runs-stay-below-two" in result.output
+    assert "Check violated: calm-runs-never-climbed" in result.output
     assert "Outcome: Calm (calm)" in result.output
 
 
 def test_strict_exits_with_its_own_status_on_a_violation_and_zero_without(tmp_path):
     result = invoke("run", FIXTURE, "--runs", 500, "--no-plots", "--strict", "-o", tmp_path / "a")
     assert result.exit_code == CHECKS_VIOLATED == 3
-    assert "--strict: checks violated: calm-runs-stay-below-two" in result.output
+    assert "--strict: checks violated: calm-runs-never-climbed" in result.output
     assert (tmp_path / "a" / "summary.json").is_file()  # the results are written all the same
     held = invoke(
         "run",
@@ -158,7 +158,7 @@ def test_report_has_a_section_for_checks_and_one_for_measures(batch):
     report = (folder / "report.html").read_text(encoding="utf-8")
     assert "<h2>Checks</h2>" in report and "<h2>Measures</h2>" in report
     assert "1 of 3 checks were violated" in report
-    assert "calm-runs-stay-below-two" in report and "wargame trace" in report
+    assert "calm-runs-never-climbed" in report and "wargame trace" in report
     assert "Reached crisis at some turn." in report
 
 

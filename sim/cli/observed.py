@@ -11,7 +11,7 @@ from sim.text import percent, table
 if TYPE_CHECKING:
     from sim.results.compare_measures import MeasureDifference
 
-WIDTH = 92  # as the outcome comparison above it
+WIDTH = 100  # as the outcome comparison above it
 CHECKS_VIOLATED = 3  # exit status of `wargame run --strict` when a check was violated
 
 
