@@ -139,18 +139,23 @@ def run(
     if quiet:
         click.echo(str(batch.out))
     else:
-        click.echo(outcome_report(results, elapsed))
-        for part in (checks_report(results.summary), measures_report(results.summary, by_outcome)):
-            if part:
-                click.echo("\n" + part)
-        files = "summary.json, runs.parquet, scenario.yaml"
-        if charts:
-            files += f", plots/ ({len(charts)} files), report.html"
-        click.echo(f"\nresults: {batch.out}/\n  {files}")
+        _report(results, elapsed, batch.out, len(charts), by_outcome)
     if broken and strict:
         names = ", ".join(c["id"] for c in broken)
         click.echo(f"error: --strict: checks violated: {names}", err=True)
         ctx.exit(CHECKS_VIOLATED)
+
+
+def _report(results: Results, elapsed: float, out: Path, charts: int, by_outcome: bool) -> None:
+    """The outcome table, then the checks and measures, then what the folder holds."""
+    click.echo(outcome_report(results, elapsed))
+    for part in (checks_report(results.summary), measures_report(results.summary, by_outcome)):
+        if part:
+            click.echo("\n" + part)
+    files = "summary.json, runs.parquet, scenario.yaml"
+    if charts:
+        files += f", plots/ ({charts} files), report.html"
+    click.echo(f"\nresults: {out}/\n  {files}")
 
 
 @dataclass(frozen=True)
