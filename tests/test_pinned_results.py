@@ -26,23 +26,23 @@ RUNS = 32_768 + 1_000
 PINNED = {
     "airspace-straying": (
         "8f18b76a9ff0ddf28e315056ff354a2266a644455295e377e9a8eaffd0e04df5",
-        "0f17137a2fe266dd56c60695bc0c895c6598ac0fe49abcf8cb4b7c53c91a103f",
+        "e41dc8eef7e55b5dab305e32a8db1341885770bf53299db8feab9f4be30e8e04",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
-        "a0d54b788133d1729c829adc6d988d5588329fefd2228baacb98d464f08336df",
+        "c32a22d7125d8388d91823d8899ec74d18d6e53a7180e0b5cb9eaf0f7dc99220",
     ),
     "one-rule": (
         "8540e6ea87dc6b23917e9b785656326924e973705231b6f23c084d5b0364caf0",
-        "cef49db1b7a5a21800c4cf421f5ee1f2f5150c3dee623b0ebbe0c64ecfe0faa7",
+        "8c600f5eb7f1d895d48a89807a1dc9901fb8d7894d6f8ee4ffb20d25c804c30e",
     ),
     "turkish-straits": (
         "b53464e7ba60a7b7b6e5c29facb9b967d31429fe5fe368ea845cefb4414157bc",
-        "b4667b5b717e051e9afe71dd107b3e3d30bd5dcef5fedf0ea7a37fcbeef03b37",
+        "dee7cc0ad6dac6d02e79f47e62e42f2b213c5bbc75ce69cd4c4f26a2fcd852b2",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",
-        "1e60b21d7f1adc199e83100b575da4f50e3a7c45fa605c38c6c53503d9db238f",
+        "2e8bc96d453017fa62f37343b2da84ed877223cd3ca25d7d8e783b4ff6e26b31",
     ),
 }
 

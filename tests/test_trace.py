@@ -242,10 +242,14 @@ def test_trace_of_a_delay_and_a_failed_vote(write_scenario):
     result = invoke("trace", path, "--run", 0)
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "Turn 1 - level: Calm\n  * Red [red-deploys]: Red orders a battery forward." in text
+    assert (
+        "Turn 1 - level: Calm\n  * Red [red-deploys]: Red orders a battery forward.\n"
+        "      Scheduled for turn 3: The battery is ready." in text
+    )
     assert "Turn 2: nothing happened (level: Calm)." in text
     assert (
-        "  * Taking hold [red-deploys]: The battery is ready.\n      ready: false -> true" in text
+        "  * Taking hold [red-deploys]: The battery is ready. (scheduled on turn 1)\n"
+        "      ready: false -> true" in text
     )
     assert "The bloc [bloc-goes-to-war]: The bloc decides on war. The vote fails." in text
     assert "Vote (consensus, 2 of 2 needed): 1 yes; against: Blue." in text

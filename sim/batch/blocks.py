@@ -8,7 +8,7 @@ Backends, sinks and the summariser all meet here, and import nothing of each oth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +29,8 @@ class BlockResult:
     parameters: dict[str, np.ndarray]  # name -> (runs,) sampled values (enum codes)
     fired: np.ndarray  # (columns, runs) int16
     level_counts: np.ndarray  # (horizon + 1, levels) int64
+    violated: dict[str, np.ndarray] = field(default_factory=dict)  # check id -> (runs,) bool
+    measures: dict[str, np.ndarray] = field(default_factory=dict)  # measure id -> (runs,) values
 
 
 Task = tuple[int, int]  # (block, runs in it)
@@ -58,6 +60,8 @@ def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int)
             parameters=dict(model.parameters),
             fired=model.fired,
             level_counts=model.level_counts(),
+            violated=dict(model.observers.violated),
+            measures=model.observers.measure_columns(),
         )
     finally:
         model.release()

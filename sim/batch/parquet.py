@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from sim.engine import sampling
 from sim.engine.streams import BLOCK_SIZE
-from sim.results.columns import PER_RUN, RUN, parameter_column
+from sim.results.columns import PER_RUN, RUN, measure_column, parameter_column, violated_column
 
 if TYPE_CHECKING:
     from sim.batch.blocks import BlockResult
@@ -41,6 +41,12 @@ def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
         columns[parameter_column(parameter.name)] = pa.array(values)
     for name, counts in zip(scenario.fire_columns(), result.fired, strict=True):
         columns[name] = pa.array(counts, pa.int16())
+    for check in scenario.checks:
+        columns[violated_column(check.id)] = pa.array(result.violated[check.id], pa.bool_())
+    for measure in scenario.measures:
+        values = result.measures[measure.id]  # NaN (a `first` that never held) is written null
+        mask = np.isnan(values) if values.dtype.kind == "f" else None
+        columns[measure_column(measure.id)] = pa.array(values, mask=mask)
     return pa.table(columns)
 
 

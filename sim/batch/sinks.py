@@ -25,7 +25,7 @@ from sim.batch.blocks import BlockResult, blocks_for
 from sim.batch.summary import Summariser
 from sim.errors import PathError
 from sim.language.compiled import CompiledScenario
-from sim.results.columns import PER_RUN, parameter_column
+from sim.results.columns import PER_RUN, measure_column, parameter_column, violated_column
 from sim.results.folder import INCOMPLETE, RUNS, SCENARIO, SUMMARY, Results, read_summary
 
 BLOCKS = "blocks"
@@ -167,6 +167,8 @@ class FolderSink(Sink):
             },
             fired=arrays["fired"],
             level_counts=arrays["level_counts"],
+            violated={c.id: arrays[violated_column(c.id)] for c in self.scenario.checks},
+            measures={m.id: arrays[measure_column(m.id)] for m in self.scenario.measures},
         )
 
     def check_blocks(self) -> int:
@@ -210,6 +212,8 @@ def _block_arrays(result: BlockResult) -> dict[str, Any]:
         "fired": result.fired,
         "level_counts": result.level_counts,
         **{parameter_column(name): values for name, values in result.parameters.items()},
+        **{violated_column(check): values for check, values in result.violated.items()},
+        **{measure_column(measure): values for measure, values in result.measures.items()},
     }
 
 

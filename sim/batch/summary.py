@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import stats
 
+from sim.batch.observed import Observed
 from sim.engine.streams import BLOCK_SIZE
 from sim.results import intervals
 from sim.results.summary_format import (
@@ -59,6 +60,7 @@ class Summariser:
             name: np.zeros((bins.size, outcomes), dtype=np.int64)
             for name, bins in self.bins.items()
         }
+        self.observed = Observed(scenario)
 
     def add(self, result: BlockResult) -> None:
         outcomes = len(self.outcome_counts)
@@ -76,6 +78,7 @@ class Summariser:
         for name, bins in self.bins.items():
             index = bins.index(result.parameters[name])
             self.bin_counts[name] += _cross_counts(index, result.outcome, self.bin_counts[name])
+        self.observed.add(result)
 
     def summary(self) -> Summary:
         """The figures of `summary.json`, outcome tables least severe outcome first."""
@@ -117,6 +120,8 @@ class Summariser:
                 )
                 for name, bins in self.bins.items()
             },
+            checks=self.observed.checks(self.runs),
+            measures=self.observed.measures(self._order(), self._ids()),
         )
 
     def _order(self) -> list[int]:

@@ -10,6 +10,7 @@ import click
 
 from sim.cli.errors import UserError
 from sim.cli.files import writing
+from sim.cli.observed import measures_comparison
 from sim.text import percent, table
 from sim.views.formats import ChartFormat, chart_suffixes, is_chart_format
 
@@ -97,6 +98,7 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
 
 def comparison_report(comparison: Comparison, batches: list[Results], names: list[str]) -> str:
     """The comparison as a user reads it: who is who, the table, the differences, the verdict."""
+    from sim.results.compare_measures import compare_measures
     from sim.views.plots.comparison import batch_letters
     from sim.views.plots.style import batch_line
 
@@ -110,6 +112,9 @@ def comparison_report(comparison: Comparison, batches: list[Results], names: lis
     lines += [_differences(comparison, letters), ""]
     lines += [textwrap.fill(line, WIDTH) for line in _verdict(comparison, letters).splitlines()]
     lines += [textwrap.fill(note, WIDTH) for note in ["", *comparison.notes]]
+    measures = measures_comparison(compare_measures([b.summary for b in batches]), letters)
+    if measures:
+        lines += ["", measures]
     return "\n".join(lines)
 
 

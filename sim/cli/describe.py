@@ -71,7 +71,27 @@ def describe(scenario: CompiledScenario) -> str:
         out.append(f"  {outcome.id}{label}: {condition}")
         if outcome.description:  # the outcome's definition, in the author's words
             out += _wrap(outcome.description, INDENT)
+    out += _observations(spec)
     return "\n".join(out)
+
+
+def _observations(spec: schema.ScenarioSpec) -> list[str]:
+    """The checks every run must meet, and the measures taken of every run."""
+    out = []
+    if spec.checks:
+        out.append("\nChecks (counted in every run; `wargame run --strict` fails on one):")
+        for check in spec.checks:
+            when = "on every turn" if check.checked == "every-turn" else "at the end"
+            out.append(f"  {check.id}: {_text(check.holds)}  ({when})")
+            if check.message:
+                out += _wrap(check.message, INDENT)
+    if spec.measures:
+        out.append("\nMeasures (per run, beside the outcome):")
+        for measure in spec.measures:
+            out.append(f"  {measure.id}: {measure.kind} {_text(measure.expression)}")
+            if measure.description:
+                out += _wrap(measure.description, INDENT)
+    return out
 
 
 def _rule(rule: schema.RuleSpec) -> list[str]:

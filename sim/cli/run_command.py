@@ -17,6 +17,7 @@ import click
 from sim.batch.backends import BACKENDS, BackendName
 from sim.cli.analysis import draw
 from sim.cli.errors import UserError
+from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report
 from sim.cli.options import (
     overrides,
     runs_option,
@@ -27,6 +28,7 @@ from sim.cli.options import (
     set_option,
     set_words,
 )
+from sim.results.observations import violated
 from sim.text import command_line, percent, table, yaml_value
 
 if TYPE_CHECKING:
@@ -80,6 +82,18 @@ DEFAULT_RESULTS = Path("results")
 @click.option("--no-plots", is_flag=True, help="Skip the charts and the HTML report.")
 @click.option("--svg", is_flag=True, help="Also write the charts as SVG.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the results folder.")
+@click.option(
+    "--measures",
+    "by_outcome",
+    is_flag=True,
+    help="Show the scenario's measures by outcome too (the overall table is always shown).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=f"Exit with status {CHECKS_VIOLATED} if any run violated one of the scenario's checks "
+    "(the results are written all the same).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -95,6 +109,8 @@ def run(
     no_plots: bool,
     svg: bool,
     quiet: bool,
+    by_outcome: bool,
+    strict: bool,
 ) -> None:
     """Play SCENARIO (a file or a bundled name) many times and report the outcomes.
 
@@ -111,6 +127,7 @@ def run(
       wargame run turkish-straits --runs 1000000 --backend dask --workers 4
       wargame run turkish-straits --runs 10000000 --scheduler tcp://10.0.0.5:8786
       wargame run --resume results/turkish-straits-seed0-100000
+      wargame run tests/fixtures/checks-and-measures.yaml --strict --measures
     """
     backend = _backend(backend, workers, scheduler)
     if resume is not None:
@@ -128,14 +145,27 @@ def run(
         progress=not quiet,
     )
     charts = [] if no_plots else draw(batch.out, svg)[0]
+    broken = violated(results.summary)
     if quiet:
         click.echo(str(batch.out))
-        return
+    else:
+        _report(results, elapsed, batch.out, len(charts), by_outcome)
+    if broken and strict:
+        names = ", ".join(c["id"] for c in broken)
+        click.echo(f"error: --strict: checks violated: {names}", err=True)
+        ctx.exit(CHECKS_VIOLATED)
+
+
+def _report(results: Results, elapsed: float, out: Path, charts: int, by_outcome: bool) -> None:
+    """The outcome table, then the checks and measures, then what the folder holds."""
     click.echo(outcome_report(results, elapsed))
+    for part in (checks_report(results.summary), measures_report(results.summary, by_outcome)):
+        if part:
+            click.echo("\n" + part)
     files = "summary.json, runs.parquet, scenario.yaml"
     if charts:
-        files += f", plots/ ({len(charts)} files), report.html"
-    click.echo(f"\nresults: {batch.out}/\n  {files}")
+        files += f", plots/ ({charts} files), report.html"
+    click.echo(f"\nresults: {out}/\n  {files}")
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ import numpy as np
 from sim.engine import sampling
 from sim.engine.agents import Actor
 from sim.engine.chances import Chances, OutOfRange
-from sim.engine.delayed import Timers
+from sim.engine.delayed import Queue
 from sim.engine.effects import apply_effects
 from sim.engine.journal import Change, Firing
 from sim.engine.lanes import State, always, some
+from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.language.compiled import CompiledScenario, Effect, Rule
 from sim.language.types import Compiled, Env, Value
@@ -78,7 +79,8 @@ class EscalationModel(mesa.Model):
         self.columns = scenario.fire_columns()
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in scenario.all_rules() if r.once}
-        self.timers = Timers(len(scenario.delayed), n)
+        self.queue = Queue(scenario.delayed, n)  # delayed effects waiting to take hold
+        self.observers = Observers(scenario, n)  # the scenario's checks and measures
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
             for rule in scenario.all_rules()
@@ -135,17 +137,23 @@ class EscalationModel(mesa.Model):
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
+            played = self.active.copy() if self.observers.per_turn else self.active
             self._delayed_effects()
             for event in self.scenario.events:
                 self.resolve(event)
             self.agents.do("step")
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
+            if self.observers.per_turn:
+                self.observers.on_turn(self.state, played, self.turn)
         self.datacollector.collect(self)
 
     def run(self) -> None:
-        """Play every lane to its end (an outcome, or the horizon)."""
+        """Play every lane to its end (an outcome, or the horizon), then read the checks and
+        measures of the end of a run."""
         while self.turn < self.scenario.horizon and some(self.active):
             self.step()
+        with np.errstate(all="ignore"):
+            self.observers.at_end(self.state, self.outcome, self.end_turn)
 
     def resolve(self, rule: Rule, view: Env | None = None) -> None:
         """Decide, for every lane at once, whether `rule` fires and with which option.
@@ -249,17 +257,17 @@ class EscalationModel(mesa.Model):
         firing.decided_by = "player"
 
     def _take_effect(self, rule: Rule, firing: Firing) -> None:
-        """Apply the effects where the rule fired (and its option's where chosen), start
-        delayed effects, count the firing, and keep it in the journal."""
+        """Apply the effects where the rule fired (and its option's where chosen), schedule
+        their delayed effects, count the firing, and keep it in the journal."""
         fires = firing.fired
         firing.changes = self._apply(rule.effects, fires)
-        self.timers.start(rule.delayed, fires, self.turn)
+        self.queue.schedule(rule.delayed, fires, self.turn)
         self.fired[rule.index] += fires
         for i, choice in enumerate(rule.options):
             chosen = fires & (firing.option == i)  # (lanes,) bool
             if some(chosen):
                 firing.changes += self._apply(choice.effects, chosen)
-                self.timers.start(choice.delayed, chosen, self.turn)
+                self.queue.schedule(choice.delayed, chosen, self.turn)
                 self.fired[self._option_column[(rule.id, choice.id)]] += chosen
         if self.journal is not None:
             self.journal.append(firing)
@@ -269,14 +277,20 @@ class EscalationModel(mesa.Model):
         return apply_effects(self.state, effects, mask, self.peak, self.journal is not None)
 
     def _delayed_effects(self) -> None:
-        """Delayed effects due this turn take hold, before anything else happens."""
+        """Delayed effects due this turn take hold, before anything else happens: entry by
+        entry in the order listed, each entry's copies one after another (in a lane where
+        two are due, the second sees the first's effects)."""
         for item in self.scenario.delayed:
-            due = self.timers.due_now(item, self.active, self.turn)
-            if some(due):
-                self.timers.stop(item, due)
+            count = self.queue.due(item, self.turn)  # (lanes,) int16
+            due = self.active & (count > 0)
+            copy = 1
+            while some(due):
                 changes = self._apply(item.effects, due)
                 if self.journal is not None:
                     self.journal.append(Firing(self.turn, None, due, changes=changes, delayed=item))
+                copy += 1
+                due = self.active & (count >= copy)
+            self.queue.clear(item, self.turn)
 
     def _check_outcomes(self, at_horizon: bool) -> None:
         """End the runs an outcome holds in (at the horizon, the rest by the default)."""

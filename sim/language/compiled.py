@@ -14,8 +14,10 @@ from sim.errors import ScenarioError
 from sim.language.compiler import compile_spec
 from sim.language.elements import (
     DTYPES,
+    Check,
     DelayedEffects,
     Effect,
+    Measure,
     Option,
     Outcome,
     Parameter,
@@ -32,9 +34,11 @@ from sim.scenario.yaml_reader import Located
 
 __all__ = [
     "DTYPES",
+    "Check",
     "CompiledScenario",
     "DelayedEffects",
     "Effect",
+    "Measure",
     "Option",
     "Outcome",
     "Parameter",
@@ -74,6 +78,8 @@ def compile_scenario(
         outcomes=compiled.outcomes,
         delayed=compiled.delayed,
         namespace=compiled.namespace,
+        checks=compiled.checks,
+        measures=compiled.measures,
         overrides=dict(overrides or {}),
     )
 
@@ -101,6 +107,8 @@ class CompiledScenario:
     delayed: tuple[DelayedEffects, ...]
     namespace: Namespace  # every name expressions may use, for compiling more of them later
     overrides: dict[str, object] = field(default_factory=dict)  # as given to `--set`
+    checks: tuple[Check, ...] = ()  # in the order listed
+    measures: tuple[Measure, ...] = ()  # in the order listed
 
     def with_overrides(self, overrides: Mapping[str, object]) -> CompiledScenario:
         """This scenario with parameters fixed as `--set` would, without reading YAML again.

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.errors import did_you_mean
-from sim.language import state
+from sim.language import observations, state
 from sim.language.elements import (
+    Check,
     DelayedEffects,
     Effect,
+    Measure,
     Option,
     Outcome,
     Parameter,
@@ -46,6 +48,8 @@ class Compilation:
     outcomes: tuple[Outcome, ...]  # in check order
     delayed: tuple[DelayedEffects, ...]
     namespace: Namespace  # every name expressions may use, for compiling more of them later
+    checks: tuple[Check, ...] = ()
+    measures: tuple[Measure, ...] = ()
 
 
 def compile_spec(spec: schema.ScenarioSpec, problems: Problems) -> Compilation:
@@ -90,6 +94,8 @@ class _Builder:
             outcomes=outcomes,
             delayed=tuple(self.delayed),
             namespace=self.names,
+            checks=observations.checks(spec, self.names, self.problems),
+            measures=observations.measures(spec, self.names, self.problems),
         )
 
     def _initial_level(self) -> int:

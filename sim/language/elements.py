@@ -139,3 +139,34 @@ class Outcome:
     every_turn: bool
     default: bool
     severity: int
+
+
+@dataclass(frozen=True)
+class Check:
+    """A condition every run must meet: on the state it ends with, or on every turn."""
+
+    id: str
+    holds: Compiled
+    every_turn: bool
+    message: str
+    text: str  # the condition as written, to show where the message is empty
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A per-run quantity: `kind` says how `expression` is read (see `MeasureSpec`).
+
+    `boolean` measures (`value` of a condition, `ever`) report a share of runs;
+    the others a mean (`first` over the runs where it happened).
+    """
+
+    id: str
+    label: str
+    description: str
+    kind: str  # value, ever, turns, max or first
+    expression: Compiled
+    boolean: bool
+
+    @property
+    def per_turn(self) -> bool:
+        return self.kind != "value"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 from sim.errors import Problem
 from sim.language.expressions import compile_expression
@@ -43,10 +44,12 @@ class Problems:
     def _path_text(self, path: Path) -> str:
         """`rules[escalate].when`: items of id-lists are named by their id."""
         text = ""
-        lists: dict[str, list[schema.RuleSpec] | list[schema.OutcomeSpec]] = {
+        lists: dict[str, list[Any]] = {
             "rules": self.spec.rules,
             "events": self.spec.events,
             "outcomes": self.spec.outcomes,
+            "checks": self.spec.checks,
+            "measures": self.spec.measures,
         }
         container: str | None = None
         for key in path:

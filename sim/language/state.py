@@ -97,4 +97,12 @@ def namespace(
     symbols["turn"] = Symbol(INT, key="turn")
     symbols["horizon"] = Symbol(INT, constant=spec.horizon)
     actors = {a: list(actor.state) for a, actor in spec.actors.items()}
-    return Namespace(symbols, actors)
+    names = Namespace(symbols, actors)
+    names.unavailable["outcome"] = OUTCOME_ONLY_AT_THE_END
+    return names
+
+
+OUTCOME_ONLY_AT_THE_END = (
+    "`outcome` is known only once a run has ended: use it in a check `checked: at-end` "
+    "or in a measure's `value`"
+)

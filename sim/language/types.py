@@ -66,11 +66,26 @@ class Namespace:
         self.symbols = dict(symbols)
         self.actors = {actor: list(names) for actor, names in actors.items()}
         self.aliases: dict[str, str] = {}
+        # names known to the language but not here, with why (`outcome` outside the end of a run)
+        self.unavailable: dict[str, str] = {}
 
     def with_alias(self, alias: str, actor: str) -> Namespace:
         """A namespace where `alias.x` means `actor.x` (used for `member` in votes)."""
-        clone = Namespace(self.symbols, self.actors)
+        clone = self._clone()
         clone.aliases = {**self.aliases, alias: actor}
+        return clone
+
+    def with_symbol(self, name: str, symbol: Symbol) -> Namespace:
+        """A namespace where `name` is also readable (e.g. `outcome` at the end of a run)."""
+        clone = self._clone()
+        clone.symbols[name] = symbol
+        clone.unavailable.pop(name, None)
+        return clone
+
+    def _clone(self) -> Namespace:
+        clone = Namespace(self.symbols, self.actors)
+        clone.aliases = dict(self.aliases)
+        clone.unavailable = dict(self.unavailable)
         return clone
 
 

@@ -71,6 +71,8 @@ class ExpressionCompiler(Functions):
 
     def _symbol(self, node: ast.AST, key: str, candidates: list[str]) -> Compiled:
         symbol = self.names.symbols.get(key)
+        if symbol is None and key in self.names.unavailable:
+            raise self.error(node, f"{key!r} cannot be used here", self.names.unavailable[key])
         if symbol is None:
             qualified = [f"{a}.{v}" for a, vs in self.names.actors.items() for v in vs]
             close = suggest(key, [*candidates, *qualified])

@@ -1,8 +1,10 @@
 """The per-run table's columns, declared once.
 
 Every run has a row: its number, then the `PER_RUN` columns (outcome, end turn,
-peak level), then one column per sampled parameter (`param.<name>`) and one
-fire count per rule and option (`fired.<rule>[.<option>]`, from the scenario).
+peak level), then one column per sampled parameter (`param.<name>`), one
+fire count per rule and option (`fired.<rule>[.<option>]`, from the scenario),
+one bool per check (`violated.<check>`: true where the run broke it) and one
+column per measure (`measure.<id>`: bool, int32 or float64, see `docs/results-format.md`).
 The same names are used in `runs.parquet`, in the blocks a folder keeps for
 `--resume`, and as the fields of a block's result; the coded columns say here
 how their codes become text when written and ordered categories when read.
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 RUN = "run"  # the run's number in the batch, from 0
 PARAMETER_PREFIX = "param."
+VIOLATED_PREFIX = "violated."
+MEASURE_PREFIX = "measure."
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,16 @@ PER_RUN: tuple[Column, ...] = (OUTCOME, END_TURN, PEAK_LEVEL)
 def parameter_column(name: str) -> str:
     """The column of a sampled parameter's values."""
     return PARAMETER_PREFIX + name
+
+
+def violated_column(check: str) -> str:
+    """The column saying which runs broke a check."""
+    return VIOLATED_PREFIX + check
+
+
+def measure_column(measure: str) -> str:
+    """The column of a measure's per-run values."""
+    return MEASURE_PREFIX + measure
 
 
 def categorise(runs: pd.DataFrame, summary: Summary) -> pd.DataFrame:

@@ -9,7 +9,7 @@ step, vectorised, so the summary's figures are the same to the last bit.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 
 def wilson(
@@ -55,3 +55,33 @@ def difference(
     low = estimate - np.sqrt((p_b - low_b) ** 2 + (high_a - p_a) ** 2)
     high = estimate + np.sqrt((high_b - p_b) ** 2 + (p_a - low_a) ** 2)
     return estimate, low, high
+
+
+def mean_interval(
+    runs: int, mean: float, sd: float, confidence: float = 0.95
+) -> tuple[float, float] | None:
+    """Student's t interval of a mean of `runs` values (None below two values)."""
+    if runs < 2:
+        return None
+    half = float(stats.t.ppf(0.5 + 0.5 * confidence, runs - 1)) * sd / np.sqrt(runs)
+    return mean - half, mean + half
+
+
+def mean_difference(
+    a: tuple[int, float, float], b: tuple[int, float, float], confidence: float = 0.95
+) -> tuple[float, float, float] | None:
+    """Difference of two means, b - a, with Welch's t interval; each is (runs, mean, sd).
+
+    None when either side has fewer than two values.
+    """
+    (n_a, mean_a, sd_a), (n_b, mean_b, sd_b) = a, b
+    if n_a < 2 or n_b < 2:
+        return None
+    var_a, var_b = sd_a**2 / n_a, sd_b**2 / n_b
+    estimate = mean_b - mean_a
+    spread = var_a + var_b
+    if spread == 0:
+        return estimate, estimate, estimate
+    freedom = spread**2 / (var_a**2 / (n_a - 1) + var_b**2 / (n_b - 1))
+    half = float(stats.t.ppf(0.5 + 0.5 * confidence, freedom)) * np.sqrt(spread)
+    return estimate, estimate - half, estimate + half

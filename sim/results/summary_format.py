@@ -1,10 +1,12 @@
 """`summary.json`: one typed model, written from and read back into, with its format version.
 
 The file is `Summary.to_json()`, so the same figures always give the same bytes
-(fields in the order declared here). A folder written in another `format` is
-refused with both versions named, rather than misread. Two chart tables came
-after the first folders of this format; a summary without them still reads, and
-`as_dict()` then lacks them too (the charts say which version is needed).
+(fields in the order declared here). A folder written in a `format` this
+version does not read is refused with the versions named, rather than misread.
+Format 2 added `checks` and `measures`; a format 1 summary still reads, without
+them (as a scenario with neither). Two chart tables came after the first folders
+of format 1; a summary without them still reads, and `as_dict()` then lacks them
+too (the charts say which version is needed).
 """
 
 from __future__ import annotations
@@ -16,20 +18,22 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sim.errors import ResultsError
 
-FORMAT = 1  # the version of summary.json this package writes and reads
+FORMAT = 2  # the version of summary.json this package writes
+READS = (1, 2)  # the versions it reads
 Number = int | float  # kept as written: an int stays an int, so the bytes do not change
 
 
 class SummaryFormatError(ResultsError):
     """A summary.json of another format version than this package reads."""
 
-    def __init__(self, path: str, found: object, reads: int = FORMAT) -> None:
+    def __init__(self, path: str, found: object, reads: tuple[int, ...] = READS) -> None:
         self.path = path
         self.found = found
         self.reads = reads
+        formats = " and ".join(str(r) for r in reads)
         super().__init__(
             f"{path}: written in format {found!r}, but this version of escalation-wargame "
-            f"reads format {reads}; read it with the version that wrote it"
+            f"reads formats {formats}; read it with the version that wrote it"
         )
 
 
@@ -93,6 +97,47 @@ class ParameterBinsRecord(_Part):
     counts: list[list[int]]  # (bins, outcomes), least severe outcome first
 
 
+class CheckRecord(_Part):
+    """A check: in how many runs it was violated, and the first few of them."""
+
+    id: str
+    holds: str  # the condition, as written
+    checked: str  # at-end or every-turn
+    message: str
+    column: str  # its column in runs.parquet
+    violations: int
+    share: float
+    ci95: list[float]  # Wilson interval of the share
+    first_runs: list[int]  # the lowest run numbers that violated it (at most FIRST_RUNS)
+
+
+class MeasureStat(_Part):
+    """A measure over some runs: its share (true/false) or mean (numbers), with a 95% interval.
+
+    `runs` counts the runs with a value (a `first` measure has none where it never held);
+    `ci95` is null when there are too few of them for an interval.
+    """
+
+    runs: int
+    value: float | None
+    ci95: list[float] | None
+    count: int | None = None  # a share's runs where it was true
+    sd: float | None = None  # a mean's sample standard deviation
+
+
+class MeasureRecord(_Part):
+    """A measure: overall, and by outcome (least severe first)."""
+
+    id: str
+    label: str
+    description: str
+    kind: str  # value, ever, turns, max or first
+    statistic: str  # share (Wilson interval) or mean (t interval)
+    column: str  # its column in runs.parquet
+    overall: MeasureStat
+    by_outcome: dict[str, MeasureStat]
+
+
 class Summary(_Part):
     """Everything in `summary.json`, in the file's order."""
 
@@ -116,6 +161,8 @@ class Summary(_Part):
     rules: list[RuleRecord]
     outcomes_by_end_turn: OutcomesByEndTurn | None = None
     outcomes_by_parameter: dict[str, ParameterBinsRecord] | None = None
+    checks: list[CheckRecord] = []  # format 2 on
+    measures: list[MeasureRecord] = []  # format 2 on
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as plain data, exactly as in the file (what was not there is left out)."""
@@ -133,7 +180,7 @@ class Summary(_Part):
         except json.JSONDecodeError as error:
             raise ResultsError(f"{path}: damaged ({error})") from None
         found = data.get("format") if isinstance(data, dict) else None
-        if found != FORMAT:
+        if found not in READS:
             raise SummaryFormatError(path, found)
         try:
             return cls.model_validate(data)

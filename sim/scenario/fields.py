@@ -34,7 +34,7 @@ Effects = Annotated[
 ]
 
 RESERVED_NAMES = frozenset(
-    {"level", "peak", "turn", "horizon", "member", "true", "false", "and", "or", "not"}
+    {"level", "peak", "turn", "horizon", "member", "outcome", "true", "false", "and", "or", "not"}
 )
 
 

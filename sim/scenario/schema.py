@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Placed, Replace, Strict
+from sim.scenario.observations import CheckSpec, MeasureSpec
 from sim.scenario.quantities import (
     DISTRIBUTIONS,
     BernoulliSpec,
@@ -37,10 +38,12 @@ __all__ = [
     "BaseModel",
     "BernoulliSpec",
     "BetaSpec",
+    "CheckSpec",
     "ChoiceSpec",
     "DelayedSpec",
     "FixedSpec",
     "LevelSpec",
+    "MeasureSpec",
     "OptionSpec",
     "OutcomeSpec",
     "ParameterSpec",
@@ -207,6 +210,8 @@ class ScenarioSpec(Strict):
     events: list[RuleSpec] = Field([])
     rules: list[RuleSpec] = Field([])
     outcomes: list[OutcomeSpec] = Field(min_length=1)
+    checks: list[CheckSpec] = Field([], description="conditions every run must meet")
+    measures: list[MeasureSpec] = Field([], description="per-run quantities besides the outcome")
     replace: Replace = Field([])
 
     @field_validator("world", mode="before")

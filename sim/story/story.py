@@ -42,6 +42,15 @@ class Vote:
 
 
 @dataclass(frozen=True)
+class Scheduled:
+    """A delayed effect a firing scheduled: the turn it is due and what it will say."""
+
+    turn: int
+    narration: str
+    beyond_horizon: bool  # due after the last turn: it will never take hold
+
+
+@dataclass(frozen=True)
 class Happening:
     """One thing that happened on a turn (see `HappeningKind`)."""
 
@@ -56,6 +65,8 @@ class Happening:
     vote: Vote | None = None
     changes: tuple[Change, ...] = ()
     by_player: bool = False
+    scheduled: tuple[Scheduled, ...] = ()  # delayed effects this firing scheduled
+    scheduled_on: int | None = None  # for a delayed effect taking hold: when it was scheduled
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,7 @@ class Ending:
     outcome_description: str
     turn: int
     peak: str
+    violated: tuple[tuple[str, str], ...] = ()  # (check id, what it means) this run broke
 
 
 @dataclass(frozen=True)
@@ -205,7 +217,13 @@ def ending(model: EscalationModel) -> Ending:
     if index == NO_OUTCOME:
         return Ending(None, "", "", model.turn, peak)
     outcome = scenario.outcomes[index]
-    return Ending(outcome.id, outcome.label, outcome.description, int(model.end_turn[0]), peak)
+    violated = tuple(
+        (check.id, check.message or f"`{check.text}` does not hold")
+        for check in scenario.checks
+        if model.observers.violated[check.id][0]
+    )
+    end_turn = int(model.end_turn[0])
+    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated)
 
 
 def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:
@@ -234,7 +252,7 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
     fired = bool(firing.fired[0])
     changes = _changes(terms, firing.changes)
     if firing.delayed is not None:
-        return _delayed(terms, firing.delayed, changes) if fired else None
+        return _delayed(terms, firing, changes) if fired else None
     rule = firing.rule
     if rule is None:
         raise ValueError("a journal entry names its rule unless it is a delayed effect")
@@ -251,8 +269,10 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
         if not rule.narration and not changes and not rule.options:
             return None  # bookkeeping (a rule with nothing to say that changed nothing)
     option, option_narration = None, ""
+    delayed = rule.delayed if fired else ()
     if fired and rule.options and firing.option is not None:
         chosen = rule.options[int(firing.option[0])]
+        delayed += chosen.delayed
         if _holds_still(rule, chosen) and not changes and vote is None:
             return None  # a decision to carry on as before: nothing to tell
         option, option_narration = chosen.id, chosen.narration or chosen.description
@@ -268,6 +288,7 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
         vote=vote,
         changes=changes,
         by_player=by_player,
+        scheduled=tuple(_scheduled(terms, firing.turn, item) for item in delayed),
     )
 
 
@@ -277,7 +298,14 @@ def _holds_still(rule: Rule, option: Option) -> bool:
     return not (rule.narration or option.narration or option.effects or option.delayed)
 
 
-def _delayed(terms: Terms, item: DelayedEffects, changes: tuple[Change, ...]) -> Happening:
+def _scheduled(terms: Terms, turn: int, item: DelayedEffects) -> Scheduled:
+    due = turn + item.after
+    return Scheduled(due, item.narration, due > terms.scenario.horizon)
+
+
+def _delayed(terms: Terms, firing: Firing, changes: tuple[Change, ...]) -> Happening:
+    item = firing.delayed
+    assert item is not None
     rule, option = terms.delayed_origin[item.slot]
     return Happening(
         kind="delayed",
@@ -287,6 +315,7 @@ def _delayed(terms: Terms, item: DelayedEffects, changes: tuple[Change, ...]) ->
         narration=item.narration,
         option=option,
         changes=changes,
+        scheduled_on=firing.turn - item.after,
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sim.results.folder import PLOTS, REPORT, Results, read_results
 from sim.text import yaml_value
+from sim.views.observed import checks_section, measures_section
 from sim.views.plots import Chart, charts_for
 from sim.views.plots.parameters import threshold_phrase
 from sim.views.plots.style import distribution_text, outcome_colours, percent_interval
@@ -75,6 +76,8 @@ def report_html(results: Results, images: dict[str, bytes]) -> str:
         *_settings(summary),
         "<h2>Outcomes</h2>",
         _outcome_table(results),
+        *checks_section(summary),
+        *measures_section(summary),
         *_parameters(summary),
         "<h2>Charts</h2>",
     ]

@@ -85,6 +85,8 @@ class MarkdownRenderer(Renderer):
         ]
         if ending.outcome_description:
             lines += ["", escape(" ".join(ending.outcome_description.split()))]
+        for check, what in ending.violated:
+            lines += ["", f"**Check violated:** `{check}`: {escape(what)}"]
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:
@@ -97,6 +99,8 @@ class MarkdownRenderer(Renderer):
             lines.append(f"  - {escape(wording.vote(happening.vote))}")
         for change in happening.changes:
             lines.append(f"  - `{change.key}`: {escape(change.before)} → {escape(change.after)}")
+        for item in happening.scheduled:
+            lines.append(f"  - {escape(wording.scheduled(item))}")
         return "\n".join(lines)
 
     # --- a game --------------------------------------------------------------------

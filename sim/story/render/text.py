@@ -71,6 +71,8 @@ class TextRenderer(Renderer):
         ]
         if ending.outcome_description:
             lines += self._prose(ending.outcome_description, "  ", "  ")
+        for check, what in ending.violated:
+            lines += self._prose(f"Check violated: {check}: {what}", "", "  ")
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:
@@ -85,6 +87,8 @@ class TextRenderer(Renderer):
         for change in happening.changes:
             line = f"{change.key}: {change.before} -> {change.after}"
             lines += self._prose(line, "      ", "        ")
+        for item in happening.scheduled:
+            lines += self._prose(wording.scheduled(item), "      ", "        ")
         return "\n".join(lines)
 
     # --- a game --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sim.story.decision import Made, Situation
 from sim.story.play import RulesVersusPlayer
-from sim.story.story import Happening, Turn, Vote
+from sim.story.story import Happening, Scheduled, Turn, Vote
 
 
 def who(happening: Happening) -> tuple[str, str]:
@@ -27,8 +27,9 @@ def said(happening: Happening) -> str:
     """What to read out: the narration, the chosen option's, or what happened instead."""
     if happening.kind == "vote-failed":
         return " ".join(sentence(p) for p in (happening.description, "The vote fails") if p)
-    if happening.kind == "delayed" and not happening.narration:
-        return "effects scheduled earlier take hold."
+    if happening.kind == "delayed":
+        text = sentence(happening.narration or "Delayed effects take hold")
+        return f"{text} (scheduled on turn {happening.scheduled_on})"
     parts = [happening.narration, happening.option_narration]
     text = " ".join(sentence(p) for p in parts if p)
     return text or "fires."
@@ -38,6 +39,15 @@ def sentence(text: str) -> str:
     """`text` on one line, ending as a sentence does."""
     text = " ".join(text.split())
     return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def scheduled(item: Scheduled) -> str:
+    """A delayed effect a firing scheduled: when it is due (and whether it can still come)."""
+    what = sentence(item.narration) if item.narration else "delayed effects."
+    if item.beyond_horizon:
+        late = "after the last turn (it will not take hold)"
+        return f"Scheduled for turn {item.turn}, {late}: {what}"
+    return f"Scheduled for turn {item.turn}: {what}"
 
 
 def vote(vote: Vote) -> str:
