@@ -84,10 +84,10 @@ def test_new_true_adds_a_close_id_and_is_refused_on_an_existing_one(write_scenar
 def test_removing_an_id_the_base_lacks_is_an_error(write_scenario):
     path = write_scenario(
         "extends: turkish-straits\nid: m\ntitle: M\n"
-        "rules:\n  - {id: turkey-strikes-dael, remove: true}\n"
+        "rules:\n  - {id: turkey-offers-trems, remove: true}\n"
     )
     where, text = problem(path)
-    assert where.startswith(f"{path}:5:") and "did you mean 'turkey-strikes-deal'?" in text
+    assert where.startswith(f"{path}:5:") and "did you mean 'turkey-offers-terms'?" in text
 
 
 def test_before_and_after_place_rungs_actors_and_rules(write_scenario):
