@@ -68,7 +68,12 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     probabilities side by side, each later folder's difference from the
     first with intervals, and whether the difference is statistically
     significant (chi-square test of homogeneity; per outcome, Fisher's exact
-    test, Bonferroni-adjusted for the number of comparisons).
+    test, Bonferroni-adjusted for the number of comparisons). Folders with
+    the same seed and number of runs share their random numbers run for run
+    and are compared as pairs: McNemar's exact test per outcome, a paired
+    interval, and for two folders the Stuart-Maxwell test. The output names
+    the tests used, and warns when paired scenarios differ in more than
+    parameters.
 
     \b
     Examples:
@@ -79,11 +84,11 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         raise UserError("give at least two results folders to compare")
     if out is not None and not is_chart_format(out.suffix.lstrip(".").lower()):
         raise UserError(f"--out {out}: give a file ending in {chart_suffixes()}")
-    from sim.results.compare import compare as compare_batches
+    from sim.results.compare import compare_results
     from sim.results.folder import read_results
 
     batches = [read_results(folder) for folder in folders]
-    comparison = compare_batches([b.summary for b in batches])
+    comparison = compare_results(batches)
     names = [str(folder) for folder in folders]
     click.echo(comparison_report(comparison, batches, names))
     if out is not None:
@@ -108,8 +113,13 @@ def comparison_report(comparison: Comparison, batches: list[Results], names: lis
     lines = [table(["", "folder", "batch"], who), ""]
     lines += [_probabilities(comparison, letters), ""]
     lines += [_differences(comparison, letters), ""]
-    lines += [textwrap.fill(line, WIDTH) for line in _verdict(comparison, letters).splitlines()]
-    lines += [textwrap.fill(note, WIDTH) for note in ["", *comparison.notes]]
+    lines += [
+        textwrap.fill(line, WIDTH, break_on_hyphens=False)
+        for line in _verdict(comparison, letters).splitlines()
+    ]
+    lines += [
+        textwrap.fill(note, WIDTH, break_on_hyphens=False) for note in ["", *comparison.notes]
+    ]
     return "\n".join(lines)
 
 
@@ -142,17 +152,21 @@ def _differences(comparison: Comparison, letters: list[str]) -> str:
                 "significant" if d.significant else "",
             ]
         )
+    tests = " and ".join(dict.fromkeys(d.test for d in comparison.differences))
     head = (
         f"Differences from {letters[0]}, in percentage points, with {confidence:.0%} intervals "
-        f"and p-values adjusted for {comparison.comparisons} comparisons (Bonferroni):"
+        f"and p-values of {tests}, adjusted for {comparison.comparisons} comparisons "
+        "(Bonferroni):"
     )
     header = ["outcome", "batches", "difference", "interval", "p (adjusted)", "verdict"]
-    return head + "\n" + table(header, rows, align="llrrrl")
+    return "\n".join(
+        [*textwrap.wrap(head, WIDTH, break_on_hyphens=False), table(header, rows, align="llrrrl")]
+    )
 
 
 def _verdict(comparison: Comparison, letters: list[str]) -> str:
     test = (
-        f"chi-square test of homogeneity: chi2 = {comparison.chi2:.2f}, "
+        f"{comparison.test}: chi2 = {comparison.chi2:.2f}, "
         f"df = {comparison.dof}, p {_p(comparison.p_value, '=')}"
     )
     which = " and ".join(letters) if len(letters) == 2 else "these batches"
