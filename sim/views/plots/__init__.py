@@ -38,9 +38,13 @@ class Chart:
     draw: Callable[[Results], Figure | SubFigure]
     reading: str  # one or two sentences for the report; {threshold} names chart 5's outcome
     applies: Callable[[Results], bool] = lambda results: True
+    targeted: bool = False  # draws the probability of a target outcome or worse
 
-    def figure(self, results: Results) -> Figure:
-        """The chart drawn on a figure of its own, ready to save."""
+    def figure(self, results: Results, target: str | None = None) -> Figure:
+        """The chart drawn on a figure of its own, ready to save; `target` is the outcome a
+        targeted chart follows (None: its default)."""
+        if self.targeted:
+            return self.draw(results, target).get_figure(root=True)  # type: ignore[call-arg]
         return self.draw(results).get_figure(root=True)
 
 
@@ -86,6 +90,7 @@ CHARTS = (
         "intervals; a flat line means the outcome does not depend on it, and the dashed line "
         "is the probability over all runs.",
         applies=lambda results: bool(results.summary.get("sampled_parameters")),
+        targeted=True,
     ),
     Chart(
         "convergence",
@@ -103,20 +108,25 @@ def charts_for(results: Results) -> list[Chart]:
     return [chart for chart in CHARTS if chart.applies(results)]
 
 
-def write_plots(folder: str | Path, formats: tuple[ChartFormat, ...] = ("png",)) -> list[Path]:
-    """Draw every chart of the results in `folder` into `folder/plots/`; return the files."""
+def write_plots(
+    folder: str | Path, formats: tuple[ChartFormat, ...] = ("png",), target: str | None = None
+) -> list[Path]:
+    """Draw every chart of the results in `folder` into `folder/plots/`; return the files.
+
+    `target` is the outcome the parameter chart follows (that outcome or worse).
+    """
     unknown = [f for f in formats if f not in CHART_FORMATS]
     if unknown:
         choices = ", ".join(CHART_FORMATS)
         raise ValueError(f"unknown plot format {unknown[0]!r}; choose from {choices}")
     results = read_results(folder)
-    target = Path(folder) / PLOTS
-    target.mkdir(exist_ok=True)
+    plots = Path(folder) / PLOTS
+    plots.mkdir(exist_ok=True)
     written = []
     for chart in charts_for(results):
-        figure = chart.figure(results)
+        figure = chart.figure(results, target)
         for extension in formats:
-            written.append(save(figure, target / f"{chart.name}.{extension}"))
+            written.append(save(figure, plots / f"{chart.name}.{extension}"))
     return written
 
 
