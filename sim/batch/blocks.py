@@ -29,6 +29,7 @@ class BlockResult:
     parameters: dict[str, np.ndarray]  # name -> (runs,) sampled values (enum codes)
     fired: np.ndarray  # (columns, runs) int16
     level_counts: np.ndarray  # (horizon + 1, levels) int64
+    peak_counts: np.ndarray  # (horizon + 1, levels) int64: runs by peak level so far
 
 
 Task = tuple[int, int]  # (block, runs in it)
@@ -58,6 +59,7 @@ def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int)
             parameters=dict(model.parameters),
             fired=model.fired,
             level_counts=model.level_counts(),
+            peak_counts=model.level_counts("peaks"),
         )
     finally:
         model.release()

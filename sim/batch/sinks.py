@@ -167,6 +167,7 @@ class FolderSink(Sink):
             },
             fired=arrays["fired"],
             level_counts=arrays["level_counts"],
+            peak_counts=arrays["peak_counts"],
         )
 
     def check_blocks(self) -> int:
@@ -209,6 +210,7 @@ def _block_arrays(result: BlockResult) -> dict[str, Any]:
         **{column.name: getattr(result, column.name) for column in PER_RUN},
         "fired": result.fired,
         "level_counts": result.level_counts,
+        "peak_counts": result.peak_counts,
         **{parameter_column(name): values for name, values in result.parameters.items()},
     }
 

@@ -61,9 +61,11 @@ CHARTS = (
         "escalation",
         "Escalation over time",
         escalation_over_time,
-        "For each turn, the height of each band is the share of runs at that rung of the "
-        "escalation ladder (a run that has ended stays on its last rung); the legend gives "
-        "each rung's share at the last turn.",
+        "Left: for each turn, the height of each band is the share of runs on that rung of "
+        "the escalation ladder now (a run that has ended stays on its last rung). Right: the "
+        "share of runs that have reached that rung or a higher one by then, which is how "
+        "often the crisis escalates that far. The legend gives both at the last turn; rungs "
+        "no run reaches are left out.",
     ),
     Chart(
         "time-to-outcome",
