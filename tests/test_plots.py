@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
 import sim
@@ -18,7 +19,13 @@ from sim.cli import main
 from sim.results.folder import read_results
 from sim.views import plots
 from sim.views.plots import style
-from sim.views.plots.drivers import fire_differences, shown_rows, what_drives_outcomes
+from sim.views.plots.drivers import (
+    decided_by_outcome,
+    fire_differences,
+    shown_rows,
+    what_drives_outcomes,
+    words,
+)
 from sim.views.plots.escalation import level_shares, reached_shares
 from sim.views.plots.parameters import default_threshold, influence
 from sim.views.plots.timing import ended_by_turn
@@ -447,3 +454,39 @@ def test_the_readme_charts_exist_and_are_a_slide_wide():
     for image in images:
         with Image.open(Path(__file__).resolve().parent.parent / image) as png:
             assert png.width >= 1000, image
+
+
+def test_heat_map_leaves_out_rules_the_outcome_decides(results, tmp_path):
+    """A rule that fired in all runs of some outcomes and none of the others is left out."""
+    runs = results.runs
+    shown, _ = shown_rows(results, fire_differences(results))
+    columns = {row.column for row in shown}
+    for column in decided_by_outcome(results):
+        fired = runs[column] > 0
+        share = fired.groupby(runs["outcome"], observed=True).mean()
+        assert set(share.unique()) <= {0.0, 1.0}
+        assert column not in columns
+    # one-rule: its only rule fires exactly in the runs that end in crisis
+    one = sim.run(sim.load_scenario(FIXTURES / "one-rule.yaml"), 2000, 1, out=tmp_path / "r")
+    assert decided_by_outcome(one) == ["fired.red-escalates"]
+    assert shown_rows(one, fire_differences(one))[0] == []
+
+
+def test_heat_map_speaks_of_association_in_the_scenarios_words(tmp_path):
+    results = sim.run(sim.load_scenario("turkish-straits"), 3000, 1, out=tmp_path / "r")
+    fig = what_drives_outcomes(results)
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert "associated with" in texts.lower() and "not a cause" in texts
+    assert "drives" not in texts.lower()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert (
+        "NATO invokes article5" in labels and "United States flies patrols from carrier" in labels
+    )
+    assert not any("-" in label for label in labels)
+    groups = {t.get_text() for t in fig.axes[0].texts if t.get_fontweight() == "bold"}
+    assert {"Russia", "NATO", "Turkey", "United States"} <= groups
+
+
+def test_ids_in_words():
+    assert words("nato-invokes-article5", {"nato": "NATO"}) == "NATO invokes article5"
+    assert words("war_clock", {}) == "War clock"

@@ -77,11 +77,14 @@ CHARTS = (
     ),
     Chart(
         "drivers",
-        "What drives each outcome",
+        "Rules associated with each outcome",
         what_drives_outcomes,
         "Each cell is how much more (red) or less (blue) often a rule fired in the runs that "
         "ended in that outcome than in all runs, in percentage points: a deep red cell in a "
-        "war column marks a decision on the path to war. Columns with few runs are noisy.",
+        "war column marks a rule associated with the path to war (an association, not "
+        "necessarily a cause). Rules that fired in every run or in none, and rules that fired "
+        "in all runs of some outcomes and in none of the others (true by the outcome's "
+        "definition), are left out. Columns with few runs are noisy.",
     ),
     Chart(
         "parameters",
