@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
-from sim.text import interval_digits
 from sim.scenario import catalog
+from sim.text import interval_digits
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONE_RULE = str(FIXTURES / "one-rule.yaml")
