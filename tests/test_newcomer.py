@@ -175,3 +175,19 @@ def test_export_to_a_named_file_or_standard_output(batch, tmp_path):
 def test_export_reports_mistakes_in_one_line(tmp_path):
     result = invoke("export", tmp_path / "nothing")
     assert result.exit_code == 2 and "no such results folder" in result.output
+
+
+# --- the notebook extra ----------------------------------------------------------------------
+
+
+def test_the_notebook_extra_installs_jupyter_and_the_readme_says_how_to_open_it():
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extra = project["optional-dependencies"]["notebook"]
+    assert any(re.match(r"jupyterlab\b", requirement) for requirement in extra)
+    assert any(re.match(r"ipykernel\b", requirement) for requirement in extra)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = re.search(r'pip install -e "\.\[notebook\]" && jupyter lab (\S+)', readme)
+    assert command and (root / command.group(1)).is_file()
