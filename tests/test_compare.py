@@ -309,7 +309,7 @@ def test_compare_warns_when_paired_scenarios_differ_beyond_parameters(pairs):
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "Warning: the scenarios of A and B differ in more than parameters" in text
-    assert "rules (red-escalates)" in text
+    assert "(rules: red-escalates)" in text
     assert "McNemar's exact test (paired runs)" in text
 
 

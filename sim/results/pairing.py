@@ -116,7 +116,7 @@ def scenario_differences(a: Results, b: Results) -> list[str] | None:
         if key in NAMING or data[0].get(key) == data[1].get(key):
             continue
         ids = _differing_ids(data[0].get(key), data[1].get(key))
-        found.append(f"{key} ({', '.join(ids)})" if ids else key)
+        found.append(f"{key}: {', '.join(ids)}" if ids else key)
     return found
 
 
