@@ -210,21 +210,29 @@ def what_drives_outcomes(
             "fired in runs ending in this outcome minus fired in all runs (percentage points):"
             "\nan association, not a cause"
         )
-        notes = []
-        if informative > len(shown):
-            notes.append(f"the {len(shown)} of {informative} rules that differ most")
-        decided = len(decided_by_outcome(results))
-        if decided:
-            notes.append(
-                f"{decided} rule{'s' if decided > 1 else ''} left out that fired in all runs "
-                "of some outcomes and none of the others (true by the outcome's definition)"
-            )
-        missing = [labels[o] for o in table.index if o not in reached]
-        if missing:
-            notes.append("not reached: " + ", ".join(missing))
+        notes = _footnotes(results, len(shown), informative, reached)
         if notes:
             ax.set_xlabel(textwrap.fill("; ".join(notes), 110), fontsize=9.5, color="#444444")
     return fig
+
+
+def _footnotes(results: Results, shown: int, informative: int, reached: list[str]) -> list[str]:
+    """What the heat map leaves out: rules beyond the limit, rules the outcome decides,
+    outcomes no run reached."""
+    notes = []
+    if informative > shown:
+        notes.append(f"the {shown} of {informative} rules that differ most")
+    decided = len(decided_by_outcome(results))
+    if decided:
+        notes.append(
+            f"{decided} rule{'s' if decided > 1 else ''} left out that fired in all runs "
+            "of some outcomes and none of the others (true by the outcome's definition)"
+        )
+    labels = outcome_labels(results)
+    missing = [labels[o] for o in results.outcome_ids if o not in reached]
+    if missing:
+        notes.append("not reached: " + ", ".join(missing))
+    return notes
 
 
 def _annotate(ax: Axes, values: np.ndarray, largest: float) -> None:
