@@ -37,6 +37,17 @@ def percent_digits(probability: float) -> int:
     return 2 if value >= 0.1 else 3
 
 
+def interval_digits(probability: float, low: float, high: float) -> int:
+    """Decimals for a probability and its interval, in percent, so that the interval's width
+    shows: at least `percent_digits` of each, and enough that the width spans three units of
+    the last digit (`1.85%  1.79% - 1.93%`, not `1.8%  1.8% - 1.9%`), at most 4."""
+    digits = max(percent_digits(x) for x in (probability, low, high) if x > 0) if high > 0 else 1
+    width = (high - low) * 100
+    while digits < 4 and width * 10**digits < 3:
+        digits += 1
+    return digits
+
+
 def table(
     header: list[str], rows: list[list[str]], align: str | None = None, rule: bool = True
 ) -> str:

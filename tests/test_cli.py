@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.scenario import catalog
+from sim.text import interval_digits
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONE_RULE = str(FIXTURES / "one-rule.yaml")
@@ -30,10 +31,11 @@ def test_run_prints_the_outcome_table_and_writes_the_folder(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     crisis = next(o for o in summary["outcomes"] if o["id"] == "crisis")
     # the printed line carries the summary's numbers
-    shown = f"{crisis['probability'] * 100:.1f}%"
+    digits = interval_digits(crisis["probability"], *crisis["ci95"])
+    shown = f"{crisis['probability'] * 100:.{digits}f}%"
     assert any(line.split()[:2] == ["crisis", shown] for line in result.output.splitlines())
     assert {p.name for p in out.iterdir()} == {"summary.json", "runs.parquet", "scenario.yaml"}
-    assert summary["command"] == f"wargame run {ONE_RULE} --runs 20000 --seed 3"
+    assert summary["command"] == f"wargame run {ONE_RULE} --runs 20000 --seed 3 --no-plots"
 
 
 def test_default_folders_never_overwrite_earlier_results(tmp_path, monkeypatch):

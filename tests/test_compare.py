@@ -12,8 +12,9 @@ from PIL import Image
 from scipy import stats
 
 from sim.cli import main
-from sim.results import intervals
-from sim.results.compare import IncomparableError, compare
+from sim.results import intervals, pairing
+from sim.results.compare import IncomparableError, compare, compare_results
+from sim.results.folder import read_results
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = FIXTURES / "full-language.yaml"
@@ -203,3 +204,115 @@ def test_help_has_examples():
         assert result.exit_code == 0
         assert "Examples:" in result.output
         assert f"wargame {command} results/" in result.output
+
+
+# --- paired runs: the same seed and run numbers -----------------------------------
+
+ONE_RULE = FIXTURES / "one-rule.yaml"
+
+
+@pytest.fixture(scope="module")
+def pairs(tmp_path_factory) -> dict[str, Path]:
+    """one-rule at p = 0.1 and 0.105 (same seed and runs), at another seed, and a rule tweak."""
+    base = tmp_path_factory.mktemp("pairs")
+    tweak = base / "tweak.yaml"
+    tweak.write_text(
+        f"extends: {ONE_RULE}\nid: tweak\ntitle: Tweak\n"
+        "rules:\n  - id: red-escalates\n    chance: p * 1.05\n",
+        encoding="utf-8",
+    )
+    runs = {
+        "low": [ONE_RULE, "--seed", "1", "--set", "p=0.1"],
+        "high": [ONE_RULE, "--seed", "1", "--set", "p=0.105"],
+        "high-seed2": [ONE_RULE, "--seed", "2", "--set", "p=0.105"],
+        "high-fewer": [ONE_RULE, "--seed", "1", "--set", "p=0.105", "--runs", 2000],
+        "tweak": [tweak, "--seed", "1"],
+    }
+    folders = {}
+    for name, options in runs.items():
+        folder = base / name
+        result = invoke(
+            "run", *options[:1], "--runs", RUNS, *options[1:], "--out", folder, "-q", "--no-plots"
+        )
+        assert result.exit_code == 0, result.output
+        folders[name] = folder
+    return folders
+
+
+def test_paired_runs_see_a_difference_the_unpaired_test_cannot(pairs):
+    """p 0.1 -> 0.105 moves P(crisis) by about 1.7 points: within an unpaired test's noise
+    at 3,000 runs, but every run that changed changed the same way."""
+    low, high = read_results(pairs["low"]), read_results(pairs["high"])
+    unpaired = compare([low.summary, high.summary])
+    paired = compare_results([low, high])
+    crisis = {
+        d.test: d for d in [*unpaired.differences, *paired.differences] if d.outcome == "crisis"
+    }
+    assert not unpaired.significant and not crisis["Fisher's exact test"].significant
+    assert paired.significant and crisis["McNemar's exact test (paired runs)"].significant
+    assert paired.test.startswith("Stuart-Maxwell")
+    # the same estimate, a much narrower interval
+    fisher, mcnemar = crisis["Fisher's exact test"], crisis["McNemar's exact test (paired runs)"]
+    assert mcnemar.estimate == pytest.approx(fisher.estimate)
+    assert mcnemar.high - mcnemar.low < (fisher.high - fisher.low) / 3
+    assert 0 < mcnemar.low < mcnemar.estimate < mcnemar.high
+
+
+def test_the_paired_tests_are_the_textbook_ones(pairs):
+    low, high = read_results(pairs["low"]), read_results(pairs["high"])
+    a = low.runs.sort_values("run")["outcome"].astype(str).to_numpy() == "crisis"
+    b = high.runs.sort_values("run")["outcome"].astype(str).to_numpy() == "crisis"
+    lost, gained = int((a & ~b).sum()), int((~a & b).sum())
+    expected = stats.binomtest(gained, lost + gained, 0.5).pvalue
+    comparison = compare_results([low, high])
+    crisis = next(d for d in comparison.differences if d.outcome == "crisis")
+    assert crisis.p_value == pytest.approx(expected)
+    assert crisis.estimate == pytest.approx((gained - lost) / RUNS)
+    # two outcomes: Stuart-Maxwell is McNemar's chi-square (b - c)^2 / (b + c)
+    assert comparison.chi2 == pytest.approx((gained - lost) ** 2 / (gained + lost))
+
+
+def test_paired_interval_covers_the_true_difference_about_95_percent():
+    """Newcombe's paired interval over simulated pairs that agree most of the time."""
+    rng = np.random.default_rng(11)
+    n, p_a, flip, trials, covered = 2000, 0.3, 0.02, 400, 0
+    truth = p_a * (1 - flip) + (1 - p_a) * flip - p_a  # B = A with 2% of runs flipped
+    for _ in range(trials):
+        a = rng.random(n) < p_a
+        b = np.where(rng.random(n) < flip, ~a, a)
+        table = np.array([[(a & b).sum(), (a & ~b).sum()], [(~a & b).sum(), (~a & ~b).sum()]])
+        _, low, high = pairing.paired_difference(table, 0, 0.95)
+        covered += low <= truth <= high
+    # 95% of 400 with a binomial margin: 380 +- 3 sd (sd = 4.4)
+    assert 366 <= covered <= 400
+
+
+def test_compare_says_which_test_it_used(pairs):
+    paired = invoke("compare", pairs["low"], pairs["high"])
+    assert paired.exit_code == 0, paired.output
+    assert "McNemar's exact test (paired runs)" in words(paired.output)
+    assert "Stuart-Maxwell test of marginal homogeneity (paired runs)" in words(paired.output)
+    assert "compared run for run" in words(paired.output)
+    assert "Warning" not in words(paired.output)
+    unpaired = invoke("compare", pairs["low"], pairs["high-seed2"])
+    assert "Fisher's exact test" in words(unpaired.output) and "McNemar" not in words(
+        unpaired.output
+    )
+    assert "chi-square test of homogeneity" in words(unpaired.output)
+    fewer = invoke("compare", pairs["low"], pairs["high-fewer"])
+    assert "Fisher's exact test" in words(fewer.output)
+    assert "share seed 1 but not their runs" in words(fewer.output)
+
+
+def test_compare_warns_when_paired_scenarios_differ_beyond_parameters(pairs):
+    result = invoke("compare", pairs["low"], pairs["tweak"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Warning: the scenarios of A and B differ in more than parameters" in text
+    assert "(rules: red-escalates)" in text
+    assert "McNemar's exact test (paired runs)" in text
+
+
+def words(output: str) -> str:
+    """The output with its line wrapping undone."""
+    return " ".join(output.split())

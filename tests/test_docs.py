@@ -66,3 +66,70 @@ def test_the_readme_validate_example_is_real(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, shlex.split(command)[1:])
     assert result.exit_code == 2
     assert click.unstyle(result.output) == expected
+
+
+# --- the README's steps, in order ------------------------------------------------------------
+
+# the timing of a batch differs from machine to machine: it is compared as a shape
+TIMING = re.compile(r"\d[\d.,]* s \([\d,]+ runs/s\)")
+STEPS_FROM, STEPS_TO = "## A tour of the command line", "## Reading the charts"
+
+
+def readme_steps() -> list[tuple[str, list[str]]]:
+    """The README's commands from the tour to the tweak, in order, with the output it shows.
+
+    A `yaml` block that names its file (`# my-straits.yaml`) becomes a step that
+    writes it. `wargame play` is interactive and left to tests/test_play.py.
+    """
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = text[text.index(STEPS_FROM) : text.index(STEPS_TO)]
+    steps: list[tuple[str, list[str]]] = []
+    for kind, block in re.findall(r"```(\w*)\n(.*?)```", text, re.S):
+        if kind == "yaml":
+            named = re.match(r"# ([\w.-]+\.yaml)\n", block)
+            if named:
+                steps.append((f"write {named.group(1)}", block.splitlines()))
+        elif kind == "bash":
+            for line in block.splitlines():
+                if line.startswith("wargame "):
+                    steps.append((line.split("  #")[0].strip(), []))
+        elif kind == "console":
+            for line in block.splitlines():
+                if line.startswith("$ "):
+                    steps.append((line[2:], []))
+                elif steps:
+                    steps[-1][1].append(line)
+    return [step for step in steps if not step[0].startswith("wargame play")]
+
+
+def test_the_readme_steps_are_found():
+    commands = [command for command, _ in readme_steps()]
+    assert commands[0] == "wargame list"
+    assert "write my-straits.yaml" in commands
+    assert sum(c.startswith("wargame compare") for c in commands) == 2
+
+
+@pytest.mark.slow
+def test_the_readme_steps_run_in_order_and_print_what_it_shows(tmp_path, monkeypatch):
+    """Every command of the tour and of the tweak section, in order in one folder: none
+    fails or collides with an earlier one, and every line of output the README shows
+    (bar `...` and the timing) is printed, in that order."""
+    monkeypatch.chdir(tmp_path)
+    for command, shown in readme_steps():
+        if command.startswith("write "):
+            Path(command.split()[1]).write_text("\n".join(shown) + "\n", encoding="utf-8")
+            continue
+        words = shlex.split(command, comments=True)
+        target = None
+        if ">" in words:
+            words, target = words[: words.index(">")], words[words.index(">") + 1]
+        result = CliRunner().invoke(main, words[1:])
+        assert result.exit_code == 0, f"{command}\n{result.output}"
+        if target:
+            Path(target).write_text(result.stdout, encoding="utf-8")
+        printed = [TIMING.sub("TIME", line) for line in click.unstyle(result.output).splitlines()]
+        expected = [TIMING.sub("TIME", line) for line in shown if line != "..."]
+        position = 0
+        for line in expected:
+            assert line in printed[position:], f"{command}: not printed (in order): {line!r}"
+            position = printed.index(line, position) + 1

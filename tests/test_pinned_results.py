@@ -26,23 +26,23 @@ RUNS = 32_768 + 1_000
 PINNED = {
     "airspace-straying": (
         "8f18b76a9ff0ddf28e315056ff354a2266a644455295e377e9a8eaffd0e04df5",
-        "e41dc8eef7e55b5dab305e32a8db1341885770bf53299db8feab9f4be30e8e04",
+        "7955e3ffcb01048f0da7989bb42427ffc077b17f1808b911798bb661d6bf94c5",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
-        "c32a22d7125d8388d91823d8899ec74d18d6e53a7180e0b5cb9eaf0f7dc99220",
+        "4472ac99cae30ae44034ebe8eccafc41ee3813995b24906b77a5f37e1674baf8",
     ),
     "one-rule": (
         "8540e6ea87dc6b23917e9b785656326924e973705231b6f23c084d5b0364caf0",
-        "8c600f5eb7f1d895d48a89807a1dc9901fb8d7894d6f8ee4ffb20d25c804c30e",
+        "1ff3ccb6e044b275257aa4abdc7cc5ca9eb2fd651a07240d3d850f4427d7833a",
     ),
     "turkish-straits": (
         "b53464e7ba60a7b7b6e5c29facb9b967d31429fe5fe368ea845cefb4414157bc",
-        "dee7cc0ad6dac6d02e79f47e62e42f2b213c5bbc75ce69cd4c4f26a2fcd852b2",
+        "043abbe59af638c7bde2b6c5336512c13daacdbc65470391fd3a62442f9a468c",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",
-        "2e8bc96d453017fa62f37343b2da84ed877223cd3ca25d7d8e783b4ff6e26b31",
+        "694481b251c5ee66b04868c6165432ff0908f052fade1543c809bced0418194b",
     ),
 }
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from PIL import Image
 
 import sim
@@ -18,8 +19,14 @@ from sim.cli import main
 from sim.results.folder import read_results
 from sim.views import plots
 from sim.views.plots import style
-from sim.views.plots.drivers import fire_differences, shown_rows, what_drives_outcomes
-from sim.views.plots.escalation import level_shares
+from sim.views.plots.drivers import (
+    decided_by_outcome,
+    fire_differences,
+    shown_rows,
+    what_drives_outcomes,
+    words,
+)
+from sim.views.plots.escalation import level_shares, reached_shares
 from sim.views.plots.parameters import default_threshold, influence
 from sim.views.plots.timing import ended_by_turn
 
@@ -127,18 +134,67 @@ def test_escalation_bands_are_the_level_shares_and_stack_to_one(results):
     assert np.allclose(shares.sum(axis=1), 1)
     fig = plots.escalation_over_time(results)
     bands = fig.axes[0].collections
-    assert len(bands) == len(results.summary["ladder"])
+    peaks = np.asarray(results.summary["peaks_by_turn"]["counts"])
+    ever = (shares.max() > 0).to_numpy() | (peaks.max(axis=0) > 0)
+    shown = [level for level, seen in zip(shares.columns, ever, strict=True) if seen]
+    assert len(bands) == len(shown)
     turns = shares.index.to_numpy()
-    for band, level in zip(bands, shares.columns, strict=True):
+    for band, level in zip(bands, shown, strict=True):
         vertices = band.get_paths()[0].vertices
         thickness = [np.ptp(vertices[vertices[:, 0] == t, 1]) for t in turns]
         assert thickness == pytest.approx(shares[level].to_numpy(), abs=1e-9)
     top = bands[-1].get_paths()[0].vertices
     assert top[:, 1].max() == pytest.approx(1)
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    names = [lv["name"] for lv in results.summary["ladder"]]
-    # highest level first, as stacked, every level named
-    assert [text.split(":")[0] for text in legend] == list(reversed(names))
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    names = {lv["id"]: lv["name"] for lv in results.summary["ladder"]}
+    # highest level first, as stacked, every level some run was on named, no other
+    assert [text.split(":")[0] for text in legend] == [names[lv] for lv in reversed(shown)]
+
+
+def test_escalation_reached_panel_is_the_share_at_or_above_each_rung(results):
+    """The right panel's last turn is the distribution of runs.parquet's peak_level."""
+    reached = reached_shares(results)
+    peak = results.runs["peak_level"].value_counts().reindex(reached.columns, fill_value=0)
+    at_or_above = peak[::-1].cumsum()[::-1] / len(results.runs)
+    assert reached.iloc[-1].to_numpy() == pytest.approx(at_or_above.to_numpy())
+    assert (np.diff(reached.to_numpy(), axis=0) >= 0).all()  # a peak never falls
+    fig = plots.escalation_over_time(results)
+    lines = fig.axes[1].lines
+    assert len(lines) == len(fig.axes[0].collections)
+    assert {line.get_ydata()[-1] for line in lines} <= set(reached.iloc[-1])
+
+
+def test_escalation_leaves_out_rungs_no_run_reaches(tmp_path, write_scenario):
+    """A ladder whose top rung nobody reaches, and whose runs start above its first rung."""
+    scenario = write_scenario(
+        """
+        id: short-ladder
+        title: Short ladder
+        horizon: 5
+        ladder: [{id: calm, name: Calm}, {id: tense, name: Tense}, {id: crisis, name: Crisis},
+                 {id: war, name: War}]
+        initial_level: tense
+        actors: {red: {name: Red}}
+        rules:
+          - {id: red-escalates, actor: red, when: level == 'tense', chance: 0.3,
+             effects: {level: crisis}}
+        outcomes:
+          - {id: crisis, when: level >= 'crisis', check: at-horizon, severity: 1}
+          - {id: calm, default: true, severity: 0}
+        """
+    )
+    results = sim.run(sim.load_scenario(scenario), 2000, seed=1, out=tmp_path / "r")
+    fig = plots.escalation_over_time(results)
+    legend = [t.get_text().split(":")[0] for t in fig.legends[0].get_texts()]
+    assert legend == ["Crisis", "Tense"]
+
+
+def test_escalation_of_a_folder_without_peaks_draws_the_current_rung_only(results):
+    older = sim.Results(
+        results.summary_model.model_copy(update={"peaks_by_turn": None}), runs=results.runs
+    )
+    fig = plots.escalation_over_time(older)
+    assert len(fig.axes) == 1 and fig.axes[0].collections
 
 
 def test_time_to_outcome_curves_accumulate_the_end_turns(results):
@@ -398,3 +454,39 @@ def test_the_readme_charts_exist_and_are_a_slide_wide():
     for image in images:
         with Image.open(Path(__file__).resolve().parent.parent / image) as png:
             assert png.width >= 1000, image
+
+
+def test_heat_map_leaves_out_rules_the_outcome_decides(results, tmp_path):
+    """A rule that fired in all runs of some outcomes and none of the others is left out."""
+    runs = results.runs
+    shown, _ = shown_rows(results, fire_differences(results))
+    columns = {row.column for row in shown}
+    for column in decided_by_outcome(results):
+        fired = runs[column] > 0
+        share = fired.groupby(runs["outcome"], observed=True).mean()
+        assert set(share.unique()) <= {0.0, 1.0}
+        assert column not in columns
+    # one-rule: its only rule fires exactly in the runs that end in crisis
+    one = sim.run(sim.load_scenario(FIXTURES / "one-rule.yaml"), 2000, 1, out=tmp_path / "r")
+    assert decided_by_outcome(one) == ["fired.red-escalates"]
+    assert shown_rows(one, fire_differences(one))[0] == []
+
+
+def test_heat_map_speaks_of_association_in_the_scenarios_words(tmp_path):
+    results = sim.run(sim.load_scenario("turkish-straits"), 3000, 1, out=tmp_path / "r")
+    fig = what_drives_outcomes(results)
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert "associated with" in texts.lower() and "not a cause" in texts
+    assert "drives" not in texts.lower()
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert (
+        "NATO invokes article5" in labels and "United States flies patrols from carrier" in labels
+    )
+    assert not any("-" in label for label in labels)
+    groups = {t.get_text() for t in fig.axes[0].texts if t.get_fontweight() == "bold"}
+    assert {"Russia", "NATO", "Turkey", "United States"} <= groups
+
+
+def test_ids_in_words():
+    assert words("nato-invokes-article5", {"nato": "NATO"}) == "NATO invokes article5"
+    assert words("war_clock", {}) == "War clock"

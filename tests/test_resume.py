@@ -103,7 +103,7 @@ def test_interrupted_in_process_keeps_blocks_and_says_so(tmp_path, monkeypatch, 
             raise KeyboardInterrupt
 
     monkeypatch.setattr(FolderSink, "add", add_then_stop)
-    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED}"
+    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED} --no-plots"
     with pytest.raises(BatchInterrupted) as stop:
         sim.run(scenario, RUNS, SEED, out=out, command=command)
     assert (stop.value.done, stop.value.blocks) == (3, 25)
@@ -116,7 +116,7 @@ def test_stopped_while_assembling_the_final_files(tmp_path, monkeypatch, uninter
     """Killed after summary.json is written but before the marker goes: resume just tidies up."""
     scenario = sim.load_scenario(FULL)
     out = tmp_path / "results"
-    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED}"
+    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED} --no-plots"
 
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
@@ -134,7 +134,7 @@ def test_stopped_while_assembling_the_final_files(tmp_path, monkeypatch, uninter
 def test_half_written_or_damaged_blocks_are_run_again(tmp_path, uninterrupted):
     scenario = sim.load_scenario(FULL)
     out = tmp_path / "results"
-    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED}"
+    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED} --no-plots"
     sink = sim.batch.folder.open_folder(out, scenario, SEED, RUNS, command)
     from sim.batch.blocks import simulate_block
 
@@ -177,7 +177,7 @@ def stopped_folder(tmp_path) -> Path:
     """An unfinished batch (3 of 25 blocks) of the full-language fixture, seed 6."""
     scenario = sim.load_scenario(FULL)
     out = tmp_path / "results"
-    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED}"
+    command = f"wargame run {FULL} --runs {RUNS} --seed {SEED} --no-plots"
     sink = sim.batch.folder.open_folder(out, scenario, SEED, RUNS, command)
     from sim.batch.blocks import simulate_block
 

@@ -1,6 +1,6 @@
 """Draw the README's two example charts from a results folder.
 
-The README shows chart 1 (outcome distribution) and chart 4 (what drives each
+The README shows chart 1 (outcome distribution) and chart 4 (rules associated with each
 outcome) of `wargame run turkish-straits --runs 100000 --seed 1`. This script
 draws both from that batch's results folder (by default
 results/turkish-straits-seed1-100000), 1000 pixels wide, as 256-colour PNGs

@@ -29,6 +29,7 @@ class BlockResult:
     parameters: dict[str, np.ndarray]  # name -> (runs,) sampled values (enum codes)
     fired: np.ndarray  # (columns, runs) int16
     level_counts: np.ndarray  # (horizon + 1, levels) int64
+    peak_counts: np.ndarray  # (horizon + 1, levels) int64: runs by peak level so far
     violated: dict[str, np.ndarray] = field(default_factory=dict)  # check id -> (runs,) bool
     measures: dict[str, np.ndarray] = field(default_factory=dict)  # measure id -> (runs,) values
 
@@ -62,6 +63,7 @@ def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int)
             level_counts=model.level_counts(),
             violated=dict(model.observers.violated),
             measures=model.observers.measure_columns(),
+            peak_counts=model.level_counts("peaks"),
         )
     finally:
         model.release()

@@ -169,6 +169,7 @@ class FolderSink(Sink):
             level_counts=arrays["level_counts"],
             violated={c.id: arrays[violated_column(c.id)] for c in self.scenario.checks},
             measures={m.id: arrays[measure_column(m.id)] for m in self.scenario.measures},
+            peak_counts=arrays["peak_counts"],
         )
 
     def check_blocks(self) -> int:
@@ -211,6 +212,7 @@ def _block_arrays(result: BlockResult) -> dict[str, Any]:
         **{column.name: getattr(result, column.name) for column in PER_RUN},
         "fired": result.fired,
         "level_counts": result.level_counts,
+        "peak_counts": result.peak_counts,
         **{parameter_column(name): values for name, values in result.parameters.items()},
         **{violated_column(check): values for check, values in result.violated.items()},
         **{measure_column(measure): values for measure, values in result.measures.items()},

@@ -48,6 +48,7 @@ class Summariser:
         self.command = command
         self.outcome_counts = np.zeros(len(scenario.outcomes), dtype=np.int64)
         self.level_counts = np.zeros((scenario.horizon + 1, len(scenario.ladder)), dtype=np.int64)
+        self.peak_counts = np.zeros_like(self.level_counts)
         columns = scenario.fire_columns()
         self.runs_fired = np.zeros(len(columns), dtype=np.int64)
         self.times_fired = np.zeros(len(columns), dtype=np.int64)
@@ -66,6 +67,7 @@ class Summariser:
         outcomes = len(self.outcome_counts)
         self.outcome_counts += np.bincount(result.outcome, minlength=outcomes)
         self.level_counts += result.level_counts
+        self.peak_counts += result.peak_counts
         fired = result.fired > 0  # (columns, runs)
         self.runs_fired += fired.sum(axis=1)
         self.times_fired += result.fired.sum(axis=1, dtype=np.int64)
@@ -122,6 +124,10 @@ class Summariser:
             },
             checks=self.observed.checks(self.runs),
             measures=self.observed.measures(self._order(), self._ids()),
+            # --- peaks by turn: how far runs have escalated (the escalation chart) ---
+            peaks_by_turn=LevelsByTurn(
+                levels=list(scenario.ladder), counts=self.peak_counts.tolist()
+            ),
         )
 
     def _order(self) -> list[int]:

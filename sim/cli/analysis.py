@@ -1,8 +1,9 @@
-"""`wargame plot` and `wargame compare`: charts and comparisons of saved results folders."""
+"""`wargame plot`, `compare` and `export`: charts, comparisons and tables of results folders."""
 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,8 @@ import click
 from sim.cli.errors import UserError
 from sim.cli.files import writing
 from sim.cli.observed import measures_comparison
-from sim.text import percent, table
+from sim.errors import did_you_mean
+from sim.text import interval_digits, percent, table
 from sim.views.formats import ChartFormat, chart_suffixes, is_chart_format
 
 if TYPE_CHECKING:
@@ -21,10 +23,32 @@ if TYPE_CHECKING:
 WIDTH = 100  # columns of the verdict's paragraphs
 
 
+def target_option(function: Callable) -> Callable:
+    """--target OUTCOME: the outcome the parameter chart follows."""
+    return click.option(
+        "--target",
+        metavar="OUTCOME",
+        default=None,
+        help="Outcome the parameter chart follows: the probability of it or worse "
+        "(default: limited-clash, or the second least severe outcome).",
+    )(function)
+
+
+def check_target(target: str | None, outcomes: list[str], scenario: str) -> None:
+    """Refuse a --target that is not an outcome of the scenario, with the closest one."""
+    if target is None or target in outcomes:
+        return
+    hint = did_you_mean(target, outcomes) or "valid: " + ", ".join(outcomes)
+    raise click.BadParameter(
+        f"{scenario} has no outcome {target!r}; {hint}", param_hint="'--target'"
+    )
+
+
 @click.command(short_help="Redraw the charts and report of a results folder.")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--svg", is_flag=True, help="Also write the charts as SVG.")
-def plot(folder: Path, svg: bool) -> None:
+@target_option
+def plot(folder: Path, svg: bool, target: str | None) -> None:
     """Redraw the charts and report.html of a results FOLDER, without re-running it.
 
     Writes the same files as `wargame run`: FOLDER/plots/*.png (and *.svg with
@@ -34,23 +58,25 @@ def plot(folder: Path, svg: bool) -> None:
     Examples:
       wargame plot results/turkish-straits-seed1-100000
       wargame plot results/no-carrier --svg
+      wargame plot results/no-carrier --target article5-war
     """
     from sim.results.folder import read_results
 
-    read_results(folder)  # a missing or unfinished folder is a one-line error
-    charts, report = draw(folder, svg)
+    results = read_results(folder)  # a missing or unfinished folder is a one-line error
+    check_target(target, results.outcome_ids, results.scenario)
+    charts, report = draw(folder, svg, target)
     for path in [*charts, report]:
         click.echo(str(path))
 
 
-def draw(folder: Path, svg: bool) -> tuple[list[Path], Path]:
+def draw(folder: Path, svg: bool, target: str | None = None) -> tuple[list[Path], Path]:
     """Draw the charts (PNG, and SVG with --svg) and the report into a results folder;
-    return the charts' files and the report's."""
+    return the charts' files and the report's. `target`: see --target."""
     from sim.views import plots, report
 
     formats: tuple[ChartFormat, ...] = ("png", "svg") if svg else ("png",)
     with writing(folder):
-        return plots.write_plots(folder, formats), report.write_report(folder)
+        return plots.write_plots(folder, formats, target), report.write_report(folder, target)
 
 
 @click.command(short_help="Compare the outcomes of results folders, with a test.")
@@ -69,7 +95,12 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
     probabilities side by side, each later folder's difference from the
     first with intervals, and whether the difference is statistically
     significant (chi-square test of homogeneity; per outcome, Fisher's exact
-    test, Bonferroni-adjusted for the number of comparisons).
+    test, Bonferroni-adjusted for the number of comparisons). Folders with
+    the same seed and number of runs share their random numbers run for run
+    and are compared as pairs: McNemar's exact test per outcome, a paired
+    interval, and for two folders the Stuart-Maxwell test. The output names
+    the tests used, and warns when paired scenarios differ in more than
+    parameters.
 
     \b
     Examples:
@@ -80,11 +111,11 @@ def compare(folders: tuple[Path, ...], out: Path | None) -> None:
         raise UserError("give at least two results folders to compare")
     if out is not None and not is_chart_format(out.suffix.lstrip(".").lower()):
         raise UserError(f"--out {out}: give a file ending in {chart_suffixes()}")
-    from sim.results.compare import compare as compare_batches
+    from sim.results.compare import compare_results
     from sim.results.folder import read_results
 
     batches = [read_results(folder) for folder in folders]
-    comparison = compare_batches([b.summary for b in batches])
+    comparison = compare_results(batches)
     names = [str(folder) for folder in folders]
     click.echo(comparison_report(comparison, batches, names))
     if out is not None:
@@ -110,8 +141,13 @@ def comparison_report(comparison: Comparison, batches: list[Results], names: lis
     lines = [table(["", "folder", "batch"], who), ""]
     lines += [_probabilities(comparison, letters), ""]
     lines += [_differences(comparison, letters), ""]
-    lines += [textwrap.fill(line, WIDTH) for line in _verdict(comparison, letters).splitlines()]
-    lines += [textwrap.fill(note, WIDTH) for note in ["", *comparison.notes]]
+    lines += [
+        textwrap.fill(line, WIDTH, break_on_hyphens=False)
+        for line in _verdict(comparison, letters).splitlines()
+    ]
+    lines += [
+        textwrap.fill(note, WIDTH, break_on_hyphens=False) for note in ["", *comparison.notes]
+    ]
     measures = measures_comparison(compare_measures([b.summary for b in batches]), letters)
     if measures:
         lines += ["", measures]
@@ -122,11 +158,13 @@ def _probabilities(comparison: Comparison, letters: list[str]) -> str:
     low, high = comparison.intervals()
     rows = []
     for k, outcome in enumerate(comparison.outcomes):
-        cells = [
-            f"{percent(comparison.probabilities[i, k])} "
-            f"({percent(low[i, k])} - {percent(high[i, k])})"
-            for i in range(len(letters))
-        ]
+        cells = []
+        for i in range(len(letters)):
+            shown = (comparison.probabilities[i, k], low[i, k], high[i, k])
+            digits = interval_digits(*shown)
+            cells.append(
+                f"{percent(shown[0], digits)} ({' - '.join(percent(x, digits) for x in shown[1:])})"
+            )
         rows.append([outcome, *cells])
     rows.append(["runs", *(f"{n:,}" for n in comparison.runs)])
     header = ["outcome", *(f"{letter}: probability (95% interval)" for letter in letters)]
@@ -147,17 +185,21 @@ def _differences(comparison: Comparison, letters: list[str]) -> str:
                 "significant" if d.significant else "",
             ]
         )
+    tests = " and ".join(dict.fromkeys(d.test for d in comparison.differences))
     head = (
         f"Differences from {letters[0]}, in percentage points, with {confidence:.0%} intervals "
-        f"and p-values adjusted for {comparison.comparisons} comparisons (Bonferroni):"
+        f"and p-values of {tests}, adjusted for {comparison.comparisons} comparisons "
+        "(Bonferroni):"
     )
     header = ["outcome", "batches", "difference", "interval", "p (adjusted)", "verdict"]
-    return head + "\n" + table(header, rows, align="llrrrl")
+    return "\n".join(
+        [*textwrap.wrap(head, WIDTH, break_on_hyphens=False), table(header, rows, align="llrrrl")]
+    )
 
 
 def _verdict(comparison: Comparison, letters: list[str]) -> str:
     test = (
-        f"chi-square test of homogeneity: chi2 = {comparison.chi2:.2f}, "
+        f"{comparison.test}: chi2 = {comparison.chi2:.2f}, "
         f"df = {comparison.dof}, p {_p(comparison.p_value, '=')}"
     )
     which = " and ".join(letters) if len(letters) == 2 else "these batches"
@@ -195,4 +237,40 @@ def _p(p_value: float, equals: str = "") -> str:
     return f"{equals} {p_value:.3f}".lstrip()
 
 
-COMMANDS = [plot, compare]
+@click.command(short_help="Write the per-run table of a results folder as CSV.")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=None,
+    help="The CSV file to write, or - for standard output (default: FOLDER/runs.csv).",
+)
+def export(folder: Path, out: Path | None) -> None:
+    """Write the per-run table of a results FOLDER (runs.parquet) as CSV, for spreadsheets.
+
+    One row per run: run, outcome, end_turn, peak_level, each sampled
+    parameter (param.NAME) and how often each rule fired (fired.RULE), as
+    documented in docs/results-format.md. Outcomes and levels are written as
+    their ids; the file is UTF-8 with a header row.
+
+    \b
+    Examples:
+      wargame export results/turkish-straits-seed1-100000
+      wargame export results/no-carrier --out no-carrier.csv
+      wargame export results/no-carrier --out - | head
+    """
+    from sim.results.folder import read_results
+
+    results = read_results(folder)
+    table = results.runs
+    if out is not None and str(out) == "-":
+        click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+        return
+    target = out or folder / "runs.csv"
+    with writing(target):
+        table.to_csv(target, index=False, lineterminator="\n")
+    click.echo(f"{target}: {len(table):,} runs, {len(table.columns)} columns")
+
+
+COMMANDS = [plot, compare, export]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import threading
 import time
@@ -15,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 import click
 
 from sim.batch.backends import BACKENDS, BackendName
-from sim.cli.analysis import draw
+from sim.cli.analysis import check_target, draw, target_option
 from sim.cli.errors import UserError
 from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report
 from sim.cli.options import (
@@ -29,13 +30,14 @@ from sim.cli.options import (
     set_words,
 )
 from sim.results.observations import violated
-from sim.text import command_line, percent, table, yaml_value
+from sim.text import command_line, interval_digits, percent, table, yaml_value
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
     from sim.results.folder import Results
 
 DEFAULT_RESULTS = Path("results")
+NO_PLOTS = "--no-plots"
 
 
 @click.command(short_help="Play a scenario many times and report the outcomes.")
@@ -81,6 +83,7 @@ DEFAULT_RESULTS = Path("results")
 )
 @click.option("--no-plots", is_flag=True, help="Skip the charts and the HTML report.")
 @click.option("--svg", is_flag=True, help="Also write the charts as SVG.")
+@target_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the results folder.")
 @click.option(
     "--measures",
@@ -108,6 +111,7 @@ def run(
     resume: Path | None,
     no_plots: bool,
     svg: bool,
+    target: str | None,
     quiet: bool,
     by_outcome: bool,
     strict: bool,
@@ -117,13 +121,15 @@ def run(
     Results go to a new folder (never over earlier results): summary.json,
     runs.parquet, scenario.yaml as run, plots/ and report.html. Stopped midway
     (Ctrl-C, kill), the folder keeps its finished blocks and `--resume` completes
-    it with exactly the results of an uninterrupted run.
+    it with exactly the results of an uninterrupted run (and, like the run it
+    finishes, without charts if that run had --no-plots).
 
     \b
     Examples:
       wargame run turkish-straits
       wargame run airspace-straying --runs 100000 --seed 7 --workers 2
       wargame run turkish-straits --set carrier_present=false --out results/no-carrier
+      wargame run turkish-straits --target article5-war
       wargame run turkish-straits --runs 1000000 --backend dask --workers 4
       wargame run turkish-straits --runs 10000000 --scheduler tcp://10.0.0.5:8786
       wargame run --resume results/turkish-straits-seed0-100000
@@ -133,9 +139,11 @@ def run(
     if resume is not None:
         batch = _resumed(ctx, resume, scenario, assignments, out)
     else:
-        batch = _new(scenario, runs, seed, assignments, out)
+        batch = _new(scenario, runs, seed, assignments, out, no_plots)
+    no_plots = no_plots or batch.no_plots
+    check_target(target, [o.id for o in batch.compiled.outcomes], batch.compiled.id)
     if not quiet:
-        click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}", err=True)
+        click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}")
     results, elapsed = _run_batch(
         batch,
         workers=workers,
@@ -144,7 +152,7 @@ def run(
         resume=resume is not None,
         progress=not quiet,
     )
-    charts = [] if no_plots else draw(batch.out, svg)[0]
+    charts = [] if no_plots else draw(batch.out, svg, target)[0]
     broken = violated(results.summary)
     if quiet:
         click.echo(str(batch.out))
@@ -179,9 +187,19 @@ class Batch:
     out: Path
     command: str
 
+    @property
+    def no_plots(self) -> bool:
+        """Whether the batch was started with --no-plots (kept by --resume)."""
+        return NO_PLOTS in shlex.split(self.command)
+
 
 def _new(
-    scenario: str | None, runs: int, seed: int, assignments: tuple[str, ...], out: Path | None
+    scenario: str | None,
+    runs: int,
+    seed: int,
+    assignments: tuple[str, ...],
+    out: Path | None,
+    no_plots: bool = False,
 ) -> Batch:
     """A new batch, in `out` or a new folder under ./results."""
     from sim.batch.folder import new_folder
@@ -192,7 +210,10 @@ def _new(
     compiled = load_scenario(scenario, overrides(assignments), scenario_path())
     sets = set_words(assignments)
     sets = [*sets, *scenario_path_words()]
-    command = command_line("wargame", "run", scenario, "--runs", runs, "--seed", seed, *sets)
+    charts = [NO_PLOTS] if no_plots else []
+    command = command_line(
+        "wargame", "run", scenario, "--runs", runs, "--seed", seed, *sets, *charts
+    )
     out = out or new_folder(DEFAULT_RESULTS, f"{compiled.id}-seed{seed}-{runs}")
     return Batch(compiled, runs, seed, out, command)
 
@@ -333,15 +354,12 @@ def outcome_report(results: Results, elapsed: float | None = None) -> str:
         head += "\nset: " + ", ".join(
             f"{k}={yaml_value(v)}" for k, v in summary["overrides"].items()
         )
-    rows = [
-        [
-            o["id"],
-            percent(o["probability"]),
-            f"{percent(o['ci95'][0])} - {percent(o['ci95'][1])}",
-            f"{o['count']:,}",
-        ]
-        for o in summary["outcomes"]
-    ]
+    rows = []
+    for o in summary["outcomes"]:
+        (low, high), probability = o["ci95"], o["probability"]
+        digits = interval_digits(probability, low, high)
+        shown = [percent(x, digits) for x in (probability, low, high)]
+        rows.append([o["id"], shown[0], f"{shown[1]} - {shown[2]}", f"{o['count']:,}"])
     return (
         head
         + "\n\n"

@@ -25,25 +25,32 @@ from sim.scenario import catalog
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
 
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
 
 @click.command(short_help="Check scenario files without running them.")
 @click.argument("files", nargs=-1, required=True)
 @set_option
 @scenario_path_option
 def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
-    """Check scenario FILES (or bundled names) without running them.
+    """Check scenario FILES (or bundled names, or folders) without running them.
 
-    Reports every problem found, each with file, line and column.
+    Reports every problem found, each with file, line and column. A folder
+    stands for the scenario files directly in it (*.yaml, *.yml), as the
+    bundled scenarios are laid out: its subfolders hold bases that the
+    scenarios `extends`, checked through them.
 
     \b
     Examples:
       wargame validate my-scenario.yaml
       wargame validate scenarios/*.yaml
+      wargame validate scenarios
     """
     from sim.language.load import load_scenario
 
     fixed = overrides(assignments)
     failures = []
+    files = tuple(file for reference in files for file in _scenario_files(reference))
     for reference in files:
         try:
             compiled = load_scenario(reference, fixed, scenario_path())
@@ -57,6 +64,24 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
             f"{len(failures)} of {len(files)} scenario{'s' if len(files) > 1 else ''} "
             "failed to validate"
         )
+
+
+def _scenario_files(reference: str) -> list[str]:
+    """A folder's scenario files (directly in it, sorted); any other reference as given."""
+    folder = Path(reference)
+    if not folder.is_dir():
+        return [reference]
+    found = sorted(
+        str(path)
+        for path in folder.iterdir()
+        if path.suffix in SCENARIO_SUFFIXES and path.is_file() and not path.name.startswith(".")
+    )
+    if not found:
+        raise UserError(
+            f"{reference}: no scenario files (*.yaml, *.yml) directly in this folder; "
+            "name the files, or the folder that holds them"
+        )
+    return found
 
 
 def _counts(compiled: CompiledScenario) -> str:

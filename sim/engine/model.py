@@ -93,7 +93,10 @@ class EscalationModel(mesa.Model):
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
         levels = len(scenario.ladder)
         self.datacollector = mesa.DataCollector(
-            model_reporters={"levels": lambda m: np.bincount(m.state["level"], minlength=levels)}
+            model_reporters={
+                "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
+                "peaks": lambda m: np.bincount(m.peak, minlength=levels),
+            }
         )
         self.datacollector.collect(self)
 
@@ -355,9 +358,12 @@ class EscalationModel(mesa.Model):
         self.__dict__.pop("step", None)
         self.__dict__.pop("_user_step", None)
 
-    def level_counts(self) -> np.ndarray:
-        """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put."""
-        rows = self.datacollector.model_vars["levels"]
+    def level_counts(self, reporter: str = "levels") -> np.ndarray:
+        """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put.
+
+        With `reporter="peaks"`, runs by the highest level they have reached so far.
+        """
+        rows = self.datacollector.model_vars[reporter]
         counts = np.zeros((self.scenario.horizon + 1, len(self.scenario.ladder)), dtype=np.int64)
         counts[: len(rows)] = rows
         counts[len(rows) :] = rows[-1]

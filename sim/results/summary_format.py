@@ -163,6 +163,9 @@ class Summary(_Part):
     outcomes_by_parameter: dict[str, ParameterBinsRecord] | None = None
     checks: list[CheckRecord] = []  # format 2 on
     measures: list[MeasureRecord] = []  # format 2 on
+    # --- peaks by turn (optional: older folders lack it) ---
+    # runs by the highest ladder level reached so far (columns, lowest first), after each turn
+    peaks_by_turn: LevelsByTurn | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as plain data, exactly as in the file (what was not there is left out)."""

@@ -244,8 +244,24 @@ class ScenarioSpec(Strict):
 
 
 def json_schema() -> dict:
-    """The JSON Schema of scenario files, for editors and `wargame schema`."""
+    """The JSON Schema of scenario files, for editors and `wargame schema`.
+
+    A file that `extends` another holds only what it changes, so what a whole
+    scenario must have (its required keys and the least sizes of the ladder,
+    actors and outcomes) is required only of a file without `extends`; the
+    merged scenario is still checked in full by the loader.
+    """
     schema = ScenarioSpec.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Escalation wargame scenario"
+    whole: dict = {"required": schema.pop("required", [])}
+    sizes: dict[str, dict] = {}
+    for name, prop in schema["properties"].items():
+        least = {k: prop.pop(k) for k in ("minItems", "minProperties") if k in prop}
+        if least:
+            sizes[name] = least
+    if sizes:
+        whole["properties"] = sizes
+    schema["if"] = {"required": ["extends"]}
+    schema["else"] = whole
     return schema

@@ -40,23 +40,26 @@ footer { color: #777; font-size: 0.9rem; margin-top: 3rem; }
 """
 
 
-def write_report(folder: str | Path) -> Path:
+def write_report(folder: str | Path, target: str | None = None) -> Path:
     """Write `folder/report.html` for the results in `folder` (atomically); return its path.
 
     The charts are taken from `folder/plots/` when `wargame run` or `wargame
-    plot` has drawn them, and drawn afresh otherwise.
+    plot` has drawn them, and drawn afresh otherwise; `target` is the outcome
+    the parameter chart follows, as given to `write_plots`.
     """
     folder = Path(folder)
     results = read_results(folder)
-    images = {chart.name: _image(results, chart, folder / PLOTS) for chart in charts_for(results)}
+    images = {
+        chart.name: _image(results, chart, folder / PLOTS, target) for chart in charts_for(results)
+    }
     path = folder / REPORT
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(report_html(results, images), encoding="utf-8")
+    temporary.write_text(report_html(results, images, target), encoding="utf-8")
     os.replace(temporary, path)
     return path
 
 
-def report_html(results: Results, images: dict[str, bytes]) -> str:
+def report_html(results: Results, images: dict[str, bytes], target: str | None = None) -> str:
     """The report as one HTML page; `images` maps chart names to PNG bytes."""
     summary = results.summary
     title = summary.get("title") or results.scenario
@@ -81,7 +84,7 @@ def report_html(results: Results, images: dict[str, bytes]) -> str:
         *_parameters(summary),
         "<h2>Charts</h2>",
     ]
-    threshold = threshold_phrase(results)
+    threshold = threshold_phrase(results, target)
     for chart in charts_for(results):
         if chart.name in images:
             parts.append(_figure(chart, images[chart.name], threshold))
@@ -100,12 +103,12 @@ def report_html(results: Results, images: dict[str, bytes]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _image(results: Results, chart: Chart, plots: Path) -> bytes:
+def _image(results: Results, chart: Chart, plots: Path, target: str | None) -> bytes:
     saved = plots / f"{chart.name}.png"
     if saved.is_file():
         return saved.read_bytes()
     buffer = io.BytesIO()
-    chart.figure(results).savefig(buffer, format="png", metadata={"Software": None})
+    chart.figure(results, target).savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
 
 

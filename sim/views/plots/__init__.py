@@ -38,9 +38,13 @@ class Chart:
     draw: Callable[[Results], Figure | SubFigure]
     reading: str  # one or two sentences for the report; {threshold} names chart 5's outcome
     applies: Callable[[Results], bool] = lambda results: True
+    targeted: bool = False  # draws the probability of a target outcome or worse
 
-    def figure(self, results: Results) -> Figure:
-        """The chart drawn on a figure of its own, ready to save."""
+    def figure(self, results: Results, target: str | None = None) -> Figure:
+        """The chart drawn on a figure of its own, ready to save; `target` is the outcome a
+        targeted chart follows (None: its default)."""
+        if self.targeted:
+            return self.draw(results, target).get_figure(root=True)  # type: ignore[call-arg]
         return self.draw(results).get_figure(root=True)
 
 
@@ -57,9 +61,11 @@ CHARTS = (
         "escalation",
         "Escalation over time",
         escalation_over_time,
-        "For each turn, the height of each band is the share of runs at that rung of the "
-        "escalation ladder (a run that has ended stays on its last rung); the legend gives "
-        "each rung's share at the last turn.",
+        "Left: for each turn, the height of each band is the share of runs on that rung of "
+        "the escalation ladder now (a run that has ended stays on its last rung). Right: the "
+        "share of runs that have reached that rung or a higher one by then, which is how "
+        "often the crisis escalates that far. The legend gives both at the last turn; rungs "
+        "no run reaches are left out.",
     ),
     Chart(
         "time-to-outcome",
@@ -71,11 +77,14 @@ CHARTS = (
     ),
     Chart(
         "drivers",
-        "What drives each outcome",
+        "Rules associated with each outcome",
         what_drives_outcomes,
         "Each cell is how much more (red) or less (blue) often a rule fired in the runs that "
         "ended in that outcome than in all runs, in percentage points: a deep red cell in a "
-        "war column marks a decision on the path to war. Columns with few runs are noisy.",
+        "war column marks a rule associated with the path to war (an association, not "
+        "necessarily a cause). Rules that fired in every run or in none, and rules that fired "
+        "in all runs of some outcomes and in none of the others (true by the outcome's "
+        "definition), are left out. Columns with few runs are noisy.",
     ),
     Chart(
         "parameters",
@@ -86,6 +95,7 @@ CHARTS = (
         "intervals; a flat line means the outcome does not depend on it, and the dashed line "
         "is the probability over all runs.",
         applies=lambda results: bool(results.summary.get("sampled_parameters")),
+        targeted=True,
     ),
     Chart(
         "convergence",
@@ -103,20 +113,25 @@ def charts_for(results: Results) -> list[Chart]:
     return [chart for chart in CHARTS if chart.applies(results)]
 
 
-def write_plots(folder: str | Path, formats: tuple[ChartFormat, ...] = ("png",)) -> list[Path]:
-    """Draw every chart of the results in `folder` into `folder/plots/`; return the files."""
+def write_plots(
+    folder: str | Path, formats: tuple[ChartFormat, ...] = ("png",), target: str | None = None
+) -> list[Path]:
+    """Draw every chart of the results in `folder` into `folder/plots/`; return the files.
+
+    `target` is the outcome the parameter chart follows (that outcome or worse).
+    """
     unknown = [f for f in formats if f not in CHART_FORMATS]
     if unknown:
         choices = ", ".join(CHART_FORMATS)
         raise ValueError(f"unknown plot format {unknown[0]!r}; choose from {choices}")
     results = read_results(folder)
-    target = Path(folder) / PLOTS
-    target.mkdir(exist_ok=True)
+    plots = Path(folder) / PLOTS
+    plots.mkdir(exist_ok=True)
     written = []
     for chart in charts_for(results):
-        figure = chart.figure(results)
+        figure = chart.figure(results, target)
         for extension in formats:
-            written.append(save(figure, target / f"{chart.name}.{extension}"))
+            written.append(save(figure, plots / f"{chart.name}.{extension}"))
     return written
 
 

@@ -1,9 +1,20 @@
-"""Chart 4: what drives each outcome, a heat map of rule firings by outcome.
+"""Chart 4: rules associated with each outcome, a heat map of rule firings by outcome.
 
 For each rule, chance event and decision option, and each outcome: how much
 more (or less) often it fired in the runs that ended in that outcome than in
 all runs, in percentage points. A rule that fired in 10% of all runs but in
-70% of the runs that ended in war shows +60 in the war column.
+70% of the runs that ended in war shows +60 in the war column. This is an
+association, not a cause: a rule can fire more often in war because war
+makes it possible.
+
+Rows are named in words: the rule's id with its hyphens as spaces and each
+actor's id as the actor's name ("NATO invokes article5"), and grouped under
+the actors' names, from the scenario.yaml of the results folder.
+
+Rows that the outcome decides are left out: a rule that fired in every run
+ending in some outcomes and in no run ending in the others (such as the rule
+whose effect is the outcome, "Russia uses nuclear weapon" for nuclear use)
+says nothing beyond the outcome itself; the chart's footnote counts them.
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import blended_transform_factory
 
-from sim.results.folder import Results
+from sim.results.folder import SCENARIO, Results
 from sim.views.plots.style import (
     new_figure,
     outcome_colours,
@@ -29,7 +40,7 @@ from sim.views.plots.style import (
     title,
 )
 
-NAME = "What drives each outcome"
+NAME = "Rules associated with each outcome"
 MAX_ROWS = 40  # beyond this a heat map stops being readable on a slide
 CMAP = "RdBu_r"  # diverging, red and blue stay apart under common colour blindness
 EVENTS = "chance events"
@@ -65,12 +76,54 @@ def fire_differences(results: Results) -> pd.DataFrame:
     return given.sub(overall, axis=0)
 
 
+def decided_by_outcome(results: Results) -> list[str]:
+    """Fire-count columns whose firing the outcome decides: in every outcome reached, the
+    rule fired in all of its runs or in none (and it fired in some runs, not all)."""
+    ended = results.outcome_table()["count"]
+    runs = results.summary["runs"]
+    decided = []
+    for rule in results.summary["rules"]:
+        by_outcome = rule["runs_fired_by_outcome"]
+        if not 0 < rule["runs_fired"] < runs:
+            continue
+        if all(by_outcome[o] in (0, n) for o, n in ended.items() if n > 0):
+            decided.append(rule["column"])
+    return decided
+
+
+def actor_names(results: Results) -> dict[str, str]:
+    """Actor id -> the scenario's name for it, from the folder's scenario.yaml (if any)."""
+    import yaml
+
+    if results.path is None:
+        return {}
+    try:
+        data = yaml.safe_load((results.path / SCENARIO).read_text(encoding="utf-8"))
+        actors = data["actors"]
+        return {str(a): str(spec.get("name") or a) for a, spec in actors.items()}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def words(identifier: str, actors: dict[str, str]) -> str:
+    """An id in words: hyphens and underscores as spaces, actors' ids as their names, the
+    first letter capitalised (`nato-invokes-article5` -> `NATO invokes article5`)."""
+    parts = [actors.get(part, part) for part in identifier.replace("_", "-").split("-") if part]
+    text = " ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def rows(results: Results) -> list[Row]:
     """Every fire-count column, grouped: chance events first, then each actor's rules."""
     found = []
+    actors = actor_names(results)
     for rule in results.summary["rules"]:
-        label = rule["id"] if not rule.get("option") else f"{rule['id']}: {rule['option']}"
-        found.append(Row(rule["column"], rule["id"], label, rule.get("actor") or EVENTS))
+        label = words(rule["id"], actors)
+        if rule.get("option"):
+            label += ": " + words(rule["option"], actors).lower()
+        actor = rule.get("actor")
+        group = actors.get(actor, words(actor, {})) if actor else EVENTS
+        found.append(Row(rule["column"], rule["id"], label, group))
     groups = list(dict.fromkeys(row.group for row in found))
     if EVENTS in groups:
         groups = [EVENTS] + [g for g in groups if g != EVENTS]
@@ -96,7 +149,10 @@ def shown_rows(
     """
     runs = results.summary["runs"]
     fired = {rule["column"]: rule["runs_fired"] for rule in results.summary["rules"]}
-    informative = [row for row in rows(results) if 0 < fired[row.column] < runs]
+    decided = set(decided_by_outcome(results))
+    informative = [
+        row for row in rows(results) if 0 < fired[row.column] < runs and row.column not in decided
+    ]
     if len(informative) <= limit:
         return informative, len(informative)
     spread = differences.abs().max(axis=1)
@@ -151,17 +207,32 @@ def what_drives_outcomes(
             side.set_visible(False)
         colourbar = fig.colorbar(image, ax=ax, location="bottom", shrink=0.5, aspect=40, pad=0.02)
         colourbar.set_label(
-            "fired in runs ending in this outcome minus fired in all runs (percentage points)"
+            "fired in runs ending in this outcome minus fired in all runs (percentage points):"
+            "\nan association, not a cause"
         )
-        notes = []
-        if informative > len(shown):
-            notes.append(f"the {len(shown)} of {informative} rules that differ most")
-        missing = [labels[o] for o in table.index if o not in reached]
-        if missing:
-            notes.append("not reached: " + ", ".join(missing))
+        notes = _footnotes(results, len(shown), informative, reached)
         if notes:
-            ax.set_xlabel("; ".join(notes), fontsize=9.5, color="#444444")
+            ax.set_xlabel(textwrap.fill("; ".join(notes), 110), fontsize=9.5, color="#444444")
     return fig
+
+
+def _footnotes(results: Results, shown: int, informative: int, reached: list[str]) -> list[str]:
+    """What the heat map leaves out: rules beyond the limit, rules the outcome decides,
+    outcomes no run reached."""
+    notes = []
+    if informative > shown:
+        notes.append(f"the {shown} of {informative} rules that differ most")
+    decided = len(decided_by_outcome(results))
+    if decided:
+        notes.append(
+            f"{decided} rule{'s' if decided > 1 else ''} left out that fired in all runs "
+            "of some outcomes and none of the others (true by the outcome's definition)"
+        )
+    labels = outcome_labels(results)
+    missing = [labels[o] for o in results.outcome_ids if o not in reached]
+    if missing:
+        notes.append("not reached: " + ", ".join(missing))
+    return notes
 
 
 def _annotate(ax: Axes, values: np.ndarray, largest: float) -> None:
