@@ -170,6 +170,7 @@ def _run_batch(
     from sim.batch.backends import BackendError
     from sim.batch.runner import BatchInterrupted
     from sim.batch.runner import run as run_batch
+    from sim.errors import PathError
     from sim.results.folder import INCOMPLETE
 
     try:
@@ -193,8 +194,8 @@ def _run_batch(
             f"interrupted: {stop.done} of {stop.blocks} blocks are saved in {stop.folder}/ "
             f"(marked INCOMPLETE)\n  finish the batch with: {_resume_command(stop.folder)}"
         ) from None
-    except BackendError as error:  # the message adds how to finish the blocks already saved
-        message = str(error)
+    except (BackendError, PathError) as error:  # adds how to finish the blocks already saved
+        message = error.format()
         if (batch.out / INCOMPLETE).is_file():
             message += (
                 f"\n  the finished blocks are kept in {batch.out}/: finish the batch with: "
