@@ -234,7 +234,7 @@ def test_a_folder_that_saved_no_block_can_be_started_over(tmp_path, uninterrupte
     folder = started(tmp_path / "results", source=TWO_STEP, blocks=())
     if marker is not None:
         (folder / "INCOMPLETE").write_bytes(marker)
-        refused(folder, "INCOMPLETE is damaged", f"start the batch again in it with")
+        refused(folder, "INCOMPLETE is damaged", "start the batch again in it with")
     args = ["run", ONE_RULE, "--runs", RUNS, "--seed", SEED, "--out", folder, "--no-plots", "-q"]
     result = invoke(*args)
     assert result.exit_code == 0, result.output
