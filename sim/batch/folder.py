@@ -9,7 +9,9 @@ cannot be created or written is a `PathError`.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import yaml
 from sim.batch.identity import checked_record, digest, new_record, refused
 from sim.batch.sinks import BLOCKS, FolderSink, write_text, writing
 from sim.engine.streams import BLOCK_SIZE
-from sim.errors import Problem, ResultsError, ScenarioError
+from sim.errors import PathError, Problem, ResultsError, ScenarioError
 from sim.language.compiled import CompiledScenario
 from sim.results.folder import INCOMPLETE, RUNS, SCENARIO, SUMMARY
 
@@ -53,8 +55,13 @@ def open_folder(
 
 def _check_new(folder: Path) -> None:
     """Refuse a folder that holds anything worth keeping: results are never overwritten."""
-    if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
-        return
+    if folder.is_symlink() and not folder.exists():
+        raise PathError(folder, f"it is a link to {os.readlink(folder)}, which does not exist")
+    if folder.exists() and not folder.is_dir():
+        raise PathError(folder, "it is a file, not a folder")
+    with writing(folder):
+        if not folder.exists() or not any(folder.iterdir()):
+            return
     if (folder / INCOMPLETE).exists():
         if nothing_saved(folder):
             return  # stopped before its first block: starting over loses nothing
@@ -91,13 +98,29 @@ def _create(folder: Path, scenario: CompiledScenario, seed: int, runs: int, comm
     record = new_record(
         scenario.id, scenario.data, seed, runs, BLOCK_SIZE, command, dict(scenario.overrides)
     )
-    with writing(folder):
-        folder.mkdir(parents=True, exist_ok=True)
-        # the marker first: from here on the folder says it is unfinished, and holds
-        # all it takes to resume (the scenario too, should scenario.yaml never be written)
-        write_text(folder / INCOMPLETE, json.dumps(record, indent=2) + "\n")
-        write_text(folder / SCENARIO, dump_scenario(scenario.data))
+    try:
+        with writing(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            # the marker first: from here on the folder says it is unfinished, and holds
+            # all it takes to resume (the scenario too, should scenario.yaml never be written)
+            write_text(folder / INCOMPLETE, json.dumps(record, indent=2) + "\n")
+            write_text(folder / SCENARIO, dump_scenario(scenario.data))
+    except PathError:
+        _undo_start(folder, created)
+        raise
     return created
+
+
+def _undo_start(folder: Path, created: bool) -> None:
+    """Take back the start of a batch that could not be written whole, so that the same
+    command works once the folder can be written."""
+    for name in (SCENARIO, INCOMPLETE):
+        for path in (folder / name, folder / (name + ".tmp")):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+    if created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _check_resumable(folder: Path, scenario: CompiledScenario, seed: int, runs: int) -> None:

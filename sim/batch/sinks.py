@@ -114,9 +114,14 @@ class FolderSink(Sink):
         path = self._block_path(result.block)
         temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         with writing(self.folder):
-            with temporary.open("wb") as handle:
-                np.savez(handle, **block_arrays(result, self.identity))
-            os.replace(temporary, path)
+            try:
+                with temporary.open("wb") as handle:
+                    np.savez(handle, **block_arrays(result, self.identity))
+                os.replace(temporary, path)
+            except OSError:  # no room, say: leave no partial file behind
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                raise
         if len(self._waiting) < WAITING_BLOCKS or result.block == self._next_block():
             self._waiting[result.block] = result
         self._write_ready()
@@ -217,5 +222,10 @@ def writing(folder: Path) -> Iterator[None]:
 def write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all: to a temporary name, then renamed."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
