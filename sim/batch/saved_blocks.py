@@ -151,7 +151,8 @@ def _parameter_problem(parameter: Any, values: np.ndarray, runs: int) -> str | N
     if isinstance(listed, list):
         fits = bool(np.isin(values, np.asarray(listed)).all())
         return None if fits else "holds values the parameter's choice does not list"
-    low, high = numeric_support(parameter.spec)
+    spec = parameter.spec
+    low, high = (spec.low, spec.high) if hasattr(spec, "low") else numeric_support(spec)
     fits = bool(np.isfinite(values).all() and (values >= low).all() and (values <= high).all())
     return None if fits else f"holds values outside its support [{low}, {high}]"
 

@@ -1,4 +1,4 @@
-"""Where a parameter's values may lie: the support of its distribution, or a fixed value's bounds.
+"""Where a parameter's values may lie: a share or probability's [0, 1], a fixed value's bounds.
 
 `--set` refuses a value outside it (a probability of 1.5) before anything runs, and
 a resumed batch refuses a saved block whose sampled values fall outside it.
@@ -15,18 +15,31 @@ from pydantic import BaseModel
 def numeric_support(spec: object) -> tuple[float, float]:
     """The closed interval a numeric parameter's values lie in (infinite ends when open).
 
-    `spec` is the parameter as plain data or as its schema model: a uniform or
-    truncated normal lies in [low, high], a beta in [0, 1], a fixed value in its
-    optional [min, max].
+    `spec` is the parameter as plain data or as its schema model.
     """
+    low, high, _ = support(spec)
+    return low, high
+
+
+def support(spec: object) -> tuple[float, float, str]:
+    """`numeric_support`, and why: a beta is a share or probability, [0, 1]; so is a
+    uniform or truncated normal drawn within [0, 1] (a value fixed outside it is a
+    mistake, whereas elsewhere its low and high are a judged range, not a limit); a
+    fixed value lies within its optional `min` and `max`."""
     distribution = _field(spec, "distribution")
     if distribution == "beta":
-        return 0.0, 1.0
+        return 0.0, 1.0, "a beta parameter is a share or probability"
     if distribution in ("uniform", "truncnormal"):
-        return _number(_field(spec, "low"), -math.inf), _number(_field(spec, "high"), math.inf)
+        low = _number(_field(spec, "low"), -math.inf)
+        high = _number(_field(spec, "high"), math.inf)
+        if low >= 0 and high <= 1:
+            why = f"drawn from {_shown(low)} to {_shown(high)}, it is a share or probability"
+            return 0.0, 1.0, why
     if distribution is None:
-        return _number(_field(spec, "min"), -math.inf), _number(_field(spec, "max"), math.inf)
-    return -math.inf, math.inf
+        low = _number(_field(spec, "min"), -math.inf)
+        high = _number(_field(spec, "max"), math.inf)
+        return low, high, "the scenario's min and max"
+    return -math.inf, math.inf, ""
 
 
 def describe_support(low: float, high: float) -> str:
