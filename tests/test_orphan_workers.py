@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ONE_RULE = str(Path(__file__).parent / "fixtures" / "full-language.yaml")
+FULL = str(Path(__file__).parent / "fixtures" / "full-language.yaml")
 WARGAME = [sys.executable, "-c", "from sim.cli import main; main()"]
 DEADLINE = 10.0  # seconds for the workers to notice (they poll every half second)
 
@@ -46,9 +46,13 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_killing_the_parent_of_a_workers_run_leaves_no_worker(tmp_path):
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_killing_the_parent_of_a_workers_run_leaves_no_worker(tmp_path, backend):
+    if backend == "dask":
+        pytest.importorskip("distributed")
     out = tmp_path / "results"
-    args = ["run", ONE_RULE, "--runs", "3000000", "--workers", "2", "--out", str(out)]
+    args = ["run", FULL, "--runs", "3000000", "--workers", "2", "--out", str(out)]
+    args += ["--backend", backend]
     parent = subprocess.Popen(
         [*WARGAME, *args, "--no-plots", "-q"],
         stdout=subprocess.DEVNULL,

@@ -28,6 +28,7 @@ from sim.engine.streams import BLOCK_SIZE
 from sim.errors import PathError
 from sim.language.compiled import CompiledScenario
 from sim.results.folder import INCOMPLETE, RUNS, SCENARIO, SUMMARY, Results, read_summary
+from sim.text import command_line
 
 BLOCKS = "blocks"
 WAITING_BLOCKS = 4  # blocks held in memory while one before them is still running
@@ -181,7 +182,8 @@ class FolderSink(Sink):
                 raise refused(
                     f"{path} is not a block of this batch of {self.runs:,} runs "
                     "(it was put there by hand, or by another batch)",
-                    hint=f"if it is not needed, delete it and resume again: rm {path}",
+                    hint="if it is not needed, delete it and resume again: "
+                    + command_line("rm", path),
                 )
             self.load(block)
             saved += 1
