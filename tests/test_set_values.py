@@ -46,7 +46,7 @@ def run(tmp_path: Path, scenario: str, *assignments: str):
         ("restraint=nan", "restraint=nan: expected a number"),
         ("restraint=inf", "restraint=inf: expected a number"),
         ("restraint=high", "restraint=high: expected a number"),
-        ("posture=medium", "posture=medium: not one of its values: low, high"),
+        ("posture=medium", "posture=medium: expected one of its values: low, high"),
         ("batteries=2.5", "batteries=2.5: expected a whole number"),
         ("fog=maybe", "fog=maybe: expected true or false"),
     ],

@@ -132,7 +132,7 @@ def _outside(spec: object, value: object) -> str | None:
     if isinstance(listed, list) and value not in listed:
         hint = did_you_mean(str(value), [str(v) for v in listed])
         return (
-            "not one of its values: "
+            "expected one of its values: "
             + ", ".join(str(v) for v in listed)
             + (f" ({hint})" if hint and "did you mean" in hint else "")
         )
