@@ -235,9 +235,10 @@ def test_a_folder_that_saved_no_block_can_be_started_over(tmp_path, uninterrupte
     if marker is not None:
         (folder / "INCOMPLETE").write_bytes(marker)
         refused(folder, "INCOMPLETE is damaged", "start the batch again in it with")
-    args = ["run", ONE_RULE, "--runs", RUNS, "--seed", SEED, "--out", folder, "--no-plots", "-q"]
+    args = ["run", ONE_RULE, "--runs", RUNS, "--seed", SEED, "--out", folder, "--no-plots"]
     result = invoke(*args)
     assert result.exit_code == 0, result.output
+    assert "held a batch stopped before its first block; a new batch starts over" in result.output
     for name in ("runs.parquet", "summary.json", "scenario.yaml"):
         assert (folder / name).read_bytes() == (uninterrupted / name).read_bytes()
 

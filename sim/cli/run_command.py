@@ -108,7 +108,7 @@ def run(
     else:
         batch = _new(scenario, runs, seed, assignments, out)
     if not quiet:
-        click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}", err=True)
+        _announce(batch, resumed=resume is not None)
     results, elapsed = _run_batch(
         batch,
         workers=workers,
@@ -202,6 +202,20 @@ def _run_batch(
                 f"{_resume_command(batch.out)}"
             )
         raise UserError(message) from None
+
+
+def _announce(batch: Batch, resumed: bool) -> None:
+    """The title line, and a note when a new batch replaces one that saved nothing."""
+    from sim.batch.folder import nothing_saved
+    from sim.results.folder import INCOMPLETE
+
+    click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}", err=True)
+    if not resumed and (batch.out / INCOMPLETE).is_file() and nothing_saved(batch.out):
+        click.echo(
+            f"note: {batch.out}/ held a batch stopped before its first block; "
+            "a new batch starts over in it",
+            err=True,
+        )
 
 
 def _resume_command(folder: Path) -> str:
