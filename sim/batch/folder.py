@@ -1,24 +1,28 @@
 """A results folder before it is complete: creating it, resuming it, naming a new one.
 
 A new folder gets its `INCOMPLETE` marker first (the record of how the batch was
-started: scenario, seed, runs, command) and the scenario as run; `--resume`
-reads them back and refuses anything other than what the batch was started
-with. A folder that cannot be created or written is a `PathError`.
+started, sealed by a digest: see `sim.batch.identity`) and the scenario as run;
+`--resume` reads them back, checks they are unedited and belong together, and
+refuses anything other than what the batch was started with. A folder that
+cannot be created or written is a `PathError`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from sim.batch.identity import checked_record, digest, new_record, refused
 from sim.batch.sinks import BLOCKS, FolderSink, write_text, writing
 from sim.engine.streams import BLOCK_SIZE
-from sim.errors import Problem, ScenarioError
+from sim.errors import PathError, Problem, ResultsError, ScenarioError
 from sim.language.compiled import CompiledScenario
-from sim.results.folder import INCOMPLETE, SCENARIO, SUMMARY
+from sim.results.folder import INCOMPLETE, RUNS, SCENARIO, SUMMARY
 
 
 def open_folder(
@@ -29,7 +33,11 @@ def open_folder(
     command: str,
     resume: bool = False,
 ) -> FolderSink:
-    """Prepare a results folder: new and empty, or an interrupted batch to resume."""
+    """Prepare a results folder: new and empty, or an interrupted batch to resume.
+
+    A folder whose unfinished batch saved no block yet (stopped in its first
+    instant) holds nothing to lose: a new batch starts over in it.
+    """
     if resume:
         _check_resumable(folder, scenario, seed, runs)
         created = False
@@ -46,10 +54,17 @@ def open_folder(
 
 
 def _check_new(folder: Path) -> None:
-    """Refuse a folder that holds anything: results are never overwritten."""
-    if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
-        return
+    """Refuse a folder that holds anything worth keeping: results are never overwritten."""
+    if folder.is_symlink() and not folder.exists():
+        raise PathError(folder, f"it is a link to {os.readlink(folder)}, which does not exist")
+    if folder.exists() and not folder.is_dir():
+        raise PathError(folder, "it is a file, not a folder")
+    with writing(folder):
+        if not folder.exists() or not any(folder.iterdir()):
+            return
     if (folder / INCOMPLETE).exists():
+        if nothing_saved(folder):
+            return  # stopped before its first block: starting over loses nothing
         hint = f"it holds an unfinished batch: finish it with `wargame run --resume {folder}`"
     else:
         hint = "choose another --out, or leave it out to get a new folder"
@@ -63,45 +78,73 @@ def _check_new(folder: Path) -> None:
     )
 
 
+def nothing_saved(folder: Path) -> bool:
+    """Whether an unfinished batch's folder holds only what its start wrote: its record,
+    its scenario, an empty `blocks/`, leftovers of interrupted writes; no block, no results."""
+    started = {INCOMPLETE, SCENARIO, BLOCKS, RUNS + ".tmp"}
+    for path in folder.iterdir():
+        if path.name == BLOCKS and path.is_dir():
+            if any(not p.name.endswith(".tmp") for p in path.iterdir()):
+                return False
+        elif path.name not in started and not path.name.endswith(".tmp"):
+            return False
+    return True
+
+
 def _create(folder: Path, scenario: CompiledScenario, seed: int, runs: int, command: str) -> bool:
-    """Create the folder (unless it is there, empty), marked unfinished; whether it was new."""
+    """Create the folder (unless it is there, empty or never started), marked unfinished;
+    whether it was new."""
     created = not folder.exists()
-    record = {
-        "scenario": scenario.id,
-        "seed": seed,
-        "runs": runs,
-        "command": command,
-        "block_size": BLOCK_SIZE,
-        "overrides": scenario.overrides,
-    }
-    with writing(folder):
-        folder.mkdir(parents=True, exist_ok=True)
-        # the marker first: from here on the folder says it is unfinished
-        write_text(folder / INCOMPLETE, json.dumps(record, indent=2) + "\n")
-        write_text(folder / SCENARIO, dump_scenario(scenario.data))
+    record = new_record(
+        scenario.id, scenario.data, seed, runs, BLOCK_SIZE, command, dict(scenario.overrides)
+    )
+    try:
+        with writing(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            # the marker first: from here on the folder says it is unfinished, and holds
+            # all it takes to resume (the scenario too, should scenario.yaml never be written)
+            write_text(folder / INCOMPLETE, json.dumps(record, indent=2) + "\n")
+            write_text(folder / SCENARIO, dump_scenario(scenario.data))
+    except PathError:
+        _undo_start(folder, created)
+        raise
     return created
 
 
+def _undo_start(folder: Path, created: bool) -> None:
+    """Take back the start of a batch that could not be written whole, so that the same
+    command works once the folder can be written."""
+    for name in (SCENARIO, INCOMPLETE):
+        for path in (folder / name, folder / (name + ".tmp")):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+    if created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def _check_resumable(folder: Path, scenario: CompiledScenario, seed: int, runs: int) -> None:
-    """Refuse to resume with anything other than what the batch was started with."""
+    """Refuse to resume with anything other than what the batch was started with, or a
+    folder whose record or scenario was edited."""
     record = read_incomplete(folder)
-    if record.get("block_size") != BLOCK_SIZE:
+    saved_scenario(folder)
+    if record["block_size"] != BLOCK_SIZE:
         raise ScenarioError(
             [Problem(f"{folder} was started with another block size; it cannot be resumed")]
         )
     hint = f"run `wargame run --resume {folder}` alone to finish it as it was started"
-    started = (record.get("seed"), record.get("runs"))
+    started = (record["seed"], record["runs"])
     if started != (seed, runs):
         raise ScenarioError(
             [
                 Problem(
-                    f"{folder} was started with seed {started[0]} and {_number(started[1])} "
+                    f"{folder} was started with seed {started[0]} and {started[1]:,} "
                     f"runs, not seed {seed} and {runs:,} runs; a batch resumes only as started",
                     hint=hint,
                 )
             ]
         )
-    if saved_scenario(folder) != scenario.data:
+    if digest(scenario.data) != record["scenario_digest"]:
         raise ScenarioError(
             [
                 Problem(
@@ -113,43 +156,47 @@ def _check_resumable(folder: Path, scenario: CompiledScenario, seed: int, runs: 
         )
 
 
-def _number(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def saved_scenario(folder: Path) -> dict[str, Any]:
-    """The scenario data an unfinished batch was started with (its scenario.yaml)."""
+    """The scenario data an unfinished batch was started with, checked against its record:
+    `scenario.yaml` (written again from the record if it never was)."""
+    record = read_incomplete(folder)
+    path = folder / SCENARIO
+    if not path.exists():  # stopped between the record and the scenario
+        with writing(folder):
+            write_text(path, dump_scenario(record["data"]))
     try:
-        data = yaml.safe_load((folder / SCENARIO).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         data = None
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [
-                Problem(
-                    f"{folder} has no readable {SCENARIO}; the batch cannot be resumed",
-                    hint="start it again in a new folder",
-                )
-            ]
+    if not isinstance(data, dict) or digest(data) != record["scenario_digest"]:
+        raise refused(
+            f"{path} was edited or damaged after the batch started (it is not the scenario "
+            f"{INCOMPLETE} records); the batch cannot be resumed as started",
+            hint=f"restore it, or start the batch again: {record['command']}",
         )
     return data
 
 
 def read_incomplete(folder: Path) -> dict[str, Any]:
-    """The record of an unfinished batch: scenario id, seed, runs, command, overrides."""
+    """The record of an unfinished batch (see `sim.batch.identity`), checked whole and unedited."""
     marker = folder / INCOMPLETE
     if not marker.is_file():
         why = "it is complete" if (folder / SUMMARY).is_file() else "it holds no unfinished batch"
         raise ScenarioError([Problem(f"{folder} cannot be resumed: {why}")])
     try:
         record = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         record = None
-    if not isinstance(record, dict):
-        raise ScenarioError(
-            [Problem(f"{marker} is damaged; the batch cannot be resumed", hint="start it again")]
-        )
-    return record
+    try:
+        return checked_record(marker, record)
+    except ResultsError as error:
+        if nothing_saved(folder):  # nothing to lose: say how to start over in place
+            raise refused(
+                str(error).partition("\n")[0],
+                hint=f"it holds no finished block: start the batch again in it with "
+                f"`wargame run SCENARIO ... --out {folder}`",
+            ) from None
+        raise
 
 
 def dump_scenario(data: dict[str, Any]) -> str:

@@ -15,18 +15,20 @@ import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from sim.batch import parquet
 from sim.batch.blocks import BlockResult, blocks_for
+from sim.batch.identity import digest, refused
+from sim.batch.saved_blocks import BatchIdentity, block_arrays, read_block
 from sim.batch.summary import Summariser
+from sim.engine.streams import BLOCK_SIZE
 from sim.errors import PathError
 from sim.language.compiled import CompiledScenario
-from sim.results.columns import PER_RUN, measure_column, parameter_column, violated_column
 from sim.results.folder import INCOMPLETE, RUNS, SCENARIO, SUMMARY, Results, read_summary
+from sim.text import command_line
 
 BLOCKS = "blocks"
 WAITING_BLOCKS = 4  # blocks held in memory while one before them is still running
@@ -94,6 +96,8 @@ class FolderSink(Sink):
         self.command = command
         self.blocks = folder / BLOCKS
         self.created = False  # whether this batch created the folder (see `discard`)
+        self.identity = BatchIdentity(digest(scenario.data), seed, BLOCK_SIZE)
+        self._runs_in = dict(blocks_for(runs))  # block -> runs in it
         self._order = [block for block, _ in blocks_for(runs)]
         self._next = 0  # position in `_order` of the next block to write
         self._waiting: dict[int, BlockResult] = {}  # finished early, kept in memory
@@ -111,9 +115,14 @@ class FolderSink(Sink):
         path = self._block_path(result.block)
         temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         with writing(self.folder):
-            with temporary.open("wb") as handle:
-                np.savez(handle, **_block_arrays(result))
-            os.replace(temporary, path)
+            try:
+                with temporary.open("wb") as handle:
+                    np.savez(handle, **block_arrays(result, self.identity))
+                os.replace(temporary, path)
+            except OSError:  # no room, say: leave no partial file behind
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                raise
         if len(self._waiting) < WAITING_BLOCKS or result.block == self._next_block():
             self._waiting[result.block] = result
         self._write_ready()
@@ -155,40 +164,30 @@ class FolderSink(Sink):
             self._next += 1
 
     def load(self, block: int) -> BlockResult:
-        """Read back a saved block (fully, so a damaged file fails here)."""
-        with np.load(self._block_path(block)) as saved:
-            arrays = {name: saved[name] for name in saved.files}
-        return BlockResult(
-            block=int(arrays["block"]),
-            runs=int(arrays["runs"]),
-            **{column.name: arrays[column.name] for column in PER_RUN},
-            parameters={
-                p.name: arrays[parameter_column(p.name)] for p in self.scenario.sampled_parameters
-            },
-            fired=arrays["fired"],
-            level_counts=arrays["level_counts"],
-            violated={c.id: arrays[violated_column(c.id)] for c in self.scenario.checks},
-            measures={m.id: arrays[measure_column(m.id)] for m in self.scenario.measures},
-            peak_counts=arrays["peak_counts"],
-        )
+        """Read back a saved block, checked to be that block of this batch (see `saved_blocks`)."""
+        path = self._block_path(block)
+        return read_block(path, block, self._runs_in[block], self.scenario, self.identity)
 
     def check_blocks(self) -> int:
-        """Drop leftovers of an interrupted write and any block that does not read back
-        as the block it claims to be; return how many were dropped (they are run again)."""
-        for leftover in self.blocks.glob("*.tmp"):
-            leftover.unlink()
-        expected = dict(blocks_for(self.runs))
-        dropped = 0
-        for path in sorted(self.blocks.glob("block-*.npz")):
+        """Drop leftovers of interrupted writes, then check every saved block before any is
+        used: one of another batch, damaged or inconsistent is refused, never mixed in.
+        Return how many blocks are saved."""
+        with writing(self.folder):
+            for leftover in self.blocks.glob("*.tmp"):
+                leftover.unlink()
+        saved = 0
+        for path in sorted(self.blocks.iterdir()):
             block = _block_number(path)
-            try:
-                result = self.load(block) if block in expected else None
-            except Exception:  # any damage at all: the block is simply run again
-                result = None
-            if result is None or result.block != block or result.runs != expected[block]:
-                path.unlink()
-                dropped += 1
-        return dropped
+            if block not in self._runs_in or path != self._block_path(block):
+                raise refused(
+                    f"{path} is not a block of this batch of {self.runs:,} runs "
+                    "(it was put there by hand, or by another batch)",
+                    hint="if it is not needed, delete it and resume again: "
+                    + command_line("rm", path),
+                )
+            self.load(block)
+            saved += 1
+        return saved
 
     def discard(self) -> None:
         """Undo a batch that never saved a block (its backend failed to start)."""
@@ -204,40 +203,31 @@ class FolderSink(Sink):
         return self.blocks / f"block-{block:06d}.npz"
 
 
-def _block_arrays(result: BlockResult) -> dict[str, Any]:
-    """A block as saved under `blocks/`: its per-run columns, fire counts and level counts."""
-    return {
-        "block": np.int64(result.block),
-        "runs": np.int64(result.runs),
-        **{column.name: getattr(result, column.name) for column in PER_RUN},
-        "fired": result.fired,
-        "level_counts": result.level_counts,
-        "peak_counts": result.peak_counts,
-        **{parameter_column(name): values for name, values in result.parameters.items()},
-        **{violated_column(check): values for check, values in result.violated.items()},
-        **{measure_column(measure): values for measure, values in result.measures.items()},
-    }
-
-
 def _block_number(path: Path) -> int:
-    try:
-        return int(path.stem.removeprefix("block-"))
-    except ValueError:
-        return -1
+    """The block a file under `blocks/` is named for, or -1 for a name no block has."""
+    digits = path.name.removeprefix("block-").removesuffix(".npz")
+    return int(digits) if digits.isdigit() and path.name.startswith("block-") else -1
 
 
 @contextlib.contextmanager
 def writing(folder: Path) -> Iterator[None]:
-    """Report a results folder that cannot be written (no room, no permission) as a PathError."""
+    """Report a results folder that cannot be written (no room, no permission, a file or a
+    dangling link in the way) as a PathError naming the file and the system's reason."""
     try:
         yield
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise PathError(folder, reason[:1].lower() + reason[1:]) from None
+        reason = error.strerror or str(error) or type(error).__name__
+        path = error.filename if isinstance(error.filename, str | Path) else folder
+        raise PathError(path, reason[:1].lower() + reason[1:]) from None
 
 
 def write_text(path: Path, text: str) -> None:
     """Write a file whole or not at all: to a temporary name, then renamed."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise

@@ -143,7 +143,7 @@ def run(
     no_plots = no_plots or batch.no_plots
     check_target(target, [o.id for o in batch.compiled.outcomes], batch.compiled.id)
     if not quiet:
-        click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}")
+        _announce(batch, resumed=resume is not None)
     results, elapsed = _run_batch(
         batch,
         workers=workers,
@@ -232,6 +232,7 @@ def _run_batch(
     from sim.batch.backends import BackendError
     from sim.batch.runner import BatchInterrupted
     from sim.batch.runner import run as run_batch
+    from sim.errors import PathError
     from sim.results.folder import INCOMPLETE
 
     try:
@@ -255,14 +256,28 @@ def _run_batch(
             f"interrupted: {stop.done} of {stop.blocks} blocks are saved in {stop.folder}/ "
             f"(marked INCOMPLETE)\n  finish the batch with: {_resume_command(stop.folder)}"
         ) from None
-    except BackendError as error:  # the message adds how to finish the blocks already saved
-        message = str(error)
+    except (BackendError, PathError) as error:  # adds how to finish the blocks already saved
+        message = error.format()
         if (batch.out / INCOMPLETE).is_file():
             message += (
                 f"\n  the finished blocks are kept in {batch.out}/: finish the batch with: "
                 f"{_resume_command(batch.out)}"
             )
         raise UserError(message) from None
+
+
+def _announce(batch: Batch, resumed: bool) -> None:
+    """The title line, and a note when a new batch replaces one that saved nothing."""
+    from sim.batch.folder import nothing_saved
+    from sim.results.folder import INCOMPLETE
+
+    click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}")
+    if not resumed and (batch.out / INCOMPLETE).is_file() and nothing_saved(batch.out):
+        click.echo(
+            f"note: {batch.out}/ held a batch stopped before its first block; "
+            "a new batch starts over in it",
+            err=True,
+        )
 
 
 def _resume_command(folder: Path) -> str:

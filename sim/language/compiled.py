@@ -28,7 +28,7 @@ from sim.language.elements import (
 from sim.language.problems import Problems
 from sim.language.types import Namespace
 from sim.scenario import schema
-from sim.scenario.overrides import apply_overrides
+from sim.scenario.overrides import apply_overrides, fixed_values
 from sim.scenario.validation import validate
 from sim.scenario.yaml_reader import Located
 
@@ -116,7 +116,7 @@ class CompiledScenario:
         Merged with the overrides it already has; the same checks and errors as `--set`.
         """
         data = apply_overrides(self.data, overrides, self.source)
-        merged = {**self.overrides, **overrides}
+        merged = {**self.overrides, **fixed_values(data, overrides)}
         return compile_scenario(validate(data, None), data, None, self.source, merged)
 
     @property

@@ -12,7 +12,7 @@ from typing import Any
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.scenario.extends import load_source
 from sim.scenario.locations import ScenarioPlaces
-from sim.scenario.overrides import apply_overrides
+from sim.scenario.overrides import apply_overrides, fixed_values
 from sim.scenario.validation import validate
 
 
@@ -31,7 +31,8 @@ def load_scenario(
     source = load_source(path, places)
     data = apply_overrides(source.data, overrides or {}, source.file)
     spec = validate(data, source.located)
-    return compile_scenario(spec, data, source.located, source.file, overrides)
+    fixed = fixed_values(data, overrides or {})
+    return compile_scenario(spec, data, source.located, source.file, fixed)
 
 
 def compile_data(
@@ -41,4 +42,4 @@ def compile_data(
     applied to it (applying them again to data that already has them changes nothing)."""
     applied = apply_overrides(data, overrides or {}, None)
     spec = validate(applied, None)
-    return compile_scenario(spec, applied, None, None, overrides)
+    return compile_scenario(spec, applied, None, None, fixed_values(applied, overrides or {}))

@@ -6,6 +6,7 @@ Schema accepts both, and validation expands the shorthand first.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Discriminator, Field, StrictBool, Tag, model_validator
@@ -107,6 +108,8 @@ class FixedSpec(_Parameter):
     values: list[Id] | None = Field(
         None, description="for a text value: every value it may take, for comparisons"
     )
+    min: float | None = Field(None, description="for a number: the lowest value `--set` may give")
+    max: float | None = Field(None, description="for a number: the highest value `--set` may give")
 
     @model_validator(mode="after")
     def _value_listed(self) -> FixedSpec:
@@ -115,6 +118,20 @@ class FixedSpec(_Parameter):
                 raise ValueError("`values` only applies to a text value")
             if self.value not in self.values:
                 raise ValueError(f"value {self.value!r} is not one of {self.values}")
+        return self
+
+    @model_validator(mode="after")
+    def _value_within(self) -> FixedSpec:
+        if self.min is None and self.max is None:
+            return self
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
+            raise ValueError("`min` and `max` only apply to a number")
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        if low > high:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if not low <= self.value <= high:
+            raise ValueError(f"value {self.value} is outside min {self.min} and max {self.max}")
         return self
 
 

@@ -2,7 +2,8 @@
 
 Each worker compiles the scenario once (it is sent as plain data) and then runs
 whole blocks. A worker that dies (killed, out of memory) breaks the pool: a new
-one runs the blocks not yet returned, as they were.
+one runs the blocks not yet returned, as they were. A parent that dies (even
+killed outright) takes its workers with it (`parent_watch`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 from sim.batch.backends.base import IN_FLIGHT_PER_WORKER, Backend, BackendError, Simulate
+from sim.batch.backends.parent_watch import watch_parent
 from sim.batch.backends.serial import SerialBackend
 
 if TYPE_CHECKING:
@@ -105,6 +107,7 @@ def _start_worker(data: dict[str, Any], overrides: dict[str, Any]) -> None:
     from sim.language.load import compile_data
 
     global _worker_scenario
+    watch_parent()  # a parent killed outright leaves no worker behind
     # Ctrl-C reaches the whole process group: let the parent alone decide what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_scenario = compile_data(data, overrides)
