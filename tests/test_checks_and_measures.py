@@ -119,7 +119,7 @@ def test_run_prints_violations_with_a_trace_command_and_the_measures_by_outcome(
     assert "measures:" in out
     line = next(line for line in out.splitlines() if line.strip().startswith("ever-crisis"))
     assert "ever, share" in line and "100.0%" in line  # every war run was in crisis first
-    assert out.index("outcome   probability") < out.index("checks:") < out.index("measures:")
+    assert out.index("outcome   probability") < out.index("\nchecks:") < out.index("\nmeasures:")
 
 
 def test_the_printed_trace_command_shows_the_violation(batch):

@@ -34,7 +34,7 @@ def invoke(*args: object):
 def started(out: Path, source: str = ONE_RULE, seed: int = SEED, blocks=(0, 1)) -> Path:
     """An unfinished batch in `out` with the given blocks saved."""
     scenario = sim.load_scenario(source)
-    command = command_line("wargame", "run", source, "--runs", RUNS, "--seed", seed)
+    command = command_line("wargame", "run", source, "--runs", RUNS, "--seed", seed, "--no-plots")
     sink = open_folder(out, scenario, seed, RUNS, command)
     for block in blocks:
         sink.add(simulate_block(scenario, seed, block, BLOCK_SIZE))
