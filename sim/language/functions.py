@@ -13,6 +13,7 @@ from sim.language.types import FLOAT, INT, Compiled, Env, Type, Value
 from sim.language.walker import numeric
 
 FUNCTIONS = ("abs", "clip", "max", "min", "round")
+WHOLE_LIMIT = float(2**63 - 1024)  # the largest float64 below 2**63: round() saturates here
 
 
 class Functions(Comparisons):
@@ -85,7 +86,13 @@ class Functions(Comparisons):
 
         def evaluate(env: Env) -> Value:
             value = np.rint(number(env))
-            return value.astype(np.int64) if isinstance(value, np.ndarray) else int(value)
+            if isinstance(value, np.ndarray):
+                # over lanes: beyond the 64-bit range saturates, an undefined value is 0
+                bounded = np.clip(np.nan_to_num(value, nan=0.0), -WHOLE_LIMIT, WHOLE_LIMIT)
+                return bounded.astype(np.int64)
+            if not np.isfinite(value) or abs(value) > WHOLE_LIMIT:
+                raise ValueError(f"round() of {float(value):g} does not fit a whole number")
+            return int(value)
 
         return self.fold(evaluate, INT, [arg])
 
