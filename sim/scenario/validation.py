@@ -9,7 +9,7 @@ from __future__ import annotations
 import pydantic
 from pydantic_core import ErrorDetails
 
-from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.errors import MAX_SHOWN_PROBLEMS, Problem, ScenarioError, did_you_mean
 from sim.scenario import schema
 from sim.scenario.yaml_reader import Located
 
@@ -40,7 +40,12 @@ def _problems(
             continue
         grouped.setdefault(path, []).append(item)
     problems = [_missing(parent, keys, data, located) for parent, keys in missing.items()]
-    return problems + [_problem(path, items, data, located) for path, items in grouped.items()]
+    for path, items in grouped.items():
+        # a suggestion costs a search of every field name: only the shown problems get one,
+        # so twenty thousand unknown keys take as long to report as twelve
+        shown = len(problems) < MAX_SHOWN_PROBLEMS
+        problems.append(_problem(path, items, data, located, shown))
+    return problems
 
 
 def _missing(parent: tuple, keys: list[str], data: object, located: Located | None) -> Problem:
@@ -74,8 +79,9 @@ def _data_path(loc: tuple, data: object) -> tuple:
 
 
 def _problem(
-    path: tuple, items: list[ErrorDetails], data: object, located: Located | None
+    path: tuple, items: list[ErrorDetails], data: object, located: Located | None, hinted: bool
 ) -> Problem:
+    """The problem at `path`; `hinted`: with a suggestion of what would be right."""
     first = items[0]
     kind = first["type"]
     parent_path, last = (path[:-1], path[-1]) if path else ((), None)
@@ -83,14 +89,13 @@ def _problem(
     if kind == "extra_forbidden":
         siblings = _value_at(data, parent_path)
         message = f"unknown key {last!r}"
-        hint = did_you_mean(str(last), _fields_for(siblings, str(last)))
+        hint = did_you_mean(str(last), _fields_for(siblings, str(last))) if hinted else None
         where = _position(located, path, key=True)
     elif kind == "union_tag_invalid" and isinstance(first["input"], dict):
         tag = first["input"].get("distribution")
         message = f"unknown distribution {tag!r}"
-        hint = did_you_mean(str(tag), schema.DISTRIBUTIONS) or "distributions: " + ", ".join(
-            schema.DISTRIBUTIONS
-        )
+        hint = did_you_mean(str(tag), schema.DISTRIBUTIONS) if hinted else None
+        hint = hint or "distributions: " + ", ".join(schema.DISTRIBUTIONS)
         where = _position(located, path + ("distribution",))
     elif kind == "union_tag_invalid":
         message = f"expected a mapping, a list or a value here, got {_show(first['input'])}"
