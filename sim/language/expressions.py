@@ -25,6 +25,7 @@ from sim.language.types import (
     describe_text,
 )
 from sim.language.visitor import ExpressionCompiler
+from sim.language.walker import MAX_WHOLE_NUMBER, too_large
 
 MAX_EXPRESSION_LENGTH = 500
 
@@ -36,6 +37,8 @@ def compile_expression(source: object, names: Namespace, expected: Type | None =
     """
     if isinstance(source, bool):
         compiled = constant(source, BOOL)
+    elif isinstance(source, int) and abs(source) > MAX_WHOLE_NUMBER:
+        raise ExpressionError(too_large(source))
     elif isinstance(source, int | float):
         compiled = constant(source, INT if isinstance(source, int) else FLOAT)
     elif isinstance(source, str):

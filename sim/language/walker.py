@@ -47,6 +47,13 @@ REFUSED = {
     ast.Slice: "slices",
 }
 
+
+def too_large(value: int) -> str:
+    """The message for a whole number beyond the engine's 64-bit integers."""
+    digits = len(str(abs(value))) if value.bit_length() < 10_000 else "thousands of"
+    return f"a whole number of {digits} digits; the largest is {MAX_WHOLE_NUMBER:,}"
+
+
 Handler = Callable[[ast.AST, int], Compiled]
 
 
@@ -125,9 +132,7 @@ class Walker:
             if isinstance(value, np.generic):
                 value = value.item()
             if isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:
-                raise ExpressionError(
-                    f"a whole number larger than the largest one, {MAX_WHOLE_NUMBER:,}"
-                )
+                raise ExpressionError(too_large(value))
             return constant(value, type_)
         if guard_division:
             return Compiled(_ignore_float_errors(evaluate), type_)

@@ -18,6 +18,10 @@ from sim.scenario.kinds import ValueKind, values_kind
 # mistake, refused where it is written rather than carried into sampling and summary.json.
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 FiniteStrict = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+# Whole numbers fit the engine's 64-bit integers.
+LARGEST_WHOLE = 2**63 - 1
+Whole = Annotated[int, Field(ge=-LARGEST_WHOLE, le=LARGEST_WHOLE)]
+StrictWhole = Annotated[StrictInt, Field(ge=-LARGEST_WHOLE, le=LARGEST_WHOLE)]
 # A beta's shape parameters: beyond these the inverse CDF is not computed reliably.
 BETA_SHAPE_RANGE = (1e-3, 1e8)
 
@@ -28,7 +32,7 @@ class VariableSpec(Strict):
     type: ValueKind | None = Field(
         None, description="inferred from `values` or `initial` when omitted"
     )
-    initial: StrictBool | int | Finite | str | None = Field(
+    initial: StrictBool | Whole | Finite | str | None = Field(
         None,
         description="starting value; for bool/int/float also an expression over parameters",
     )
@@ -98,7 +102,7 @@ else:
     Variable = Annotated[
         Annotated[VariableSpec, Tag("mapping")]
         | Annotated[list[Id], Tag("list")]
-        | Annotated[StrictBool | StrictInt | FiniteStrict, Tag("scalar")],
+        | Annotated[StrictBool | StrictWhole | FiniteStrict, Tag("scalar")],
         Discriminator(shape_tag),
         Field(description="a variable, or shorthand: `[a, b, c]`, `false`, `0`, `0.5`"),
     ]
@@ -111,7 +115,7 @@ class _Parameter(Strict):
 class FixedSpec(_Parameter):
     """A parameter with one value in every run (overridable with `--set`)."""
 
-    value: StrictBool | int | Finite | Id
+    value: StrictBool | Whole | Finite | Id
     values: list[Id] | None = Field(
         None, description="for a text value: every value it may take, for comparisons"
     )
@@ -167,7 +171,7 @@ class BernoulliSpec(_Parameter):
 
 class ChoiceSpec(_Parameter):
     distribution: Literal["choice"]
-    values: list[StrictBool | int | Finite | Id] = Field(min_length=1)
+    values: list[StrictBool | Whole | Finite | Id] = Field(min_length=1)
     weights: list[Annotated[Finite, Field(ge=0)]] | None = None
 
     @model_validator(mode="after")
