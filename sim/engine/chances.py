@@ -32,7 +32,7 @@ class Chances:
         infinity (an overflowing expression) are outside every range."""
         value = expression.evaluate(env)  # a scalar, or (lanes,) float64
         if scalar(value):
-            if value >= 0 and _below(value, upper):
+            if value >= 0 and _below(float(value), upper):
                 return value
         elif value is self._in_range.get(id(expression)):
             return value  # the very array checked last time (a parameter, say)

@@ -85,14 +85,16 @@ class Functions(Comparisons):
         number = numeric(arg)
 
         def evaluate(env: Env) -> Value:
-            value = np.rint(number(env))
+            value = number(env)
             if isinstance(value, np.ndarray):
                 # over lanes: beyond the 64-bit range saturates, an undefined value is 0
-                bounded = np.clip(np.nan_to_num(value, nan=0.0), -WHOLE_LIMIT, WHOLE_LIMIT)
+                rounded = np.nan_to_num(np.rint(value), nan=0.0)
+                bounded: np.ndarray = np.clip(rounded, -WHOLE_LIMIT, WHOLE_LIMIT)
                 return bounded.astype(np.int64)
-            if not np.isfinite(value) or abs(value) > WHOLE_LIMIT:
-                raise ValueError(f"round() of {float(value):g} does not fit a whole number")
-            return int(value)
+            single = float(np.rint(value))
+            if not np.isfinite(single) or abs(single) > WHOLE_LIMIT:
+                raise ValueError(f"round() of {single:g} does not fit a whole number")
+            return int(single)
 
         return self.fold(evaluate, INT, [arg])
 
