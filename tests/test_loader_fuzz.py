@@ -220,15 +220,15 @@ def check(directory: Path, text: str, level: str) -> None:
             sim.run(scenario, RUNS, seed=0)
         except ScenarioError as error:
             assert error.format().strip()
-            OUTCOMES[f"{level}: scenario error: {_kind(error.problems[0].message)}"] += 1
+            _count(f"{level}: scenario error: {_kind(error.problems[0].message)}")
             return
         except SimulationError as error:
             assert error.format().strip()
-            OUTCOMES[f"{level}: run error"] += 1
+            _count(f"{level}: run error")
             return
         except WargameError as error:
             assert error.format().strip()
-            OUTCOMES[f"{level}: other clean error: {type(error).__name__}"] += 1
+            _count(f"{level}: other clean error: {type(error).__name__}")
             return
         except Exception as error:
             if not KEEP_FAILURES:
@@ -237,14 +237,22 @@ def check(directory: Path, text: str, level: str) -> None:
             return
         finally:
             assert time.monotonic() - started < SECONDS_PER_EXAMPLE
-    OUTCOMES[f"{level}: valid run"] += 1
+    _count(f"{level}: valid run")
+
+
+def _count(key: str) -> None:
+    """Count one example's outcome; every 50, write the counts so far (a long run that is
+    stopped early still reports what it did)."""
+    OUTCOMES[key] += 1
+    if sum(OUTCOMES.values()) % 50 == 0:
+        _write_report()
 
 
 def _keep(text: str, level: str, error: Exception) -> None:
     """Count a failure by its exception and keep the scenario that caused it."""
     assert KEEP_FAILURES
     kind = f"{type(error).__name__}: {_kind(str(error))}"
-    OUTCOMES[f"{level}: FAILURE {kind}"] += 1
+    _count(f"{level}: FAILURE {kind}")
     folder = Path(KEEP_FAILURES)
     folder.mkdir(parents=True, exist_ok=True)
     number = sum(1 for _ in folder.glob("*.yaml"))
@@ -346,9 +354,15 @@ def _write(directory: Path, text: str) -> Path:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
-    """Write the counts by kind when WARGAME_FUZZ_REPORT names a file."""
+    """Write the counts by kind at the end too."""
     yield
+    _write_report()
+
+
+def _write_report() -> None:
+    """The counts by kind, with their total, when WARGAME_FUZZ_REPORT names a file."""
     target = os.environ.get("WARGAME_FUZZ_REPORT")
     if target:
         counts = dict(sorted(OUTCOMES.items(), key=lambda item: -item[1]))
-        Path(target).write_text(json.dumps(counts, indent=2) + "\n")
+        report = {"examples": sum(OUTCOMES.values()), "by kind": counts}
+        Path(target).write_text(json.dumps(report, indent=2) + "\n")
