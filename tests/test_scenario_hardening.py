@@ -276,3 +276,16 @@ def test_escape_sequences_and_dollars_in_labels_are_shown_as_text(tmp_path):
     trace = CliRunner().invoke(main, ["trace", str(path), "--run", "0"])
     assert trace.exit_code == 0, trace.output
     assert "\x1b" not in trace.output
+
+
+@pytest.mark.parametrize("value", [b"abc", {"value": bytearray(b"abc")}, [b"x"]])
+def test_binary_data_given_through_the_api_is_refused(value):
+    import yaml
+
+    from sim.language.load import compile_data
+
+    data = yaml.safe_load(BASE)
+    data["parameters"]["q"] = value
+    with pytest.raises(ScenarioError, match="binary data is not a scenario value") as caught:
+        compile_data(data)
+    assert caught.value.problems[0].path.startswith("parameters.q")

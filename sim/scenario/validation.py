@@ -6,6 +6,8 @@ the YAML node tree so each problem can name its file, line and column.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pydantic
 from pydantic_core import ErrorDetails
 
@@ -22,10 +24,34 @@ _MODELS = [
 
 def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
     """Check the data against the schema; raise one error listing every problem."""
+    binary = list(_binary_values(data, ()))
+    if binary:
+        raise ScenarioError(
+            Problem(
+                "binary data is not a scenario value",
+                *_position(located, path),
+                path=_path_text(path, data),
+                hint="scenarios are plain data: mappings, lists, text, numbers and true/false",
+            )
+            for path in binary
+        )
     try:
         return schema.ScenarioSpec.model_validate(data)
     except pydantic.ValidationError as error:
         raise ScenarioError(_problems(error, data, located)) from None
+
+
+def _binary_values(data: object, path: tuple) -> Iterator[tuple]:
+    """Paths of bytes in the data (given through the API: YAML refuses `!!binary`), which
+    pydantic would otherwise read as text and carry on to the results."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        yield path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _binary_values(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _binary_values(value, (*path, index))
 
 
 def _problems(
