@@ -24,17 +24,9 @@ _MODELS = [
 
 def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
     """Check the data against the schema; raise one error listing every problem."""
-    binary = list(_binary_values(data, ()))
+    binary = [_binary_problem(path, data, located) for path in _binary_values(data, ())]
     if binary:
-        raise ScenarioError(
-            Problem(
-                "binary data is not a scenario value",
-                *_position(located, path),
-                path=_path_text(path, data),
-                hint="scenarios are plain data: mappings, lists, text, numbers and true/false",
-            )
-            for path in binary
-        )
+        raise ScenarioError(binary)
     try:
         return schema.ScenarioSpec.model_validate(data)
     except pydantic.ValidationError as error:
@@ -52,6 +44,18 @@ def _binary_values(data: object, path: tuple) -> Iterator[tuple]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _binary_values(value, (*path, index))
+
+
+def _binary_problem(path: tuple, data: object, located: Located | None) -> Problem:
+    file, line, column = _position(located, path)
+    return Problem(
+        "binary data is not a scenario value",
+        file=file,
+        line=line,
+        column=column,
+        path=_path_text(path, data),
+        hint="scenarios are plain data: mappings, lists, text, numbers and true/false",
+    )
 
 
 def _problems(
