@@ -11,6 +11,7 @@ else is refused with its position.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import replace
 
 from sim.language.types import (
@@ -61,7 +62,9 @@ def _compile_text(text: str, names: Namespace) -> Compiled:
         raise ExpressionError("empty expression")
     lead = len(flat) - len(flat.lstrip())  # leading whitespace stripped before parsing
     try:
-        tree = ast.parse(flat.strip(), mode="eval")
+        with warnings.catch_warnings():  # Python's own warnings (`1if x`) are not for users
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(flat.strip(), mode="eval")
     except SyntaxError as error:
         offset = max((error.offset or 1) - 1, 0) + lead
         hint = None
