@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.text import printable
+
 MAX_SHOWN_PROBLEMS = 12
 _QUOTABLE: set[str] = set()  # files read as scenarios: the only ones an error may quote
 
@@ -49,12 +51,12 @@ class Problem:
         head = f"{location}: " if location else ""
         if self.path:
             head += f"{self.path}: "
-        lines = [head + self.message]
+        lines = [printable(head + self.message)]
         excerpt = self._excerpt() if show_source else None
         if excerpt:
             lines.extend(excerpt)
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
+            lines.append(printable(f"  hint: {self.hint}"))
         return "\n".join(lines)
 
     def _excerpt(self) -> list[str] | None:

@@ -7,13 +7,34 @@ command to type uses these, so the terminal, traces, play and the report agree.
 from __future__ import annotations
 
 import shlex
+import unicodedata
 
 import yaml
+
+# Characters that act on a terminal or reorder text rather than show: controls (escape
+# sequences, bells, backspaces), format characters (bidi overrides), line separators.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 
 
 def command_line(*words: object) -> str:
     """A command a person can paste into a POSIX shell: every word quoted as needed."""
     return shlex.join(str(word) for word in words)
+
+
+def printable(text: str) -> str:
+    """`text` as it may be shown: each control or format character written as its escape
+    (`\\x1b`, `\\u202e`), so a scenario's text cannot move the cursor, recolour the
+    terminal or reorder what is printed after it. Newlines and tabs are kept."""
+    if text.isprintable():
+        return text  # the common case, checked in C
+    return "".join(
+        _escape(ch) if ch not in "\n\t" and unicodedata.category(ch) in _HIDDEN else ch
+        for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    return ch.encode("unicode_escape").decode("ascii")
 
 
 def yaml_value(value: object) -> str:

@@ -17,6 +17,7 @@ from sim.batch.backends import Backend, BackendError, BackendName, backend_for
 from sim.batch.blocks import Task, blocks_for, simulate_block
 from sim.batch.folder import open_folder
 from sim.batch.sinks import FolderSink, MemorySink, Sink
+from sim.engine.budget import check_memory
 from sim.language.compiled import CompiledScenario
 from sim.results.folder import Results
 from sim.text import command_line
@@ -49,6 +50,7 @@ def run(
         raise ValueError("runs must be at least 1")
     if seed < 0:
         raise ValueError("seed must be 0 or more")
+    check_memory(scenario)  # a scenario too large to run: before any writing
     chosen = backend_for(backend, workers, scheduler)  # a missing extra: before any writing
     command = command or default_command(scenario, runs, seed)
     plan = blocks_for(runs)

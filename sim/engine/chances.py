@@ -27,19 +27,20 @@ class Chances:
         self, expression: Compiled, env: Env, where: np.ndarray, upper: float | None = 1.0
     ) -> Value:
         """The value of `expression`, a scalar or (lanes,) float64, if it lies in [0, upper]
-        (no upper bound for None) where `where` (lanes,) bool holds; else `OutOfRange`,
-        which `error` turns into the message a user reads."""
+        (no upper bound for None: any finite number) where `where` (lanes,) bool holds;
+        else `OutOfRange`, which `error` turns into the message a user reads. NaN and
+        infinity (an overflowing expression) are outside every range."""
         value = expression.evaluate(env)  # a scalar, or (lanes,) float64
         if scalar(value):
-            if value >= 0 and (upper is None or value <= upper):
+            if value >= 0 and _below(float(value), upper):
                 return value
         elif value is self._in_range.get(id(expression)):
             return value  # the very array checked last time (a parameter, say)
-        elif np.minimum.reduce(value) >= 0 and (upper is None or np.maximum.reduce(value) <= upper):
+        elif np.minimum.reduce(value) >= 0 and _below(np.maximum.reduce(value), upper):
             self._in_range[id(expression)] = value  # type: ignore[assignment]
             return value  # the common case, checked with two reductions
         values = np.broadcast_to(value, (self.size,))
-        valid = values >= 0  # (lanes,) bool
+        valid = (values >= 0) & np.isfinite(values)  # (lanes,) bool
         if upper is not None:
             valid &= values <= upper
         bad = where & ~valid
@@ -53,11 +54,16 @@ class Chances:
         """The error a user reads for `problem`: the rule, the value, the run and the turn."""
         lane = problem.lane if self.lanes is None else int(self.lanes[problem.lane])
         run = self.block * BLOCK_SIZE + lane
-        bounds = "between 0 and 1" if problem.upper is not None else "0 or more"
+        bounds = "between 0 and 1" if problem.upper is not None else "a finite number, 0 or more"
         return SimulationError(
             f"rule {rule.id!r}: the {what} `{problem.source}` evaluated to {problem.value:g} "
             f"in run {run} on turn {turn}; it must be {bounds}"
         )
+
+
+def _below(value: float, upper: float | None) -> bool:
+    """`value` is at most `upper`, or finite when there is no upper bound (False for NaN)."""
+    return bool(value <= upper) if upper is not None else bool(value < np.inf)
 
 
 class OutOfRange(Exception):

@@ -128,8 +128,11 @@ class Comparisons(Operators):
         if not item.constant:
             raise self.error(item_node, "the values after `in` must be written out")
         if type_.kind == "enum":
-            return self.place(item, type_, item_node).value()
-        if item.type.numeric and type_.numeric:
+            if item.type.kind == "text":
+                return self.place(item, type_, item_node).value()
+            if item.type == type_ or (type_.ladder and item.type.kind == "int"):
+                return item.value()
+        elif item.type.numeric and type_.numeric:
             return item.value()
         raise self.error(
             item_node,

@@ -11,6 +11,7 @@ else is refused with its position.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import replace
 
 from sim.language.types import (
@@ -25,6 +26,7 @@ from sim.language.types import (
     describe_text,
 )
 from sim.language.visitor import ExpressionCompiler
+from sim.language.walker import MAX_WHOLE_NUMBER, too_large
 
 MAX_EXPRESSION_LENGTH = 500
 
@@ -36,6 +38,8 @@ def compile_expression(source: object, names: Namespace, expected: Type | None =
     """
     if isinstance(source, bool):
         compiled = constant(source, BOOL)
+    elif isinstance(source, int) and abs(source) > MAX_WHOLE_NUMBER:
+        raise ExpressionError(too_large(source))
     elif isinstance(source, int | float):
         compiled = constant(source, INT if isinstance(source, int) else FLOAT)
     elif isinstance(source, str):
@@ -58,7 +62,9 @@ def _compile_text(text: str, names: Namespace) -> Compiled:
         raise ExpressionError("empty expression")
     lead = len(flat) - len(flat.lstrip())  # leading whitespace stripped before parsing
     try:
-        tree = ast.parse(flat.strip(), mode="eval")
+        with warnings.catch_warnings():  # Python's own warnings (`1if x`) are not for users
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(flat.strip(), mode="eval")
     except SyntaxError as error:
         offset = max((error.offset or 1) - 1, 0) + lead
         hint = None

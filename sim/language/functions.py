@@ -13,6 +13,7 @@ from sim.language.types import FLOAT, INT, Compiled, Env, Type, Value
 from sim.language.walker import numeric
 
 FUNCTIONS = ("abs", "clip", "max", "min", "round")
+WHOLE_LIMIT = float(2**63 - 1024)  # the largest float64 below 2**63: round() saturates here
 
 
 class Functions(Comparisons):
@@ -84,8 +85,16 @@ class Functions(Comparisons):
         number = numeric(arg)
 
         def evaluate(env: Env) -> Value:
-            value = np.rint(number(env))
-            return value.astype(np.int64) if isinstance(value, np.ndarray) else int(value)
+            value = number(env)
+            if isinstance(value, np.ndarray):
+                # over lanes: beyond the 64-bit range saturates, an undefined value is 0
+                rounded = np.nan_to_num(np.rint(value), nan=0.0)
+                bounded: np.ndarray = np.clip(rounded, -WHOLE_LIMIT, WHOLE_LIMIT)
+                return bounded.astype(np.int64)
+            single = float(np.rint(value))
+            if not np.isfinite(single) or abs(single) > WHOLE_LIMIT:
+                raise ValueError(f"round() of {single:g} does not fit a whole number")
+            return int(single)
 
         return self.fold(evaluate, INT, [arg])
 

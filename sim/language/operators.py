@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable
 
 import numpy as np
 
 from sim.language.types import BOOL, FLOAT, INT, TEXT, Compiled, Env, Type, Value
-from sim.language.walker import Walker, numeric
+from sim.language.walker import MAX_WHOLE_NUMBER, Walker, numeric
 
 MAX_POWER = 8
 
@@ -93,19 +94,39 @@ class Operators(Walker):
         left = self.expect_number(node.left, depth, f"`{symbol}`")
         right = self.expect_number(node.right, depth, f"`{symbol}`")
         whole = left.type.kind in ("int", "bool") and right.type.kind in ("int", "bool")
-        if op is ast.Pow and self._exponent(node.right, right) < 0:
-            whole = False
+        if op is ast.Pow:
+            exponent = self._exponent(node.right, right)
+            whole = whole and exponent >= 0
+            if whole and left.constant:
+                self._check_power_size(node, left.value(), exponent)
         type_ = INT if whole and op is not ast.Div else FLOAT
         function = ARITHMETIC[op]
         if op is ast.Pow and not whole:
-            function = np.power  # float power of negative bases gives nan, not an exception
+            # in floats throughout: 2**-1 is 0.5, a negative base gives nan, not an exception
+            function = np.float_power
+        guard = op in (ast.Div, ast.FloorDiv, ast.Mod)
+        if guard:
+            if right.constant and right.value() == 0:
+                raise self.error(node.right, f"division by zero: `{symbol}` by a constant 0")
+            function = _lane_division(function)
         a, b = numeric(left), numeric(right)
 
         def evaluate(env: Env) -> Value:
             return function(a(env), b(env))
 
-        guard = op in (ast.Div, ast.FloorDiv, ast.Mod)
         return self.fold(evaluate, type_, [left, right], guard_division=guard)
+
+    def _check_power_size(self, node: ast.BinOp, base: object, exponent: int | float) -> None:
+        """Refuse a whole-number power whose result would not fit in 64 bits, before
+        computing it."""
+        if not isinstance(base, int | np.integer) or abs(int(base)) < 2:
+            return
+        if math.log2(abs(int(base))) * exponent >= math.log2(MAX_WHOLE_NUMBER):
+            raise self.error(
+                node,
+                f"this power is larger than the largest whole number, {MAX_WHOLE_NUMBER:,}",
+                hint="write the number with a fraction (e.g. 10.0**8) if it is meant to be large",
+            )
 
     def _exponent(self, node: ast.AST, right: Compiled) -> int | float:
         """A power's exponent: a number written out (or a fixed parameter), kept small."""
@@ -153,3 +174,16 @@ class Operators(Walker):
         raise self.error(
             node, f"the two branches differ: {a.type.describe()} and {b.type.describe()}"
         )
+
+
+def _lane_division(function: BinaryFunction) -> BinaryFunction:
+    """`/`, `//` or `%` that follows numpy's rules when the divisor is 0 (inf, nan or 0
+    over lanes) even when both operands happen to be plain numbers, such as the turn."""
+
+    def divide(a: Value, b: Value) -> Value:
+        try:
+            return function(a, b)
+        except ZeroDivisionError:
+            return function(np.asarray(a)[()], np.asarray(b)[()])
+
+    return divide

@@ -21,6 +21,7 @@ from sim.language.types import (
     Type,
     constant,
 )
+from sim.language.walker import MAX_WHOLE_NUMBER, too_large
 
 
 class ExpressionCompiler(Functions):
@@ -31,6 +32,8 @@ class ExpressionCompiler(Functions):
         if isinstance(value, bool):
             return constant(value, BOOL)
         if isinstance(value, int):
+            if abs(value) > MAX_WHOLE_NUMBER:
+                raise self.error(node, too_large(value))
             return constant(value, INT)
         if isinstance(value, float):
             return constant(value, FLOAT)

@@ -26,6 +26,9 @@ from sim.language.types import (
 )
 
 MAX_DEPTH = 40
+# A whole number folded from constants must fit the engine's 64-bit integers (powers are
+# checked before they are computed, so `(((10**8)**8)**8)**8` never takes minutes).
+MAX_WHOLE_NUMBER = 2**63 - 1
 
 # Node types that are not part of the language, named as a user would name them.
 REFUSED = {
@@ -43,6 +46,13 @@ REFUSED = {
     ast.Starred: "star arguments",
     ast.Slice: "slices",
 }
+
+
+def too_large(value: int) -> str:
+    """The message for a whole number beyond the engine's 64-bit integers."""
+    digits = len(str(abs(value))) if value.bit_length() < 10_000 else "thousands of"
+    return f"a whole number of {digits} digits; the largest is {MAX_WHOLE_NUMBER:,}"
+
 
 Handler = Callable[[ast.AST, int], Compiled]
 
@@ -117,8 +127,12 @@ class Walker:
                     value = evaluate({})
                 except ZeroDivisionError:
                     raise ExpressionError("division by zero") from None
+                except (OverflowError, ValueError) as error:
+                    raise ExpressionError(f"cannot be computed: {error}") from None
             if isinstance(value, np.generic):
                 value = value.item()
+            if isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:
+                raise ExpressionError(too_large(value))
             return constant(value, type_)
         if guard_division:
             return Compiled(_ignore_float_errors(evaluate), type_)

@@ -12,6 +12,7 @@ too (the charts say which version is needed).
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -172,8 +173,10 @@ class Summary(_Part):
         return self.model_dump(exclude_unset=True)
 
     def to_json(self) -> str:
-        """The text of `summary.json`."""
-        return json.dumps(self.as_dict(), indent=2) + "\n"
+        """The text of `summary.json`: strict JSON, so any reader takes it. A number that is
+        not finite cannot be written in JSON; the scenario's own numbers are refused at load,
+        so one could only come from a computed figure, and is written as null."""
+        return json.dumps(strict_json(self.as_dict()), indent=2, allow_nan=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str, path: str) -> Summary:
@@ -189,6 +192,17 @@ class Summary(_Part):
             return cls.model_validate(data)
         except ValidationError as error:
             raise ResultsError(f"{path}: damaged ({_first_problem(error)})") from None
+
+
+def strict_json(value: object) -> object:
+    """`value` with every NaN or infinity (which JSON has no words for) made None (null)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: strict_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(item) for item in value]
+    return value
 
 
 def _first_problem(error: ValidationError) -> str:

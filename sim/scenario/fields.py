@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
+
+from sim.text import printable
 
 # Names that appear inside expressions must be Python identifiers.
 Name = Annotated[
@@ -42,6 +44,13 @@ class Strict(BaseModel):
     """Base for every scenario node: unknown keys are errors, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        """Text is neutralised once, as it is read (escape sequences, bidi overrides),
+        so no terminal, trace, report or chart can print a scenario's control codes."""
+        return printable(value) if isinstance(value, str) else value
 
 
 def shape_tag(value: object) -> str:

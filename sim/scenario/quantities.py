@@ -9,10 +9,21 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Discriminator, Field, StrictBool, Tag, model_validator
+from pydantic import Discriminator, Field, StrictBool, StrictFloat, StrictInt, Tag, model_validator
 
 from sim.scenario.fields import Id, Strict, shape_tag
 from sim.scenario.kinds import ValueKind, values_kind
+
+# Every number of a variable or parameter is finite: NaN or infinity in a scenario is a
+# mistake, refused where it is written rather than carried into sampling and summary.json.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+FiniteStrict = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+# Whole numbers fit the engine's 64-bit integers.
+LARGEST_WHOLE = 2**63 - 1
+Whole = Annotated[int, Field(ge=-LARGEST_WHOLE, le=LARGEST_WHOLE)]
+StrictWhole = Annotated[StrictInt, Field(ge=-LARGEST_WHOLE, le=LARGEST_WHOLE)]
+# A beta's shape parameters: beyond these the inverse CDF is not computed reliably.
+BETA_SHAPE_RANGE = (1e-3, 1e8)
 
 
 class VariableSpec(Strict):
@@ -21,12 +32,12 @@ class VariableSpec(Strict):
     type: ValueKind | None = Field(
         None, description="inferred from `values` or `initial` when omitted"
     )
-    initial: StrictBool | int | float | str | None = Field(
+    initial: StrictBool | Whole | Finite | str | None = Field(
         None,
         description="starting value; for bool/int/float also an expression over parameters",
     )
-    min: float | None = None
-    max: float | None = None
+    min: Finite | None = None
+    max: Finite | None = None
     values: list[Id] | None = Field(None, description="the ordered values of an enumeration")
     description: str = ""
 
@@ -91,7 +102,7 @@ else:
     Variable = Annotated[
         Annotated[VariableSpec, Tag("mapping")]
         | Annotated[list[Id], Tag("list")]
-        | Annotated[StrictBool | int | float, Tag("scalar")],
+        | Annotated[StrictBool | StrictWhole | FiniteStrict, Tag("scalar")],
         Discriminator(shape_tag),
         Field(description="a variable, or shorthand: `[a, b, c]`, `false`, `0`, `0.5`"),
     ]
@@ -104,7 +115,7 @@ class _Parameter(Strict):
 class FixedSpec(_Parameter):
     """A parameter with one value in every run (overridable with `--set`)."""
 
-    value: StrictBool | int | float | Id
+    value: StrictBool | Whole | Finite | Id
     values: list[Id] | None = Field(
         None, description="for a text value: every value it may take, for comparisons"
     )
@@ -137,8 +148,8 @@ class FixedSpec(_Parameter):
 
 class UniformSpec(_Parameter):
     distribution: Literal["uniform"]
-    low: float
-    high: float
+    low: Finite
+    high: Finite
 
     @model_validator(mode="after")
     def _ordered(self) -> UniformSpec:
@@ -149,33 +160,35 @@ class UniformSpec(_Parameter):
 
 class BetaSpec(_Parameter):
     distribution: Literal["beta"]
-    a: float = Field(gt=0)
-    b: float = Field(gt=0)
+    a: float = Field(ge=BETA_SHAPE_RANGE[0], le=BETA_SHAPE_RANGE[1])
+    b: float = Field(ge=BETA_SHAPE_RANGE[0], le=BETA_SHAPE_RANGE[1])
 
 
 class TruncNormalSpec(_Parameter):
     distribution: Literal["truncnormal"]
-    mean: float
-    sd: float = Field(gt=0)
-    low: float
-    high: float
+    mean: Finite
+    sd: Finite = Field(gt=0)
+    low: Finite
+    high: Finite
 
     @model_validator(mode="after")
     def _ordered(self) -> TruncNormalSpec:
         if self.low >= self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if not math.isfinite((self.high - self.low) / self.sd):
+            raise ValueError(f"sd ({self.sd}) is too small for the window {self.low}..{self.high}")
         return self
 
 
 class BernoulliSpec(_Parameter):
     distribution: Literal["bernoulli"]
-    p: float = Field(ge=0, le=1)
+    p: Finite = Field(ge=0, le=1)
 
 
 class ChoiceSpec(_Parameter):
     distribution: Literal["choice"]
-    values: list[StrictBool | int | float | Id] = Field(min_length=1)
-    weights: list[Annotated[float, Field(ge=0)]] | None = None
+    values: list[StrictBool | Whole | Finite | Id] = Field(min_length=1)
+    weights: list[Annotated[Finite, Field(ge=0)]] | None = None
 
     @model_validator(mode="after")
     def _weights_match(self) -> ChoiceSpec:
@@ -184,8 +197,10 @@ class ChoiceSpec(_Parameter):
                 raise ValueError(
                     f"{len(self.weights)} weights for {len(self.values)} values; give one each"
                 )
-            if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be zero")
+            if not 0 < sum(self.weights) < math.inf:
+                raise ValueError(
+                    "weights must not all be zero, nor add up beyond the largest number"
+                )
         if values_kind(self.values) is None:
             raise ValueError("choice values must all be of one type")
         return self

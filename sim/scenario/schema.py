@@ -181,7 +181,9 @@ class OutcomeSpec(Placed):
         description="the outcome of a run that reaches the horizon with no other outcome "
         "holding; with `when`, it can also end a run earlier like any other",
     )
-    severity: int | None = Field(None, description="higher is worse; orders tables and charts")
+    severity: int | None = Field(
+        None, ge=-(2**31), le=2**31, description="higher is worse; orders tables and charts"
+    )
     remove: bool = False
 
     @model_validator(mode="after")

@@ -6,10 +6,12 @@ the YAML node tree so each problem can name its file, line and column.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pydantic
 from pydantic_core import ErrorDetails
 
-from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.errors import MAX_SHOWN_PROBLEMS, Problem, ScenarioError, did_you_mean
 from sim.scenario import schema
 from sim.scenario.yaml_reader import Located
 
@@ -22,10 +24,38 @@ _MODELS = [
 
 def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
     """Check the data against the schema; raise one error listing every problem."""
+    binary = [_binary_problem(path, data, located) for path in _binary_values(data, ())]
+    if binary:
+        raise ScenarioError(binary)
     try:
         return schema.ScenarioSpec.model_validate(data)
     except pydantic.ValidationError as error:
         raise ScenarioError(_problems(error, data, located)) from None
+
+
+def _binary_values(data: object, path: tuple) -> Iterator[tuple]:
+    """Paths of bytes in the data (given through the API: YAML refuses `!!binary`), which
+    pydantic would otherwise read as text and carry on to the results."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        yield path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _binary_values(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _binary_values(value, (*path, index))
+
+
+def _binary_problem(path: tuple, data: object, located: Located | None) -> Problem:
+    file, line, column = _position(located, path)
+    return Problem(
+        "binary data is not a scenario value",
+        file=file,
+        line=line,
+        column=column,
+        path=_path_text(path, data),
+        hint="scenarios are plain data: mappings, lists, text, numbers and true/false",
+    )
 
 
 def _problems(
@@ -40,7 +70,12 @@ def _problems(
             continue
         grouped.setdefault(path, []).append(item)
     problems = [_missing(parent, keys, data, located) for parent, keys in missing.items()]
-    return problems + [_problem(path, items, data, located) for path, items in grouped.items()]
+    for path, items in grouped.items():
+        # a suggestion costs a search of every field name: only the shown problems get one,
+        # so twenty thousand unknown keys take as long to report as twelve
+        shown = len(problems) < MAX_SHOWN_PROBLEMS
+        problems.append(_problem(path, items, data, located, shown))
+    return problems
 
 
 def _missing(parent: tuple, keys: list[str], data: object, located: Located | None) -> Problem:
@@ -74,8 +109,9 @@ def _data_path(loc: tuple, data: object) -> tuple:
 
 
 def _problem(
-    path: tuple, items: list[ErrorDetails], data: object, located: Located | None
+    path: tuple, items: list[ErrorDetails], data: object, located: Located | None, hinted: bool
 ) -> Problem:
+    """The problem at `path`; `hinted`: with a suggestion of what would be right."""
     first = items[0]
     kind = first["type"]
     parent_path, last = (path[:-1], path[-1]) if path else ((), None)
@@ -83,14 +119,13 @@ def _problem(
     if kind == "extra_forbidden":
         siblings = _value_at(data, parent_path)
         message = f"unknown key {last!r}"
-        hint = did_you_mean(str(last), _fields_for(siblings, str(last)))
+        hint = did_you_mean(str(last), _fields_for(siblings, str(last))) if hinted else None
         where = _position(located, path, key=True)
     elif kind == "union_tag_invalid" and isinstance(first["input"], dict):
         tag = first["input"].get("distribution")
         message = f"unknown distribution {tag!r}"
-        hint = did_you_mean(str(tag), schema.DISTRIBUTIONS) or "distributions: " + ", ".join(
-            schema.DISTRIBUTIONS
-        )
+        hint = did_you_mean(str(tag), schema.DISTRIBUTIONS) if hinted else None
+        hint = hint or "distributions: " + ", ".join(schema.DISTRIBUTIONS)
         where = _position(located, path + ("distribution",))
     elif kind == "union_tag_invalid":
         message = f"expected a mapping, a list or a value here, got {_show(first['input'])}"

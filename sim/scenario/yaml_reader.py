@@ -60,18 +60,24 @@ def read_yaml(path: Path) -> tuple[object, Located]:
 
 
 def _read_text(path: Path) -> str:
-    """The file's text, refusing what cannot be a scenario (unreadable, huge, not UTF-8)."""
+    """The file's text, refusing what cannot be a scenario (unreadable, huge, not UTF-8).
+
+    The size is checked before reading (and reading stops one byte past the limit, for
+    files whose size the system does not know), so a huge file is never read whole."""
     name = str(path)
+    too_large = Problem(
+        f"file is larger than {MAX_FILE_BYTES:,} bytes; is it a scenario?", file=name
+    )
     try:
-        raw = path.read_bytes()
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError([too_large])
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise ScenarioError(
-            [Problem(f"cannot read the file: {error.strerror}", file=name)]
-        ) from None
+        reason = error.strerror or type(error).__name__
+        raise ScenarioError([Problem(f"cannot read the file: {reason}", file=name)]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [Problem(f"file is larger than {MAX_FILE_BYTES:,} bytes; is it a scenario?", file=name)]
-        )
+        raise ScenarioError([too_large])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -85,7 +91,7 @@ def _parse(text: str, name: str) -> tuple[yaml.Node, object]:
     """The document's node tree and the data built from it, with the safe loader."""
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _ScenarioLoader(text)
         loader.name = name
         node = loader.get_single_node()
         if node is None:
@@ -109,13 +115,64 @@ def _parse(text: str, name: str) -> tuple[yaml.Node, object]:
             loader.dispose()
 
 
+class _ScenarioLoader(yaml.SafeLoader):
+    """The safe loader, with every value YAML fails to build reported at its node.
+
+    PyYAML checks some scalars only while building them (`!!float ten`, `!!bool maybe`,
+    an integer of thousands of digits) and then raises a bare ValueError or KeyError;
+    here each becomes a located `ConstructorError`. Tags that build something other
+    than plain data (`!!binary`, `!!set`, `!!omap`, `!!pairs`) are refused, and a
+    date or time is kept as the text it was written as."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, OverflowError, IndexError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, _unbuildable(node, error), node.start_mark
+            ) from None
+
+    def construct_refused(self, node: yaml.Node) -> object:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"found unacceptable tag {_short_tag(node.tag)!r}", node.start_mark
+        )
+
+    def construct_as_text(self, node: yaml.Node) -> object:
+        return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+for _tag in ("binary", "set", "omap", "pairs"):
+    _ScenarioLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _ScenarioLoader.construct_refused)
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _ScenarioLoader.construct_as_text)
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _unbuildable(node: yaml.Node, error: Exception) -> str:
+    """Why a scalar could not be built, as a user would put it."""
+    text = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+    shown = text if len(text) <= 30 else f"{text[:20]}... ({len(text):,} characters)"
+    tag = _short_tag(node.tag)
+    if tag == "!!int" and text.strip("+-").isdigit():
+        return f"the whole number {shown} is too long to read"
+    if tag == "!!bool":
+        return f"{shown!r} is not true or false (tagged {tag})"
+    if tag in ("!!int", "!!float"):
+        return f"{shown!r} is not a number (tagged {tag})"
+    return f"cannot build the value {shown!r} tagged {tag}: {error}"
+
+
 def _yaml_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     problem = error.problem or "invalid YAML"
-    if isinstance(error, yaml.constructor.ConstructorError) and "tag" in problem:
-        tag = problem.split("tag", 1)[1].strip().strip("'")
+    if isinstance(error, yaml.constructor.ConstructorError) and (
+        "unacceptable tag" in problem or "constructor for the tag" in problem
+    ):
+        tag = _short_tag(problem.split("tag", 1)[1].strip().strip("'"))
         return Problem(
             f"YAML tag {tag} is not allowed",
             file=name,
@@ -123,6 +180,8 @@ def _yaml_problem(error: yaml.MarkedYAMLError, name: str) -> Problem:
             column=column,
             hint="scenarios are plain data: mappings, lists, text, numbers and true/false",
         )
+    if isinstance(error, yaml.constructor.ConstructorError) and error.context is None:
+        return Problem(problem, file=name, line=line, column=column)
     context = f" {error.context}" if error.context else ""
     return Problem(
         f"YAML syntax error: {problem}{context}",

@@ -49,6 +49,8 @@ SPARE = [BLUE, PURPLE, YELLOW, "#999999", "#666666"]
 WIDTH = 11.0  # inches; at DPI this is 1320 pixels
 DPI = 120
 RC: dict[RcKeyType, Any] = {
+    # a scenario's labels are text: `$x^$` is shown as written, never parsed as mathtext
+    "text.parse_math": False,
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
@@ -105,7 +107,7 @@ def style() -> Iterator[None]:
 def stable_ids() -> Iterator[None]:
     """While a figure is saved: SVG ids from a fixed salt, so the same results give the
     same file (matplotlib reads the salt as it writes, not as it draws)."""
-    with mpl.rc_context({"svg.hashsalt": SVG_SALT}):
+    with mpl.rc_context({"svg.hashsalt": SVG_SALT, "text.parse_math": False}):
         yield
 
 
