@@ -226,7 +226,7 @@ def pairs(tmp_path_factory) -> dict[str, Path]:
         "high": [ONE_RULE, "--seed", "1", "--set", "p=0.105"],
         "high-seed2": [ONE_RULE, "--seed", "2", "--set", "p=0.105"],
         "high-fewer": [ONE_RULE, "--seed", "1", "--set", "p=0.105", "--runs", 2000],
-        "tweak": [tweak, "--seed", "1"],
+        "tweak": [tweak, "--seed", "1", "--scenario-path", Path(ONE_RULE).parent],
     }
     folders = {}
     for name, options in runs.items():

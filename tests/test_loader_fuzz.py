@@ -30,7 +30,6 @@ from hypothesis import strategies as st
 
 import sim
 from sim.errors import ScenarioError, SimulationError, WargameError
-from sim.scenario import catalog
 from sim.scenario.extends import load_source
 
 ROOT = Path(__file__).parent.parent
@@ -49,7 +48,7 @@ KEEP_FAILURES = os.environ.get("WARGAME_FUZZ_KEEP_FAILURES")
 
 def _merged(path: Path) -> dict[str, object]:
     """A scenario with its `extends` merged in, as plain data that stands alone."""
-    return load_source(path, lambda ref, at: catalog.resolve(ref, at)).data
+    return load_source(path).data
 
 
 BASES = [_merged(path) for path in SOURCES]

@@ -69,7 +69,11 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
 def _scenario_files(reference: str) -> list[str]:
     """A folder's scenario files (directly in it, sorted); any other reference as given."""
     folder = Path(reference)
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError:  # a name the file system refuses: loading it says why
+        is_folder = False
+    if not is_folder:
         return [reference]
     found = sorted(
         str(path)

@@ -94,12 +94,11 @@ def against_runs(
 def against_folder(result: ExactResult, scenario: CompiledScenario, folder: Path) -> CrossCheck:
     """Set the batch in results `folder` beside `result`; it must be of the same scenario
     with the same parameters."""
-    from sim.batch.folder import saved_scenario
-    from sim.results.folder import read_results
+    from sim.results.folder import read_results, read_scenario
 
     batch = read_results(folder)
     summary = batch.summary_model
-    if summary.scenario != scenario.id or saved_scenario(folder) != scenario.data:
+    if summary.scenario != scenario.id or read_scenario(folder) != scenario.data:
         differs = "another scenario" if summary.scenario != scenario.id else "other parameters"
         raise ResultsError(
             f"{folder}: these results are of {differs} ({summary.command}); run the batch "

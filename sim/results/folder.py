@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from sim.errors import ResultsError
 from sim.results.columns import categorise
@@ -115,6 +116,16 @@ def read_summary(folder: Path) -> Summary:
     except FileNotFoundError:
         raise ResultsError(f"{folder}: not a results folder (no {SUMMARY})") from None
     return Summary.from_json(text, str(folder / SUMMARY))
+
+
+def read_scenario(folder: Path) -> dict[str, Any] | None:
+    """The scenario a folder's batch ran (its `scenario.yaml`), or None if it is missing
+    or unreadable."""
+    try:
+        data = yaml.safe_load((folder / SCENARIO).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def read_results(folder: str | Path) -> Results:

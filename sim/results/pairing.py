@@ -16,12 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import yaml
 from scipy import stats
 
 from sim.results import intervals
 from sim.results.columns import OUTCOME, RUN
-from sim.results.folder import SCENARIO, Results
+from sim.results.folder import Results, read_scenario
 
 # keys of a scenario that draw no random numbers of their own: changing them
 # (or the parameters' values) leaves every stream of every run as it was
@@ -108,7 +107,7 @@ def scenario_differences(a: Results, b: Results) -> list[str] | None:
     """
     if a.path is None or b.path is None:
         return None
-    data = [_scenario(Path(r.path)) for r in (a, b) if r.path is not None]
+    data = [read_scenario(Path(r.path)) for r in (a, b) if r.path is not None]
     if data[0] is None or data[1] is None:
         return None
     found = []
@@ -118,14 +117,6 @@ def scenario_differences(a: Results, b: Results) -> list[str] | None:
         ids = _differing_ids(data[0].get(key), data[1].get(key))
         found.append(f"{key}: {', '.join(ids)}" if ids else key)
     return found
-
-
-def _scenario(folder: Path) -> dict | None:
-    try:
-        data = yaml.safe_load((folder / SCENARIO).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _differing_ids(a: object, b: object) -> list[str]:
