@@ -135,6 +135,8 @@ def run(
       wargame run --resume results/turkish-straits-seed0-100000
       wargame run tests/fixtures/checks-and-measures.yaml --strict --measures
     """
+    # long function: click hands over each of the 16 options and the docstring is the
+    # command's help; the body itself is a short sequence of named steps.
     backend = _backend(backend, workers, scheduler)
     if resume is not None:
         batch = _resumed(ctx, resume, scenario, assignments, out)
