@@ -127,7 +127,9 @@ class EscalationModel(mesa.Model):
             if parameter.name in self.given:
                 values = np.asarray(self.given[parameter.name])
                 if values.shape != (self.size,):
-                    raise ValueError(f"{parameter.name}: {values.shape} values for {self.size} lanes")
+                    raise ValueError(
+                        f"{parameter.name}: {values.shape} values for {self.size} lanes"
+                    )
             else:
                 stream = Stream(self.seed, self.block, f"param:{parameter.name}", self.lanes)
                 values = sampling.sample(parameter, stream.fine_row())

@@ -101,13 +101,17 @@ def read_factors(scenario: CompiledScenario, vary: Mapping[str, object]) -> list
     for name, given in vary.items():
         if name not in specs:
             hint = did_you_mean(name, list(specs)) if specs else "the scenario has no parameters"
-            problems.append(Problem(f"--vary {name}: the scenario has no parameter {name!r}", hint=hint))
+            problems.append(
+                Problem(f"--vary {name}: the scenario has no parameter {name!r}", hint=hint)
+            )
             continue
         kind = parameter_kind(specs[name])
         try:
             factors.append(_factor(name, kind, given, specs[name]))
         except ValueError as error:
-            problems.append(Problem(f"--vary {name}={_shown(given)}: {error}", file=scenario.source))
+            problems.append(
+                Problem(f"--vary {name}={_shown(given)}: {error}", file=scenario.source)
+            )
     if problems:
         raise ScenarioError(problems)
     if not factors:

@@ -52,7 +52,9 @@ class Exploration:
             "replicates_per_point": self.replicates,
             "runs": len(self.points) * self.replicates,
             "target": self.target,
-            "factors": [{"name": f.name, "kind": f.kind, "range": f.describe()} for f in self.factors],
+            "factors": [
+                {"name": f.name, "kind": f.kind, "range": f.describe()} for f in self.factors
+            ],
             "influence": {k: round(v, 6) for k, v in self.influence.items()},
             "target_overall": float(np.mean(self.points["target"])),
             "target_min": float(self.points["target"].min()),

@@ -23,7 +23,7 @@ from sim.results.intervals import wilson
 from sim.scenario.validation import validate
 
 
-def explore(  # long function: the sweep's options, checked and passed on in one place
+def explore(
     scenario: CompiledScenario,
     vary: Mapping[str, object],
     *,
@@ -45,6 +45,7 @@ def explore(  # long function: the sweep's options, checked and passed on in one
     by default the most severe outcome. Replicate r of every point is run r of
     the batch with `seed` (common random numbers, see `sim.explore.packing`).
     """
+    # long function: the sweep's options, checked and passed on in one place
     if runs_per_point < 1:
         raise ScenarioError([Problem("--runs-per-point must be at least 1")])
     factors = read_factors(scenario, vary)
@@ -93,7 +94,7 @@ def sweep_scenario(scenario: CompiledScenario, factors: list[Factor]) -> Compile
     """The scenario with every varied parameter made a per-run array (its values are given
     per lane, never drawn); the other parameters as they were."""
     data = dict(scenario.data)
-    parameters = dict(data.get("parameters") or {})  # type: ignore[call-overload]
+    parameters = dict(data.get("parameters") or {})
     for factor in factors:
         parameters[factor.name] = factor.sampled_spec(parameters[factor.name])
     data["parameters"] = parameters
@@ -135,8 +136,14 @@ def _simulate(
     todo = [(task, piece.lanes) for task, piece in enumerate(plan.pieces)]
     total = sum(n for _, n in todo)
     found: dict[int, BlockResult] = {}
-    bar = tqdm(total=total, unit="run", unit_scale=True, disable=not progress or None,
-               file=sys.stderr, desc=scenario.id)
+    bar = tqdm(
+        total=total,
+        unit="run",
+        unit_scale=True,
+        disable=not progress or None,
+        file=sys.stderr,
+        desc=scenario.id,
+    )
     with bar:
         simulate = partial(simulate_piece, plan=plan)
         for result in chosen.simulate_blocks(simulate, scenario, seed, todo):
@@ -145,7 +152,7 @@ def _simulate(
     return [found[task] for task in range(len(todo))]
 
 
-def _points_table(  # long function: one column group after another, in the documented order
+def _points_table(
     scenario: CompiledScenario,
     factors: list[Factor],
     values: Mapping[str, np.ndarray],
@@ -155,6 +162,7 @@ def _points_table(  # long function: one column group after another, in the docu
     targets: list[str],
 ) -> pd.DataFrame:
     """One row per point: its values, each outcome's probability and interval, the measures."""
+    # long function: one column group after another, in the documented order
     count = len(next(iter(values.values())))
     outcomes = [o.id for o in scenario.outcomes]
     tally = np.zeros((count, len(outcomes)), dtype=np.int64)
@@ -184,7 +192,9 @@ def _points_table(  # long function: one column group after another, in the docu
     return pd.concat([table, pd.DataFrame(columns)], axis=1)
 
 
-def _runs_table(scenario: CompiledScenario, plan: SweepPlan, results: list[BlockResult]) -> pd.DataFrame:
+def _runs_table(
+    scenario: CompiledScenario, plan: SweepPlan, results: list[BlockResult]
+) -> pd.DataFrame:
     """One row per run, ordered by point then replicate."""
     outcomes = np.asarray([o.id for o in scenario.outcomes], dtype=object)
     parts = []
