@@ -22,6 +22,7 @@ _EXPORTS = {
     "ResultsError": "sim.errors",
     "ScenarioError": "sim.errors",
     "exact": "sim.exact_analysis.analysis",
+    "explore": "sim.explore.sweep",
     "SimulationError": "sim.errors",
     "load_scenario": "sim.language.load",
     "read_results": "sim.results.folder",
@@ -35,6 +36,7 @@ __all__ = [
     "ScenarioError",
     "SimulationError",
     "exact",
+    "explore",
     "load_scenario",
     "read_results",
     "run",
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from sim.batch.runner import run
     from sim.errors import ResultsError, ScenarioError, SimulationError
     from sim.exact_analysis.analysis import exact
+    from sim.explore.sweep import explore
     from sim.language.compiled import CompiledScenario
     from sim.language.load import load_scenario
     from sim.results.folder import Results, read_results

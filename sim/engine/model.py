@@ -8,7 +8,7 @@ documented in `docs/scenario-language.md`, "The turn, in order".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import mesa
 import numpy as np
@@ -40,7 +40,10 @@ class EscalationModel(mesa.Model):
 
     `lanes` selects which runs of the block to simulate (indices within it);
     None simulates the whole block. Random numbers are drawn for the whole
-    block regardless, so a lane's run is the same alone or among others.
+    block regardless, so a lane's run is the same alone or among others. A
+    lane index may repeat: each copy reads the same numbers (a sweep's design
+    points share their replicates' streams). `given` replaces the draws of
+    some sampled parameters by per-lane values.
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class EscalationModel(mesa.Model):
         policy: Policy | None = None,
         policy_actors: frozenset[str] = frozenset(),
         journal: list[Firing] | None = None,
+        given: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         super().__init__(rng=block_seed(seed, block))
         self.scenario = scenario
@@ -62,6 +66,7 @@ class EscalationModel(mesa.Model):
         self.policy = policy
         self.policy_actors = policy_actors
         self.journal = journal
+        self.given = dict(given or {})  # sampled parameter -> (lanes,) values given, not drawn
         self.turn = 0
 
         self.state: State = {}  # variable key -> (lanes,) array
@@ -115,10 +120,19 @@ class EscalationModel(mesa.Model):
                 )
 
     def _sample_parameters(self) -> None:
+        """Each sampled parameter's values: drawn from its own stream, or given per lane
+        (a sweep's design values, as codes for an enum), which leaves every other draw as is."""
         self.parameters: dict[str, np.ndarray] = {}  # name -> (lanes,) sampled values
         for parameter in self.scenario.sampled_parameters:
-            stream = Stream(self.seed, self.block, f"param:{parameter.name}", self.lanes)
-            values = sampling.sample(parameter, stream.fine_row())
+            if parameter.name in self.given:
+                values = np.asarray(self.given[parameter.name])
+                if values.shape != (self.size,):
+                    raise ValueError(
+                        f"{parameter.name}: {values.shape} values for {self.size} lanes"
+                    )
+            else:
+                stream = Stream(self.seed, self.block, f"param:{parameter.name}", self.lanes)
+                values = sampling.sample(parameter, stream.fine_row())
             self.parameters[parameter.name] = values
             self.state[parameter.key] = values
 

@@ -1,0 +1,107 @@
+"""`wargame explore`: a scenario played at many settings of its parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sim.cli.options import overrides, seed_option, set_option
+from sim.text import percent, table
+
+
+@click.command(short_help="Sweep parameters over ranges and see where the target is likely.")
+@click.argument("scenario")
+@click.option(
+    "--vary",
+    "ranges",
+    multiple=True,
+    required=True,
+    metavar="NAME=RANGE",
+    help="A parameter and its range: 0.2:0.8, a list true,false or a,b, or beta(2,5).",
+)
+@click.option(
+    "--design",
+    type=click.Choice(["lhs", "sobol", "grid"]),
+    default="lhs",
+    show_default=True,
+    help="How the points are placed.",
+)
+@click.option(
+    "--points",
+    type=click.IntRange(1, 10**6),
+    default=64,
+    show_default=True,
+    help="Design points (a grid rounds to whole levels).",
+)
+@click.option(
+    "--runs-per-point",
+    type=click.IntRange(1, 10**9),
+    default=1000,
+    show_default=True,
+    help="Replicates per point; replicate r is run r of the seed's batch at every point.",
+)
+@click.option(
+    "--target", default=None, help="An outcome, or 'OUTCOME or worse' (default: the most severe)."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder for points.parquet and summary.json.",
+)
+@click.option("--runs-table", is_flag=True, help="Also write runs.parquet (one row per run).")
+@set_option
+@seed_option("Seed of the design and of the runs.")
+def explore(
+    scenario: str,
+    ranges: tuple[str, ...],
+    design: str,
+    points: int,
+    runs_per_point: int,
+    target: str | None,
+    out: Path | None,
+    runs_table: bool,
+    assignments: tuple[str, ...],
+    seed: int,
+) -> None:
+    """Play SCENARIO RUNS-PER-POINT times at each point of a design over the --vary ranges.
+
+    \b
+    Example:
+      wargame explore turkish-straits --vary carrier_present=true,false \\
+        --vary russian_risk_acceptance=0.1:0.6 --points 32 --runs-per-point 2000
+    """
+    # long function: a command's options and its printed answer
+    from sim.explore import explore as sweep
+    from sim.explore.factors import parse_vary
+    from sim.language.load import load_scenario
+
+    compiled = load_scenario(scenario, overrides(assignments))
+    vary = dict(parse_vary(text) for text in ranges)
+    click.echo(f"{compiled.id}: {compiled.spec.title}", err=True)
+    found = sweep(
+        compiled,
+        vary,
+        design=design,  # type: ignore[arg-type]  # one of click's choices
+        points=points,
+        runs_per_point=runs_per_point,
+        seed=seed,
+        target=target,
+        keep_runs=runs_table,
+        progress=True,
+    )
+    overall = float(found.points["target"].mean())
+    click.echo(
+        f"{len(found.points)} points x {runs_per_point} runs; target {found.target}: "
+        f"{percent(overall)} on average, {percent(found.points['target'].min())} "
+        f"to {percent(found.points['target'].max())} across points"
+    )
+    rows = [[name, f"{found.influence[name]:.2f}"] for name in found.most_influential(len(vary))]
+    click.echo(table(["parameter", "influence"], rows))
+    if out is not None:
+        for path in found.save(out):
+            click.echo(f"wrote {path}")
+
+
+COMMANDS = [explore]

@@ -1,0 +1,12 @@
+"""Exploration: many settings of a scenario's parameters, each played many times.
+
+A design (`design.py`) places points in the space of the varied parameters
+(`factors.py`); the points are packed into the lanes of blocks (`packing.py`)
+so a sweep of N points x R replicates costs about one batch of N x R runs;
+`sweep.py` runs it and gathers one row per point (`result.py`).
+"""
+
+from sim.explore.result import Exploration
+from sim.explore.sweep import explore
+
+__all__ = ["Exploration", "explore"]

@@ -1,0 +1,73 @@
+"""The result of a sweep: one row per design point, and the per-run table on request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.explore.factors import Factor
+
+
+@dataclass
+class Exploration:
+    """A sweep's answer as tidy tables.
+
+    `points`: one row per design point: `point`, each varied parameter, then for
+    each outcome `p.<id>`, `p.<id>.low`, `p.<id>.high` (the 95% Wilson interval),
+    the same for the target (`target`, `target.low`, `target.high`) and each
+    measure's mean (`measure.<id>`). `runs` (if kept): one row per run with
+    `point`, `replicate` (its run index), `outcome`, `end_turn`, `peak_level` and
+    the measures. `influence`: per parameter, the share of the spread of the
+    target probability across points that its value alone explains.
+    """
+
+    scenario: str
+    target: str
+    design: str
+    seed: int
+    replicates: int
+    factors: list[Factor]
+    points: pd.DataFrame
+    influence: dict[str, float]
+    runs: pd.DataFrame | None = None
+    command: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def most_influential(self, count: int = 2) -> list[str]:
+        """The `count` parameters with the largest influence, largest first."""
+        return sorted(self.influence, key=lambda n: -self.influence[n])[:count]
+
+    def summary(self) -> dict[str, object]:
+        """What `summary.json` holds."""
+        return {
+            "scenario": self.scenario,
+            "command": self.command,
+            "design": self.design,
+            "seed": self.seed,
+            "points": len(self.points),
+            "replicates_per_point": self.replicates,
+            "runs": len(self.points) * self.replicates,
+            "target": self.target,
+            "factors": [
+                {"name": f.name, "kind": f.kind, "range": f.describe()} for f in self.factors
+            ],
+            "influence": {k: round(v, 6) for k, v in self.influence.items()},
+            "target_overall": float(np.mean(self.points["target"])),
+            "target_min": float(self.points["target"].min()),
+            "target_max": float(self.points["target"].max()),
+        }
+
+    def save(self, folder: Path) -> list[Path]:
+        """Write `points.parquet`, `summary.json` and, if kept, `runs.parquet` into `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        written = [folder / "points.parquet", folder / "summary.json"]
+        self.points.to_parquet(written[0], index=False)
+        written[1].write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
+        if self.runs is not None:
+            written.append(folder / "runs.parquet")
+            self.runs.to_parquet(written[-1], index=False)
+        return written

@@ -1,0 +1,226 @@
+"""Running a sweep: the design's points packed into blocks, gathered one row per point."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from functools import partial
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim.batch.backends import BackendName, backend_for
+from sim.batch.blocks import BlockResult
+from sim.engine.budget import check_memory
+from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.explore.design import DesignName, unit_design
+from sim.explore.factors import Factor, read_factors
+from sim.explore.packing import SweepPlan, pack, simulate_piece
+from sim.explore.result import Exploration
+from sim.language.compiled import CompiledScenario, compile_scenario
+from sim.results.intervals import wilson
+from sim.scenario.validation import validate
+
+
+def explore(
+    scenario: CompiledScenario,
+    vary: Mapping[str, object],
+    *,
+    design: DesignName = "lhs",
+    points: int = 64,
+    runs_per_point: int = 1000,
+    seed: int = 0,
+    target: str | None = None,
+    keep_runs: bool = False,
+    backend: BackendName = "serial",
+    workers: int = 1,
+    progress: bool = False,
+    command: str = "",
+) -> Exploration:
+    """Play `scenario` `runs_per_point` times at each point of a design over `vary`.
+
+    `vary` maps a parameter to its range (text as on the command line, a
+    (low, high) pair or a list). `target` is an outcome id, or `"<id> or worse"`;
+    by default the most severe outcome. Replicate r of every point is run r of
+    the batch with `seed` (common random numbers, see `sim.explore.packing`).
+    """
+    # long function: the sweep's options, checked and passed on in one place
+    if runs_per_point < 1:
+        raise ScenarioError([Problem("--runs-per-point must be at least 1")])
+    factors = read_factors(scenario, vary)
+    targets = target_outcomes(scenario, target)
+    unit = unit_design(design, factors, points, seed)
+    values = {f.name: f.values(unit[:, i]) for i, f in enumerate(factors)}
+    swept = sweep_scenario(scenario, factors)
+    plan = pack(len(unit), runs_per_point, engine_values(swept, factors, values))
+    check_memory(swept)
+    results = _simulate(swept, seed, plan, backend, workers, progress)
+    table = _points_table(swept, factors, values, plan, results, runs_per_point, targets)
+    return Exploration(
+        scenario=scenario.id,
+        target=target or targets[0],
+        design=design,
+        seed=seed,
+        replicates=runs_per_point,
+        factors=factors,
+        points=table,
+        influence={f.name: influence(table[f.name], table["target"]) for f in factors},
+        runs=_runs_table(swept, plan, results) if keep_runs else None,
+        command=command,
+    )
+
+
+def target_outcomes(scenario: CompiledScenario, target: str | None) -> list[str]:
+    """The outcome ids the target counts: one, or one and every more severe one."""
+    ordered = [o.id for o in scenario.outcomes_by_severity()]
+    if target is None:
+        return [ordered[-1]]
+    name, _, rest = target.strip().partition(" ")
+    worse = rest.strip() == "or worse"
+    if name not in ordered or (rest.strip() and not worse):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"--target {target!r}: expected an outcome, or an outcome and 'or worse'",
+                    hint=did_you_mean(name, ordered) or "outcomes: " + ", ".join(ordered),
+                )
+            ]
+        )
+    return ordered[ordered.index(name) :] if worse else [name]
+
+
+def sweep_scenario(scenario: CompiledScenario, factors: list[Factor]) -> CompiledScenario:
+    """The scenario with every varied parameter made a per-run array (its values are given
+    per lane, never drawn); the other parameters as they were."""
+    data = dict(scenario.data)
+    parameters = dict(data.get("parameters") or {})
+    for factor in factors:
+        parameters[factor.name] = factor.sampled_spec(parameters[factor.name])
+    data["parameters"] = parameters
+    varied = {f.name for f in factors}
+    overrides = {k: v for k, v in scenario.overrides.items() if k not in varied}
+    return compile_scenario(validate(data, None), data, None, scenario.source, overrides)
+
+
+def engine_values(
+    scenario: CompiledScenario, factors: list[Factor], values: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Each factor's point values as the engine holds them: enum values as codes."""
+    given = {}
+    by_name = {p.name: p for p in scenario.parameters}
+    for factor in factors:
+        column = values[factor.name]
+        if factor.kind == "enum":
+            codes = {v: i for i, v in enumerate(by_name[factor.name].type.values)}
+            given[factor.name] = np.asarray([codes[v] for v in column], dtype=np.int16)
+        elif factor.kind == "bool":
+            given[factor.name] = np.asarray(column, dtype=bool)
+        elif factor.kind == "int":
+            given[factor.name] = np.asarray(column, dtype=np.int64)
+        else:
+            given[factor.name] = np.asarray(column, dtype=float)
+    return given
+
+
+def _simulate(
+    scenario: CompiledScenario,
+    seed: int,
+    plan: SweepPlan,
+    backend: BackendName,
+    workers: int,
+    progress: bool,
+) -> list[BlockResult]:
+    """Every piece's result, in task order, whichever backend simulates them."""
+    chosen = backend_for(backend, workers, None)
+    todo = [(task, piece.lanes) for task, piece in enumerate(plan.pieces)]
+    total = sum(n for _, n in todo)
+    found: dict[int, BlockResult] = {}
+    bar = tqdm(
+        total=total,
+        unit="run",
+        unit_scale=True,
+        disable=not progress or None,
+        file=sys.stderr,
+        desc=scenario.id,
+    )
+    with bar:
+        simulate = partial(simulate_piece, plan=plan)
+        for result in chosen.simulate_blocks(simulate, scenario, seed, todo):
+            found[result.block] = result
+            bar.update(result.runs)
+    return [found[task] for task in range(len(todo))]
+
+
+def _points_table(
+    scenario: CompiledScenario,
+    factors: list[Factor],
+    values: Mapping[str, np.ndarray],
+    plan: SweepPlan,
+    results: list[BlockResult],
+    replicates: int,
+    targets: list[str],
+) -> pd.DataFrame:
+    """One row per point: its values, each outcome's probability and interval, the measures."""
+    # long function: one column group after another, in the documented order
+    count = len(next(iter(values.values())))
+    outcomes = [o.id for o in scenario.outcomes]
+    tally = np.zeros((count, len(outcomes)), dtype=np.int64)
+    measure_sum: dict[str, np.ndarray] = {}
+    measure_n: dict[str, np.ndarray] = {}
+    for piece, result in zip(plan.pieces, results, strict=True):
+        point = piece.point_of_lane()
+        np.add.at(tally, (point, result.outcome.astype(np.int64)), 1)
+        for name, column in result.measures.items():
+            numbers = np.asarray(column, dtype=float)
+            finite = np.isfinite(numbers)
+            measure_sum.setdefault(name, np.zeros(count))
+            measure_n.setdefault(name, np.zeros(count))
+            np.add.at(measure_sum[name], point[finite], numbers[finite])
+            np.add.at(measure_n[name], point[finite], 1)
+    table = pd.DataFrame({"point": np.arange(count)})
+    for factor in factors:
+        table[factor.name] = values[factor.name]
+    columns: dict[str, np.ndarray] = {}
+    hits = tally[:, [outcomes.index(t) for t in targets]].sum(axis=1)
+    for name, k in [("target", hits)] + [(f"p.{o}", tally[:, i]) for i, o in enumerate(outcomes)]:
+        low, high = wilson(k, replicates)
+        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / replicates, low, high
+    for name in measure_sum:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[f"measure.{name}"] = measure_sum[name] / measure_n[name]
+    return pd.concat([table, pd.DataFrame(columns)], axis=1)
+
+
+def _runs_table(
+    scenario: CompiledScenario, plan: SweepPlan, results: list[BlockResult]
+) -> pd.DataFrame:
+    """One row per run, ordered by point then replicate."""
+    outcomes = np.asarray([o.id for o in scenario.outcomes], dtype=object)
+    parts = []
+    for piece, result in zip(plan.pieces, results, strict=True):
+        part = {
+            "point": piece.point_of_lane(),
+            "replicate": piece.replicate_of_lane(),
+            "outcome": outcomes[result.outcome],
+            "end_turn": result.end_turn,
+            "peak_level": result.peak_level,
+        }
+        part.update({f"measure.{k}": v for k, v in result.measures.items()})
+        parts.append(pd.DataFrame(part))
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values(["point", "replicate"], kind="stable", ignore_index=True)
+
+
+def influence(values: pd.Series, target: pd.Series) -> float:
+    """The share of the variance of `target` across points explained by `values` alone:
+    the correlation ratio over its distinct values, or over ten bins of a number."""
+    total = float(np.var(target))
+    if total == 0 or len(target) < 2:
+        return 0.0
+    if values.dtype.kind == "f" and values.nunique() > 10:
+        groups = pd.qcut(values, 10, labels=False, duplicates="drop")
+    else:
+        groups = values.astype(str)
+    means = target.groupby(groups).transform("mean")
+    return float(np.var(means) / total)
