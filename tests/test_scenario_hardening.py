@@ -248,6 +248,8 @@ def test_a_scenario_beyond_the_memory_budget_is_refused_saying_what_to_change(tm
     assert "10,000 turns x 5,002 levels" in result.output
     assert "shorten the horizon or the ladder" in result.output
     assert not (tmp_path / "o").exists()
+    checked = CliRunner().invoke(main, ["validate", str(path)])
+    assert checked.exit_code == 2 and "more than the budget of 1 GiB" in checked.output
 
 
 def test_the_bundled_scenarios_are_well_inside_the_memory_budget():

@@ -46,6 +46,7 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
       wargame validate scenarios/*.yaml
       wargame validate scenarios
     """
+    from sim.engine.budget import check_memory
     from sim.language.load import load_scenario
 
     fixed = overrides(assignments)
@@ -54,6 +55,7 @@ def validate(files: tuple[str, ...], assignments: tuple[str, ...]) -> None:
     for reference in files:
         try:
             compiled = load_scenario(reference, fixed, scenario_path())
+            check_memory(compiled)  # a scenario too large to run is not valid either
         except ScenarioError as error:
             failures.append(reference)
             click.echo(click.style("error: ", fg="red", bold=True) + error.format(), err=True)

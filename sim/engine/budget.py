@@ -22,7 +22,8 @@ LANE_OVERHEAD = 16  # per-lane arrays every block has whatever the scenario (lev
 def block_bytes(scenario: CompiledScenario) -> int:
     """An estimate, from above, of the bytes one block of `scenario` needs."""
     turns = scenario.horizon + 1
-    tables = turns * (len(scenario.ladder) + len(scenario.outcomes)) * 8 * TABLE_COPIES
+    # runs at each level, runs by peak level so far, and runs by outcome, per turn
+    tables = turns * (2 * len(scenario.ladder) + len(scenario.outcomes)) * 8 * TABLE_COPIES
     per_lane = (
         len(scenario.slots)
         + len(scenario.parameters)
