@@ -43,9 +43,23 @@ def main() -> None:
 
 
 def _register() -> None:
-    from sim.cli import analysis, exact_command, run_command, scenario_commands, story_commands
+    from sim.cli import (
+        analysis,
+        calibrate_command,
+        exact_command,
+        run_command,
+        scenario_commands,
+        story_commands,
+    )
 
-    modules = (run_command, exact_command, scenario_commands, analysis, story_commands)
+    modules = (
+        run_command,
+        exact_command,
+        scenario_commands,
+        analysis,
+        story_commands,
+        calibrate_command,
+    )
     for module in modules:
         for command in module.COMMANDS:
             main.add_command(command)
