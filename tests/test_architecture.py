@@ -24,6 +24,7 @@ STAGES = [
     ("sim.engine",),
     ("sim.results",),
     ("sim.batch",),
+    ("sim.calibration",),
     ("sim.exact_analysis",),
     ("sim.story",),
     ("sim.views",),

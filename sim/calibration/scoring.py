@@ -46,7 +46,9 @@ def nothing_happens(
     return {k: probability if k == least else rest for k in outcomes}
 
 
-def leave_one_out_shares(happened: Sequence[str], index: int, outcomes: Sequence[str]) -> dict[str, float]:
+def leave_one_out_shares(
+    happened: Sequence[str], index: int, outcomes: Sequence[str]
+) -> dict[str, float]:
     """The base-rate forecast for incident `index`: each outcome's share among the other
     incidents (so an incident never forecasts itself). With one incident, an even split."""
     others = [h for i, h in enumerate(happened) if i != index]

@@ -67,9 +67,7 @@ def calibrate(incidents: tuple[Path, ...], runs: int, seed: int, json_file: Path
 
 def report(result: Calibration) -> str:
     """The four tables: incidents, measures, scores, and war against ICB."""
-    return "\n\n".join(
-        [_incidents(result), _measures(result), _scores(result), _war(result)]
-    )
+    return "\n\n".join([_incidents(result), _measures(result), _scores(result), _war(result)])
 
 
 def _incidents(result: Calibration) -> str:
@@ -114,9 +112,8 @@ def _scores(result: Calibration) -> str:
         [name, f"{scores['brier']:.3f}", f"{scores['log']:.3f}"]
         for name, scores in result.mean_scores.items()
     ]
-    return (
-        f"scores, mean over {len(result.incidents)} incidents (lower is better):\n"
-        + table(["forecast", "Brier", "log score (nats)"], rows, "lrr")
+    return f"scores, mean over {len(result.incidents)} incidents (lower is better):\n" + table(
+        ["forecast", "Brier", "log score (nats)"], rows, "lrr"
     )
 
 
