@@ -100,6 +100,16 @@ def test_a_history_measure_the_scenario_does_not_declare_is_a_located_error(tmp_
     assert "reinforcement-sent" in (problem.hint or "")
 
 
+def test_a_recorded_value_a_measure_cannot_take_is_a_located_error(tmp_path):
+    path = _copy(tmp_path, ("    article-4-requested: true", "    article-4-requested: 1"))
+    with pytest.raises(ScenarioError) as caught:
+        load_incident(path)
+    problem = caught.value.problems[0]
+    assert "measure 'article-4-requested', an `ever` measure" in problem.message
+    assert problem.line == path.read_text().splitlines().index("    article-4-requested: 1") + 1
+    assert "true or false" in (problem.hint or "")
+
+
 def test_a_scenario_without_history_cannot_be_calibrated(tmp_path):
     result = CliRunner().invoke(main, ["calibrate", "airspace-straying.yaml", "--runs", "10"])
     assert result.exit_code == 2

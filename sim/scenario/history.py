@@ -10,7 +10,7 @@ measures, once the whole scenario is known.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pydantic import Field
 
@@ -41,10 +41,12 @@ Locate = Callable[[tuple], tuple]
 
 
 def history_problems(
-    history: HistorySpec, outcomes: list[str], measures: list[str], locate: Locate
+    history: HistorySpec, outcomes: list[str], measures: Mapping[str, str], locate: Locate
 ) -> list[Problem]:
-    """Problems of a history block naming an outcome or a measure the scenario lacks.
+    """Problems of a history block naming an outcome or a measure the scenario lacks, or
+    recording a value a measure cannot take.
 
+    `measures` maps each declared measure to its kind (`ever`, `turns`, ...);
     `locate(path)` gives the (file, line, column) of a path in the scenario's data.
     """
     problems = []
@@ -57,18 +59,39 @@ def history_problems(
                 locate,
             )
         )
-    for name in history.measures:
+    for name, value in history.measures.items():
         if name not in measures:
             declared = ", ".join(measures) if measures else "none"
             problems.append(
                 _problem(
                     f"history records measure {name!r}, which the scenario does not declare",
                     ("history", "measures", name),
-                    did_you_mean(name, measures) or f"declared measures: {declared}",
+                    did_you_mean(name, list(measures)) or f"declared measures: {declared}",
+                    locate,
+                )
+            )
+        elif (wrong := _wrong_value(measures[name], value)) is not None:
+            problems.append(
+                _problem(
+                    f"history records {value!r} for measure {name!r}, an `{measures[name]}` "
+                    "measure",
+                    ("history", "measures", name),
+                    wrong,
                     locate,
                 )
             )
     return problems
+
+
+def _wrong_value(kind: str, value: RecordedValue) -> str | None:
+    """What a measure of `kind` records instead of `value`, or None if `value` fits."""
+    if kind == "ever" and not isinstance(value, bool):
+        return "an `ever` measure is true or false"
+    if kind in ("turns", "first") and isinstance(value, bool):
+        return f"a `{kind}` measure is a number of turns" + (" or null" if kind == "first" else "")
+    if kind == "turns" and value is None:
+        return "a `turns` measure is a number of turns (0 if it never held)"
+    return None
 
 
 def _problem(message: str, path: tuple, hint: str, locate: Locate) -> Problem:

@@ -34,7 +34,7 @@ def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
         raise ScenarioError(_problems(error, data, located)) from None
     if spec.history is not None:
         outcomes = [o.id for o in spec.outcomes]
-        measures = [m.id for m in spec.measures]
+        measures = {m.id: m.kind for m in spec.measures}
         locate = lambda path: _position(located, path, key=len(path) > 2)  # noqa: E731
         problems = history_problems(spec.history, outcomes, measures, locate)
         if problems:
