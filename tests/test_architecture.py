@@ -25,6 +25,7 @@ STAGES = [
     ("sim.results",),
     ("sim.batch",),
     ("sim.explore",),
+    ("sim.calibration",),
     ("sim.exact_analysis",),
     ("sim.story",),
     ("sim.views",),

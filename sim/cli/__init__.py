@@ -45,6 +45,7 @@ def main() -> None:
 def _register() -> None:
     from sim.cli import (
         analysis,
+        calibrate_command,
         exact_command,
         explore_command,
         run_command,
@@ -59,6 +60,7 @@ def _register() -> None:
         scenario_commands,
         analysis,
         story_commands,
+        calibrate_command,
     )
     for module in modules:
         for command in module.COMMANDS:

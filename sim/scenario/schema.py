@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Placed, Replace, Strict
+from sim.scenario.history import HistorySpec
 from sim.scenario.observations import CheckSpec, MeasureSpec
 from sim.scenario.quantities import (
     DISTRIBUTIONS,
@@ -42,6 +43,7 @@ __all__ = [
     "ChoiceSpec",
     "DelayedSpec",
     "FixedSpec",
+    "HistorySpec",
     "LevelSpec",
     "MeasureSpec",
     "OptionSpec",
@@ -214,6 +216,9 @@ class ScenarioSpec(Strict):
     outcomes: list[OutcomeSpec] = Field(min_length=1)
     checks: list[CheckSpec] = Field([], description="conditions every run must meet")
     measures: list[MeasureSpec] = Field([], description="per-run quantities besides the outcome")
+    history: HistorySpec | None = Field(
+        None, description="a real incident's recorded end, for `wargame calibrate`"
+    )
     replace: Replace = Field([])
 
     @field_validator("world", mode="before")

@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from sim.errors import MAX_SHOWN_PROBLEMS, Problem, ScenarioError, did_you_mean
 from sim.scenario import schema
+from sim.scenario.history import history_problems
 from sim.scenario.yaml_reader import Located
 
 _MODELS = [
@@ -28,9 +29,17 @@ def validate(data: object, located: Located | None) -> schema.ScenarioSpec:
     if binary:
         raise ScenarioError(binary)
     try:
-        return schema.ScenarioSpec.model_validate(data)
+        spec = schema.ScenarioSpec.model_validate(data)
     except pydantic.ValidationError as error:
         raise ScenarioError(_problems(error, data, located)) from None
+    if spec.history is not None:
+        outcomes = [o.id for o in spec.outcomes]
+        measures = {m.id: m.kind for m in spec.measures}
+        locate = lambda path: _position(located, path, key=len(path) > 2)  # noqa: E731
+        problems = history_problems(spec.history, outcomes, measures, locate)
+        if problems:
+            raise ScenarioError(problems)
+    return spec
 
 
 def _binary_values(data: object, path: tuple) -> Iterator[tuple]:
