@@ -25,8 +25,8 @@ RUNS = 32_768 + 1_000
 
 PINNED = {
     "airspace-straying": (
-        "8f18b76a9ff0ddf28e315056ff354a2266a644455295e377e9a8eaffd0e04df5",
-        "7955e3ffcb01048f0da7989bb42427ffc077b17f1808b911798bb661d6bf94c5",
+        "60bc1c9ca149dc63913ec7b3cac616491938d66957211099f52bf522d1b391b3",
+        "23fb077cb9fc8a581f480df61eeb5f515556b2bcd0e2bf69777988bc2bdab3bc",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
@@ -37,8 +37,8 @@ PINNED = {
         "1ff3ccb6e044b275257aa4abdc7cc5ca9eb2fd651a07240d3d850f4427d7833a",
     ),
     "turkish-straits": (
-        "b53464e7ba60a7b7b6e5c29facb9b967d31429fe5fe368ea845cefb4414157bc",
-        "043abbe59af638c7bde2b6c5336512c13daacdbc65470391fd3a62442f9a468c",
+        "c092001b633db5b68ff0cecac64334ad5159ee5c00311f4921e171097ce7208d",
+        "ea69aeef78968cd24f574cd8501034c78c82d7da5127ca9dda73e21294c4a83b",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",
