@@ -25,8 +25,8 @@ RUNS = 32_768 + 1_000
 
 PINNED = {
     "airspace-straying": (
-        "60bc1c9ca149dc63913ec7b3cac616491938d66957211099f52bf522d1b391b3",
-        "23fb077cb9fc8a581f480df61eeb5f515556b2bcd0e2bf69777988bc2bdab3bc",
+        "bd3057efca3770a6669c7f5ff1a9e6f46b1897ecd7b624af4aefa73bf7615d1b",
+        "e99fdcfc03a274ae694538ec8feec911dc5b5800a5628c97ad99f30bf4ea59db",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
@@ -37,8 +37,8 @@ PINNED = {
         "1ff3ccb6e044b275257aa4abdc7cc5ca9eb2fd651a07240d3d850f4427d7833a",
     ),
     "turkish-straits": (
-        "c092001b633db5b68ff0cecac64334ad5159ee5c00311f4921e171097ce7208d",
-        "ea69aeef78968cd24f574cd8501034c78c82d7da5127ca9dda73e21294c4a83b",
+        "41101ef03d599763243c072a308b94a1ad9eb8ff6a6850255d20e033d71536cb",
+        "f20a4fa81f2fc52b11f5d706a3578ccd01af6d58c119d18d5c95ffcc3a98e5a6",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",
