@@ -194,10 +194,8 @@ def test_show_lists_checks_and_measures():
     result = invoke("show", FIXTURE)
     assert result.exit_code == 0, result.output
     assert "Checks (counted in every run" in result.output
-    assert (
-        "counter-follows-level: counter >= 1 or level == 'calm'  (on every turn)" in result.output
-    )
-    assert "days-in-crisis: turns level == 'crisis'" in result.output
+    assert "counter-follows-level (on every turn): counter >= 1 or level == 'calm'" in result.output
+    assert "days-in-crisis: turns on which level == 'crisis'" in result.output
 
 
 def test_schema_offers_checks_and_measures():

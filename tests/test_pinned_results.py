@@ -25,8 +25,8 @@ RUNS = 32_768 + 1_000
 
 PINNED = {
     "airspace-straying": (
-        "8f18b76a9ff0ddf28e315056ff354a2266a644455295e377e9a8eaffd0e04df5",
-        "7955e3ffcb01048f0da7989bb42427ffc077b17f1808b911798bb661d6bf94c5",
+        "bd3057efca3770a6669c7f5ff1a9e6f46b1897ecd7b624af4aefa73bf7615d1b",
+        "e99fdcfc03a274ae694538ec8feec911dc5b5800a5628c97ad99f30bf4ea59db",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
@@ -37,8 +37,8 @@ PINNED = {
         "1ff3ccb6e044b275257aa4abdc7cc5ca9eb2fd651a07240d3d850f4427d7833a",
     ),
     "turkish-straits": (
-        "b53464e7ba60a7b7b6e5c29facb9b967d31429fe5fe368ea845cefb4414157bc",
-        "043abbe59af638c7bde2b6c5336512c13daacdbc65470391fd3a62442f9a468c",
+        "41101ef03d599763243c072a308b94a1ad9eb8ff6a6850255d20e033d71536cb",
+        "f20a4fa81f2fc52b11f5d706a3578ccd01af6d58c119d18d5c95ffcc3a98e5a6",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",

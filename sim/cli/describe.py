@@ -12,6 +12,14 @@ from sim.scenario import schema
 from sim.text import yaml_value
 
 INDENT = "    "
+# how each kind of measure reads its expression, in words
+MEASURE_KINDS = {
+    "value": "at the end,",
+    "ever": "whether ever",
+    "turns": "turns on which",
+    "max": "largest value of",
+    "first": "first turn on which",
+}
 
 
 def describe(scenario: CompiledScenario) -> str:
@@ -81,14 +89,16 @@ def _observations(spec: schema.ScenarioSpec) -> list[str]:
     if spec.checks:
         out.append("\nChecks (counted in every run; `wargame run --strict` fails on one):")
         for check in spec.checks:
-            when = "on every turn" if check.checked == "every-turn" else "at the end"
-            out.append(f"  {check.id}: {_text(check.holds)}  ({when})")
+            when = "on every turn" if check.checked == "every-turn" else "at the end of a run"
+            out.append(f"  {check.id} ({when}): {_text(check.holds)}")
             if check.message:
                 out += _wrap(check.message, INDENT)
     if spec.measures:
         out.append("\nMeasures (per run, beside the outcome):")
         for measure in spec.measures:
-            out.append(f"  {measure.id}: {measure.kind} {_text(measure.expression)}")
+            label = f" ({measure.label})" if measure.label else ""
+            kind = MEASURE_KINDS.get(measure.kind, measure.kind)
+            out.append(f"  {measure.id}{label}: {kind} {_text(measure.expression)}")
             if measure.description:
                 out += _wrap(measure.description, INDENT)
     return out
