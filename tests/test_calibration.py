@@ -91,22 +91,22 @@ def test_a_history_outcome_the_scenario_lacks_is_a_located_error(tmp_path):
 
 
 def test_a_history_measure_the_scenario_does_not_declare_is_a_located_error(tmp_path):
-    path = _copy(tmp_path, ("    reinforcement-sent: true", "    reinforcements-sent: true"))
+    path = _copy(tmp_path, ("    reinforced: true", "    reinforce: true"))
     with pytest.raises(ScenarioError) as caught:
         load_incident(path)
     problem = caught.value.problems[0]
-    assert "measure 'reinforcements-sent'" in problem.message
-    assert problem.line == path.read_text().splitlines().index("    reinforcements-sent: true") + 1
-    assert "reinforcement-sent" in (problem.hint or "")
+    assert "measure 'reinforce'" in problem.message
+    assert problem.line == path.read_text().splitlines().index("    reinforce: true") + 1
+    assert "reinforced" in (problem.hint or "")
 
 
 def test_a_recorded_value_a_measure_cannot_take_is_a_located_error(tmp_path):
-    path = _copy(tmp_path, ("    article-4-requested: true", "    article-4-requested: 1"))
+    path = _copy(tmp_path, ("    article4-consultation: true", "    article4-consultation: 1"))
     with pytest.raises(ScenarioError) as caught:
         load_incident(path)
     problem = caught.value.problems[0]
-    assert "measure 'article-4-requested', an `ever` measure" in problem.message
-    assert problem.line == path.read_text().splitlines().index("    article-4-requested: 1") + 1
+    assert "measure 'article4-consultation', an `ever` measure" in problem.message
+    assert problem.line == path.read_text().splitlines().index("    article4-consultation: 1") + 1
     assert "true or false" in (problem.hint or "")
 
 
