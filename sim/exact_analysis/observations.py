@@ -100,7 +100,7 @@ class Tally:
         if not (scenario.checks or scenario.measures) or not len(lanes):
             return
         size, mass = len(lanes), lanes.probability
-        env = lanes.env(turn)
+        env = dict(lanes.env(turn))
         env[OUTCOME_KEY] = np.full(size, outcome, dtype=np.int16)
         for i, check in enumerate(scenario.checks):
             if check.every_turn:
