@@ -329,3 +329,70 @@ def test_the_readme_example_is_what_the_command_prints():
     printed = result.stdout.rstrip("\n").splitlines()
     timing = re.compile(r", [\d.]+ s$")
     assert [timing.sub("", line) for line in printed] == [timing.sub("", line) for line in shown]
+
+
+# --- checks and measures -------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [0.3, 0.55])
+def test_measures_and_checks_of_a_one_rung_climb_are_exact(p):
+    result = sim.exact(fixture("checks-and-measures").with_overrides({"p": p}))
+    q, horizon = 1 - p, 5
+    ever = 1 - q**horizon
+    assert abs(result.measure("ever-crisis").overall.value - ever) < 1e-12
+    # a run is in crisis at the end of turn t exactly when one of t draws climbed
+    turns = sum(t * p * q ** (t - 1) for t in range(1, horizon + 1))
+    assert abs(result.measure("days-in-crisis").overall.value - turns) < 1e-12
+    first = result.measure("first-crisis")
+    assert abs(first.overall.probability - ever) < 1e-12  # held only where it ever held
+    mean_first = sum(t * p * q ** (t - 1) for t in range(1, horizon + 1)) / ever
+    assert abs(first.overall.value - mean_first) < 1e-12
+    assert abs(result.measure("ended-in-war").overall.value - result.probability("war")) < 1e-12
+    assert result.measure("ended-in-war").by_outcome["calm"].value == 0.0
+    violated = {c.id: c.probability for c in result.checks}
+    assert violated["war-means-war"] == 0.0 and violated["counter-follows-level"] == 0.0
+    # a calm run that climbed once: exactly one climb in the five turns
+    assert abs(violated["calm-runs-never-climbed"] - horizon * p * q ** (horizon - 1)) < 1e-12
+    table = result.measure_table()
+    assert list(table.index) == [m.id for m in result.measures]
+    assert table.loc["first-crisis", "has a value"] == pytest.approx(ever, abs=1e-12)
+    assert result.check_table().loc["calm-runs-never-climbed", "checked"] == "at-end"
+
+
+def test_measures_and_checks_agree_with_a_monte_carlo_batch():
+    scenario = fixture("checks-and-measures")
+    check = against_runs(sim.exact(scenario), scenario, 200_000, seed=7)
+    names = {f.id for f in check.measures}
+    assert {m.id for m in scenario.measures} | {"first-crisis held"} == names
+    assert {f.id for f in check.checks} == {c.id for c in scenario.checks}
+    assert check.largest_figure_z < Z_LIMIT, check
+    assert check.agree
+
+
+def test_a_wrong_measure_is_called_a_disagreement():
+    scenario = fixture("checks-and-measures")
+    result = sim.exact(scenario)
+    ever = result.measure("ever-crisis")
+    shifted = dataclasses.replace(
+        ever, overall=dataclasses.replace(ever.overall, value=ever.overall.value + 0.01)
+    )
+    wrong = dataclasses.replace(
+        result, measures=tuple(shifted if m.id == ever.id else m for m in result.measures)
+    )
+    check = against_runs(wrong, scenario, 100_000, seed=3)
+    assert not check.agree and check.largest_figure_z > Z_LIMIT
+
+
+def test_command_prints_measures_and_checks_and_writes_them(tmp_path):
+    out = tmp_path / "exact.json"
+    path = str(FIXTURES / "checks-and-measures.yaml")
+    result = invoke(path, "--json", str(out), "--runs", "20000")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"ever-crisis\s+ever, share\s+83\.1930%", result.output)
+    assert re.search(r"first-crisis\s+first turn, mean\s+2\.3232\s+83\.1930%", result.output)
+    assert re.search(r"calm-runs-never-climbed\s+at-end\s+36\.0150%", result.output)
+    assert "they agree" in result.output
+    data = json.loads(out.read_text())
+    assert data["checks"][2]["probability"] == pytest.approx(0.36015, abs=1e-12)
+    assert data["measures"][0]["by_outcome"]["war"]["value"] == pytest.approx(1.0)
+    assert len(data["crosscheck"]["measures"]) == 8

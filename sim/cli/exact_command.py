@@ -102,6 +102,9 @@ def exact(
             "degrees_of_freedom": check.degrees,
             "p_value": check.p_value,
             "largest_abs_z": check.largest_z,
+            "measures": [vars(f) for f in check.measures],
+            "checks": [vars(f) for f in check.checks],
+            "largest_abs_z_of_measures_and_checks": check.largest_figure_z,
             "agree": check.agree,
         }
     if json_file is not None:

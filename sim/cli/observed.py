@@ -65,6 +65,11 @@ def measures_report(summary: dict[str, Any], by_outcome: bool) -> str:
 
 def _kind(measure: dict[str, Any]) -> str:
     """How a measure is summed up, in a few words."""
+    return kind_text(measure["kind"], measure["statistic"])
+
+
+def kind_text(kind: str, statistic: str) -> str:
+    """How a measure of `kind` is summed up (its `statistic`: share or mean), in a few words."""
     kinds = {
         "value": "at end",
         "ever": "ever",
@@ -72,8 +77,7 @@ def _kind(measure: dict[str, Any]) -> str:
         "max": "max",
         "first": "first turn",
     }
-    kind = kinds.get(measure["kind"], measure["kind"])
-    return f"{kind}, {'share' if measure['statistic'] == 'share' else 'mean'}"
+    return f"{kinds.get(kind, kind)}, {'share' if statistic == 'share' else 'mean'}"
 
 
 def measures_comparison(differences: list[MeasureDifference], letters: list[str]) -> str:

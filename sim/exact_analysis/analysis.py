@@ -18,6 +18,7 @@ from tqdm import tqdm
 from sim.exact_analysis import parameters as params
 from sim.exact_analysis.distribution import Distribution
 from sim.exact_analysis.limits import StateSpaceTooLarge, default_max_states
+from sim.exact_analysis.observations import Tally, checks_of, initial_columns, measures_of, on_turn
 from sim.exact_analysis.result import ExactResult, OutcomeProbability
 from sim.exact_analysis.splitting import delay_keys, delayed_effects, once_key, resolve
 from sim.language.compiled import CompiledScenario, Rule
@@ -44,10 +45,8 @@ def exact(
     if count is not None and count < 2:
         raise ValueError("nodes must be at least 2 (the error estimate uses nodes / 2)")
     main = _propagate(scenario, count or 1, max_states, progress)
-    change = None
-    if count is not None:
-        coarse = _propagate(scenario, count // 2, max_states, False)
-        change = main.outcomes - coarse.outcomes
+    coarse = None if count is None else _propagate(scenario, count // 2, max_states, False)
+    change = None if coarse is None else main.outcomes - coarse.outcomes
     order = sorted(range(len(scenario.outcomes)), key=lambda i: scenario.outcomes[i].severity)
     outcomes = tuple(
         OutcomeProbability(
@@ -70,6 +69,8 @@ def exact(
         levels_by_turn=tuple(tuple(float(p) for p in row) for row in main.levels),
         nodes=count,
         integrated=integrated,
+        measures=measures_of(scenario, main.tally, None if coarse is None else coarse.tally),
+        checks=checks_of(scenario, main.tally),
         widest_states=main.widest,
         widest_turn=main.widest_turn,
         seconds=time.perf_counter() - started,
@@ -84,6 +85,7 @@ class _Propagation:
     end_turns: np.ndarray  # (horizon + 1,) probability of ending on each turn
     levels: np.ndarray  # (horizon + 1, levels) probability at each level after each turn
     ended_levels: np.ndarray  # (levels,) the last levels of the runs that ended
+    tally: Tally  # the checks and measures of the runs that ended
     widest: int = 0
     widest_turn: int = 0
 
@@ -110,6 +112,7 @@ def _propagate(
         np.zeros(horizon + 1),
         np.zeros((horizon + 1, levels)),
         np.zeros(levels),
+        Tally.empty(scenario),
     )
     lanes = initial(scenario, nodes)
     limit = max_states or default_max_states(lanes)
@@ -134,6 +137,10 @@ def _propagate(
                 for rule in steps:
                     lanes = resolve(lanes, rule, turn)
                     checked(f"rule {rule.id!r}", turn)
+                if found.tally.per_turn(scenario):
+                    on_turn(scenario, lanes, turn)
+                    lanes = lanes.merge()
+                    checked("checks and measures", turn)
                 lanes = _check_outcomes(scenario, lanes, turn, found)
             active = np.bincount(lanes.columns["level"], lanes.probability, minlength=levels)
             found.levels[turn] = found.ended_levels + active
@@ -153,10 +160,12 @@ def _check_outcomes(
         hit = np.broadcast_to(np.asarray(value), (len(lanes),)).astype(bool)
         if hit.any():
             found.end(lanes, hit, index, turn)
+            found.tally.end(scenario, lanes.take(hit), index, turn)
             lanes = lanes.take(~hit)
     if at_horizon and len(lanes):
         default = next(i for i, o in enumerate(scenario.outcomes) if o.default)
         found.end(lanes, np.ones(len(lanes), dtype=bool), default, turn)
+        found.tally.end(scenario, lanes, default, turn)
         lanes = lanes.take(np.zeros(len(lanes), dtype=bool))
     return lanes
 
@@ -181,4 +190,5 @@ def initial(scenario: CompiledScenario, nodes: int) -> Distribution:
     for item in scenario.delayed:
         for key in delay_keys(item):
             columns[key] = np.zeros(size, dtype=np.int32)
+    columns.update(initial_columns(scenario, size))
     return Distribution(columns, probability).merge()

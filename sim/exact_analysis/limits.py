@@ -93,6 +93,10 @@ def describe(key: str) -> str:
         return f"parameter {key.removeprefix('param.')}"
     if key.startswith("once."):
         return f"whether once-rule {key.removeprefix('once.')} fired"
+    if key.startswith("measure."):
+        return f"what measure {key.removeprefix('measure.')} has accumulated"
+    if key.startswith("violated."):
+        return f"whether check {key.removeprefix('violated.')} was violated"
     if key.startswith("delay."):
         slot, due = key.removeprefix("delay.").split(".")
         return f"pending delayed effects #{slot} (due in {int(due) + 1})"
