@@ -91,6 +91,8 @@ class EscalationModel(mesa.Model):
             actor = scenario.spec.actors[actor_id]
             Actor(self, actor_id, actor.name or actor_id.capitalize(), scenario.rules_of(actor_id))
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
+        self.events_before = scenario.events_before_actors()
+        self.events_after = scenario.events_after_actors()
         levels = len(scenario.ladder)
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -136,15 +138,18 @@ class EscalationModel(mesa.Model):
     # --- the turn -------------------------------------------------------
 
     def step(self) -> None:
-        """One turn: delayed effects, chance events, actors in order, then outcomes."""
+        """One turn: delayed effects, chance events, actors in order, chance events after the
+        actors, then outcomes."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
             played = self.active.copy() if self.observers.per_turn else self.active
             self._delayed_effects()
-            for event in self.scenario.events:
+            for event in self.events_before:
                 self.resolve(event)
             self.agents.do("step")
+            for event in self.events_after:
+                self.resolve(event)
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
             if self.observers.per_turn:
                 self.observers.on_turn(self.state, played, self.turn)

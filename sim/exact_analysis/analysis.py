@@ -1,9 +1,10 @@
 """The turn loop of an exact analysis: the distribution of states, turn after turn, and
 the probability each outcome collects as lanes reach it.
 
-A turn is the engine's: delayed effects, chance events, the actors in order with their
-rules in order, then the outcomes in check order (`every_turn` ones each turn, the
-others at the horizon, where the default outcome takes what is left).
+A turn is the engine's: delayed effects, chance events before the actors, the actors in
+order with their rules in order, chance events after the actors, then the outcomes in
+check order (`every_turn` ones each turn, the others at the horizon, where the default
+outcome takes what is left).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sim.exact_analysis.distribution import Distribution
 from sim.exact_analysis.limits import StateSpaceTooLarge, default_max_states
 from sim.exact_analysis.result import ExactResult, OutcomeProbability
 from sim.exact_analysis.splitting import delay_keys, delayed_effects, once_key, resolve
-from sim.language.compiled import CompiledScenario, Rule
+from sim.language.compiled import CompiledScenario
 
 DEFAULT_NODES = 8  # Gauss-Legendre nodes per continuous parameter
 
@@ -122,9 +123,7 @@ def _propagate(
 
     checked("setting up the parameters", 0)
     found.levels[0] = np.bincount(lanes.columns["level"], lanes.probability, minlength=levels)
-    steps: list[Rule] = list(scenario.events)
-    for actor in scenario.actors:
-        steps += scenario.rules_of(actor)
+    steps = scenario.turn_steps()
     bar = tqdm(range(1, horizon + 1), unit="turn", file=sys.stderr, disable=not progress or None)
     with bar, np.errstate(all="ignore"):
         for turn in bar:

@@ -131,6 +131,22 @@ class CompiledScenario:
     def sampled_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.sampled)
 
+    def events_before_actors(self) -> tuple[Rule, ...]:
+        """The chance events resolved before the actors move, in the order listed."""
+        return tuple(e for e in self.events if not e.after_actors)
+
+    def events_after_actors(self) -> tuple[Rule, ...]:
+        """The chance events resolved after the actors' moves, in the order listed."""
+        return tuple(e for e in self.events if e.after_actors)
+
+    def turn_steps(self) -> tuple[Rule, ...]:
+        """Every event and rule in the order a turn resolves them: events before the actors,
+        each actor's rules (actors in the order of `actors:`), events after the actors."""
+        steps = self.events_before_actors()
+        for actor in self.actors:
+            steps += self.rules_of(actor)
+        return steps + self.events_after_actors()
+
     def all_rules(self) -> tuple[Rule, ...]:
         """Events then rules: the order of fire-count columns."""
         return self.events + self.rules

@@ -190,6 +190,12 @@ class _Builder:
                     f"unknown actor {rule.actor!r}",
                     did_you_mean(rule.actor, actors),
                 )
+            if "phase" in rule.model_fields_set:
+                self.problems.add(
+                    path + ("phase",),
+                    "only chance events have a `phase`; an actor's rules move in the actors' turn",
+                    "move the rule under `events:` or drop `phase`",
+                )
         when = self.problems.expression(path + ("when",), rule.when, names, BOOL)
         chance = self.problems.expression(path + ("chance",), rule.chance, names, FLOAT)
         effects = self._effects(path + ("effects",), rule.effects)
@@ -216,6 +222,7 @@ class _Builder:
             options=options,
             vote=vote,
             narration=rule.narration,
+            after_actors=event and rule.phase == "after-actors",
         )
 
     def _option(self, path: Path, option: schema.OptionSpec, rule_id: str) -> Option:

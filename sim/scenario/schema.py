@@ -47,6 +47,7 @@ __all__ = [
     "OptionSpec",
     "OutcomeSpec",
     "ParameterSpec",
+    "Phase",
     "RuleSpec",
     "ScenarioSpec",
     "Strict",
@@ -94,6 +95,9 @@ class OptionSpec(Placed):
 
 VoteMethod = Literal["consensus", "majority", "threshold"]
 
+# When a chance event is resolved in the turn: before the actors move, or after them.
+Phase = Literal["before-actors", "after-actors"]
+
 
 class VoteSpec(Strict):
     """An alliance decision: each member votes yes with chance `support` (or its own)."""
@@ -132,6 +136,11 @@ class RuleSpec(Placed):
     delayed: list[DelayedSpec] = Field([])
     options: list[OptionSpec] | None = None
     vote: VoteSpec | None = None
+    phase: Phase = Field(
+        "before-actors",
+        description="chance events only: resolved before the actors' moves of the turn "
+        "(`before-actors`) or after them (`after-actors`), to react in the same turn",
+    )
     narration: str = ""
     remove: bool = Field(False, description="in a scenario that `extends` another: drop this id")
     replace: Replace = Field([])
