@@ -22,6 +22,7 @@ from sim.engine.journal import Change, Firing
 from sim.engine.lanes import State, always, some
 from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
+from sim.engine.variates import SiteDraws, World
 from sim.language.compiled import CompiledScenario, Effect, Rule
 from sim.language.types import Compiled, Env, Value
 
@@ -65,6 +66,8 @@ class EscalationModel(mesa.Model):
         self.turn = 0
 
         self.state: State = {}  # variable key -> (lanes,) array
+        if scenario.variates:  # expressions draw numbers: the state carries their streams
+            self.state = World(SiteDraws(seed, block, self.lanes, lambda: self.turn))
         self.chances = Chances(block, self.lanes, self.size)
         self._open_streams()
         self._sample_parameters()

@@ -18,7 +18,11 @@ from tqdm import tqdm
 
 from sim.exact_analysis import parameters as params
 from sim.exact_analysis.distribution import Distribution
-from sim.exact_analysis.limits import StateSpaceTooLarge, default_max_states
+from sim.exact_analysis.limits import (
+    RandomVariatesUnsupported,
+    StateSpaceTooLarge,
+    default_max_states,
+)
 from sim.exact_analysis.result import ExactResult, OutcomeProbability
 from sim.exact_analysis.splitting import delay_keys, delayed_effects, once_key, resolve
 from sim.language.compiled import CompiledScenario
@@ -39,6 +43,8 @@ def exact(
     distinct states (by default as many as fit in about 2 GB) stops the analysis with
     `StateSpaceTooLarge`, which says what to fix.
     """
+    if scenario.variates:
+        raise RandomVariatesUnsupported(scenario.variates)
     started = time.perf_counter()
     integrated = tuple(p.name for p in scenario.sampled_parameters if params.continuous(p))
     count = (nodes or DEFAULT_NODES) if integrated else None

@@ -80,6 +80,7 @@ def compile_scenario(
         namespace=compiled.namespace,
         checks=compiled.checks,
         measures=compiled.measures,
+        variates=dict(compiled.variates),
         overrides=dict(overrides or {}),
     )
 
@@ -109,6 +110,8 @@ class CompiledScenario:
     overrides: dict[str, object] = field(default_factory=dict)  # as given to `--set`
     checks: tuple[Check, ...] = ()  # in the order listed
     measures: tuple[Measure, ...] = ()  # in the order listed
+    # every random variate in an expression (`normal(0, 1)`): its site -> its function
+    variates: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, overrides: Mapping[str, object]) -> CompiledScenario:
         """This scenario with parameters fixed as `--set` would, without reading YAML again.

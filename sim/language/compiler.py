@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,6 +50,7 @@ class Compilation:
     namespace: Namespace  # every name expressions may use, for compiling more of them later
     checks: tuple[Check, ...] = ()
     measures: tuple[Measure, ...] = ()
+    variates: Mapping[str, str] = field(default_factory=dict)  # site -> random variate
 
 
 def compile_spec(spec: schema.ScenarioSpec, problems: Problems) -> Compilation:
@@ -69,8 +70,10 @@ class _Builder:
         spec = self.spec
         self._check_names()
         parameters = state.parameters(spec, self.problems)
-        slots = tuple(state.slots(spec, parameters, self.problems))
+        variates: dict[str, str] = {}  # every random variate's site -> its function
+        slots = tuple(state.slots(spec, parameters, self.problems, variates))
         self.names = state.namespace(spec, self.ladder_type, parameters, slots)
+        self.names.variates = variates
         self.slot_by_key = {s.key: s for s in slots}
         self._check_actors()
         initial_level = self._initial_level()
@@ -96,6 +99,7 @@ class _Builder:
             namespace=self.names,
             checks=observations.checks(spec, self.names, self.problems),
             measures=observations.measures(spec, self.names, self.problems),
+            variates=variates,
         )
 
     def _initial_level(self) -> int:
