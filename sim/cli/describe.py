@@ -94,7 +94,13 @@ def _turn(spec: schema.ScenarioSpec) -> list[str]:
     steps = ["delayed effects due this turn"]
     if "before-actors" in phases:
         steps.append("chance events")
-    steps.append(f"actors in turn order: {', '.join(spec.actors)}")
+    if spec.moves == "simultaneous":
+        steps.append(
+            f"actors, simultaneously (each decides on the state at the start of this step; "
+            f"their effects apply together): {', '.join(spec.actors)}"
+        )
+    else:
+        steps.append(f"actors in turn order: {', '.join(spec.actors)}")
     if "after-actors" in phases:
         steps.append("chance events after the actors")
     steps.append("outcomes, in the order listed")

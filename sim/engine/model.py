@@ -64,6 +64,8 @@ class EscalationModel(mesa.Model):
         self.policy_actors = policy_actors
         self.journal = journal
         self.turn = 0
+        self.start_of_moves: State | None = None  # simultaneous moves: the phase's start
+        self.simultaneous = scenario.spec.moves == "simultaneous"
 
         self.state: State = {}  # variable key -> (lanes,) array
         if scenario.variates:  # expressions draw numbers: the state carries their streams
@@ -150,13 +152,28 @@ class EscalationModel(mesa.Model):
             self._delayed_effects()
             for event in self.events_before:
                 self.resolve(event)
-            self.agents.do("step")
+            if self.simultaneous:
+                self._simultaneous_moves()
+            else:
+                self.agents.do("step")
             for event in self.events_after:
                 self.resolve(event)
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
             if self.observers.per_turn:
                 self.observers.on_turn(self.state, played, self.turn)
         self.datacollector.collect(self)
+
+    def _simultaneous_moves(self) -> None:
+        """Every actor decides on the world as the actors' phase begins, and no actor sees
+        another's move of this turn (no two actors write one variable: their order does
+        not matter). Arrays are replaced, never changed in place, except the peak."""
+        start = dict(self.state)
+        start["peak"] = self.peak.copy()
+        self.start_of_moves = start
+        try:
+            self.agents.do("step")
+        finally:
+            self.start_of_moves = None
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon), then read the checks and
@@ -179,13 +196,13 @@ class EscalationModel(mesa.Model):
             return
         firing = self._draw(rule, eligible, seen)
         if rule.vote is not None:
-            self._hold_vote(rule, firing)
+            self._hold_vote(rule, firing, seen)
         if self.policy is not None and rule.actor in self.policy_actors:
             self._consult_policy(rule, eligible, firing)
         if rule.once:
             self.spent[rule.id] |= firing.fired
         if self.journal is not None or some(firing.fired):
-            self._take_effect(rule, firing)
+            self._take_effect(rule, firing, seen)
 
     def _eligible(self, rule: Rule, seen: Env) -> np.ndarray:
         """The active lanes where the rule's condition holds (and a `once` rule is unspent)."""
@@ -239,7 +256,7 @@ class EscalationModel(mesa.Model):
             index += target >= bound
         return index, total > 0
 
-    def _hold_vote(self, rule: Rule, firing: Firing) -> None:
+    def _hold_vote(self, rule: Rule, firing: Firing, seen: Env) -> None:
         """Members vote where the rule would fire; it fires where enough say yes."""
         assert rule.vote is not None
         fires = firing.fired  # (lanes,) bool: where the vote is held
@@ -250,7 +267,7 @@ class EscalationModel(mesa.Model):
         yes_count = np.zeros(self.size, dtype=np.int16)  # (lanes,) int16
         ballots = zip(rule.vote.ballots, self._ballots[rule.id], strict=True)
         for (member, chance_of_yes), stream in ballots:
-            chance = self._chance(rule, chance_of_yes, self.state, fires, f"vote of {member!r}")
+            chance = self._chance(rule, chance_of_yes, seen, fires, f"vote of {member!r}")
             yes = fires & stream.below(chance)  # (lanes,) bool
             firing.votes[member] = yes
             yes_count += yes
@@ -267,25 +284,29 @@ class EscalationModel(mesa.Model):
         firing.fired, firing.option = self.policy(rule, self, eligible, firing.fired, firing.option)
         firing.decided_by = "player"
 
-    def _take_effect(self, rule: Rule, firing: Firing) -> None:
-        """Apply the effects where the rule fired (and its option's where chosen), schedule
-        their delayed effects, count the firing, and keep it in the journal."""
+    def _take_effect(self, rule: Rule, firing: Firing, seen: Env) -> None:
+        """Apply the effects, evaluated on `seen`, where the rule fired (and its option's
+        where chosen), schedule their delayed effects, count the firing, and keep it in
+        the journal."""
         fires = firing.fired
-        firing.changes = self._apply(rule.effects, fires)
+        firing.changes = self._apply(rule.effects, fires, seen)
         self.queue.schedule(rule.delayed, fires, self.turn)
         self.fired[rule.index] += fires
         for i, choice in enumerate(rule.options):
             chosen = fires & (firing.option == i)  # (lanes,) bool
             if some(chosen):
-                firing.changes += self._apply(choice.effects, chosen)
+                firing.changes += self._apply(choice.effects, chosen, seen)
                 self.queue.schedule(choice.delayed, chosen, self.turn)
                 self.fired[self._option_column[(rule.id, choice.id)]] += chosen
         if self.journal is not None:
             self.journal.append(firing)
 
-    def _apply(self, effects: tuple[Effect, ...], mask: np.ndarray) -> list[Change]:
-        """Apply `effects` where `mask` (lanes,) bool holds; the changes, if journalled."""
-        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None)
+    def _apply(
+        self, effects: tuple[Effect, ...], mask: np.ndarray, seen: Env | None = None
+    ) -> list[Change]:
+        """Apply `effects`, evaluated on `seen` (the world if None), where `mask` (lanes,)
+        bool holds; the changes, if journalled."""
+        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None, seen)
 
     def _delayed_effects(self) -> None:
         """Delayed effects due this turn take hold, before anything else happens: entry by

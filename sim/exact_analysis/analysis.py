@@ -20,6 +20,7 @@ from sim.exact_analysis import parameters as params
 from sim.exact_analysis.distribution import Distribution
 from sim.exact_analysis.limits import (
     RandomVariatesUnsupported,
+    SimultaneousMovesUnsupported,
     StateSpaceTooLarge,
     default_max_states,
 )
@@ -45,6 +46,8 @@ def exact(
     """
     if scenario.variates:
         raise RandomVariatesUnsupported(scenario.variates)
+    if scenario.spec.moves == "simultaneous":
+        raise SimultaneousMovesUnsupported()
     started = time.perf_counter()
     integrated = tuple(p.name for p in scenario.sampled_parameters if params.continuous(p))
     count = (nodes or DEFAULT_NODES) if integrated else None

@@ -133,3 +133,13 @@ class RandomVariatesUnsupported(WargameError):
             f"{why}. Write a discrete draw as a rule's `chance` or a decision's `options` "
             "(which the analysis splits exactly), or estimate this scenario with `wargame run`"
         )
+
+
+class SimultaneousMovesUnsupported(WargameError):
+    """The scenario's actors move simultaneously, which the exact analysis does not play."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the exact analysis plays the actors in turn order and does not support "
+            "`moves: simultaneous`; estimate this scenario with `wargame run`"
+        )

@@ -27,6 +27,7 @@ from sim.language.elements import (
     Vote,
 )
 from sim.language.expressions import compile_expression
+from sim.language.moves import check_simultaneous
 from sim.language.problems import Path, Problems
 from sim.language.types import BOOL, FLOAT, Compiled, Namespace, Type
 from sim.scenario import schema
@@ -86,6 +87,7 @@ class _Builder:
             self._rule(("rules", i), r, offset + i, event=False) for i, r in enumerate(spec.rules)
         )
         outcomes = tuple(self._outcome(i, o) for i, o in enumerate(spec.outcomes))
+        check_simultaneous(spec, self.problems)
         return Compilation(
             ladder=self.ladder,
             initial_level=initial_level,

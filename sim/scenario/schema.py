@@ -211,6 +211,12 @@ class ScenarioSpec(Strict):
     extends: str | None = Field(None, description="path or bundled name of a scenario to build on")
     turn_length: str = Field("day", description="what one turn stands for, in narration")
     horizon: int = Field(ge=1, le=10_000, description="the number of turns a run lasts at most")
+    moves: Literal["sequential", "simultaneous"] = Field(
+        "sequential",
+        description="`sequential`: each actor sees the moves of those before it in the turn; "
+        "`simultaneous`: every actor decides on the state at the start of the actors' phase "
+        "and their effects apply together (two actors may not write one variable)",
+    )
     ladder: list[LevelSpec] = Field(min_length=2)
     initial_level: Id | None = Field(
         None, description="ladder id at the start; the first if omitted"
