@@ -103,3 +103,52 @@ def test_an_unknown_phase_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["show", str(write(tmp_path, text))])
     assert result.exit_code == 2
     assert "after-actors" in result.output and "Traceback" not in result.output
+
+
+BASE = """\
+id: base
+title: Two sides
+horizon: 3
+ladder: [{id: calm}, {id: crisis}]
+actors:
+  nato: {}
+  russia: {state: {answered: {type: int, initial: 0}}}
+rules:
+  - {id: russia-answers, actor: russia, when: "ukraine_moved and russia.answered == 0",
+     effects: {russia.answered: turn}}
+world:
+  ukraine_moved: {type: bool, initial: false}
+outcomes:
+  - {id: end, default: true}
+measures:
+  - {id: answered, value: russia.answered}
+"""
+
+THIRD_PARTY = """\
+extends: base.yaml
+id: with-ukraine
+title: A third party
+actors:
+  ukraine:
+    PLACE
+    state: {mobilised: false}
+rules:
+  - {id: ukraine-mobilises, actor: ukraine,
+     effects: {ukraine.mobilised: true, ukraine_moved: true}}
+"""
+
+
+def test_a_third_party_added_by_extends_takes_its_place_in_the_turn(tmp_path):
+    """Ukraine, added by `extends` before Russia, moves before it: Russia answers on turn
+    1; added without a place it moves last, and Russia answers on turn 2."""
+    (tmp_path / "base.yaml").write_text(BASE)
+    answered = {}
+    for place, name in (("before: russia", "before"), ("", "last")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(THIRD_PARTY.replace("PLACE", place))
+        runs = sim.run(sim.load_scenario(path), 100, seed=1).runs
+        answered[name] = set(runs["measure.answered"])
+        shown = CliRunner().invoke(main, ["show", str(path)]).output
+        order = "nato, ukraine, russia" if name == "before" else "nato, russia, ukraine"
+        assert f"actors in turn order: {order}" in shown
+    assert answered == {"before": {1}, "last": {2}}
