@@ -55,15 +55,7 @@ def describe(scenario: CompiledScenario) -> str:
         for name, var in actor.state.items():
             out.append(f"{INDENT}{actor_id}.{name}: {_variable(var)}")
 
-    if spec.events:
-        out.append("\nChance events:")
-        for rule in spec.events:
-            out += _rule(rule)
-    out.append("\nRules (by actor, in turn order):")
-    for actor_id in spec.actors:
-        for rule in spec.rules:
-            if rule.actor == actor_id:
-                out += _rule(rule)
+    out += _turn(spec) + _rules_in_turn_order(spec)
 
     out.append("\nOutcomes (checked in this order; the first that holds ends the run):")
     for outcome in spec.outcomes:
@@ -81,6 +73,46 @@ def describe(scenario: CompiledScenario) -> str:
             out += _wrap(outcome.description, INDENT)
     out += _observations(spec)
     return "\n".join(out)
+
+
+def _rules_in_turn_order(spec: schema.ScenarioSpec) -> list[str]:
+    """Chance events and actors' rules, in the order a turn resolves them."""
+    before = [rule for rule in spec.events if rule.phase == "before-actors"]
+    after = [rule for rule in spec.events if rule.phase == "after-actors"]
+    out = []
+    if before:
+        out.append("\nChance events:" if not after else "\nChance events (before the actors):")
+        for rule in before:
+            out += _rule(rule)
+    out.append("\nRules (by actor, in turn order):")
+    for actor_id in spec.actors:
+        for rule in spec.rules:
+            if rule.actor == actor_id:
+                out += _rule(rule)
+    if after:
+        out.append("\nChance events after the actors:")
+        for rule in after:
+            out += _rule(rule)
+    return out
+
+
+def _turn(spec: schema.ScenarioSpec) -> list[str]:
+    """The phases of a turn, in the order the engine plays them."""
+    phases = {rule.phase for rule in spec.events}
+    steps = ["delayed effects due this turn"]
+    if "before-actors" in phases:
+        steps.append("chance events")
+    if spec.moves == "simultaneous":
+        steps.append(
+            f"actors, simultaneously (each decides on the state at the start of this step; "
+            f"their effects apply together): {', '.join(spec.actors)}"
+        )
+    else:
+        steps.append(f"actors in turn order: {', '.join(spec.actors)}")
+    if "after-actors" in phases:
+        steps.append("chance events after the actors")
+    steps.append("outcomes, in the order listed")
+    return ["\nEach turn, in order:"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
 
 
 def _observations(spec: schema.ScenarioSpec) -> list[str]:

@@ -19,6 +19,8 @@ class Table(Protocol):
     """What an actor needs of the model it sits at: the world and the steps of a rule."""
 
     state: State  # variable key -> (lanes,) array: the world as it is
+    # with simultaneous moves, the world at the start of the actors' phase; else None
+    start_of_moves: State | None
 
     def resolve(self, rule: Rule, view: Env | None = None) -> None:
         """Decide, in every lane, whether `rule` fires (judged on `view`) and its effects."""
@@ -38,9 +40,11 @@ class Actor(mesa.Agent):
 
     @property
     def view(self) -> Env:
-        """What the actor judges its rules on. Today the world as it is; an actor that
-        holds beliefs of its own (what it sees, what it believes) answers them here."""
-        return self.model.state
+        """What the actor judges its rules on: the world as it is, or, with simultaneous
+        moves, as it was when the actors' phase began. An actor that holds beliefs of its
+        own (what it sees, what it believes) would answer them here."""
+        start = self.model.start_of_moves
+        return self.model.state if start is None else start
 
     def step(self) -> None:
         """The actor's part of a turn: each of its rules resolved, in order, on its view."""

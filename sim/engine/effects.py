@@ -7,18 +7,27 @@ import numpy as np
 from sim.engine.journal import Change
 from sim.engine.lanes import State, scalar
 from sim.language.compiled import Effect
-from sim.language.types import Value
+from sim.language.types import Env, Value
 
 
 def apply_effects(
-    state: State, effects: tuple[Effect, ...], mask: np.ndarray, peak: np.ndarray, record: bool
+    state: State,
+    effects: tuple[Effect, ...],
+    mask: np.ndarray,
+    peak: np.ndarray,
+    record: bool,
+    seen: Env | None = None,
 ) -> list[Change]:
     """Apply `effects` in order where `mask` (lanes,) bool holds, keeping `peak` (lanes,)
-    int16 the highest level seen; with `record`, return each (key, before, after)."""
+    int16 the highest level seen; with `record`, return each (key, before, after).
+
+    The values are evaluated on `seen` (with simultaneous moves, the world at the start of
+    the actors' phase), or on `state` itself when None."""
     changes = []
+    source = state if seen is None else seen
     for effect in effects:
         before = state[effect.key]
-        value = effect.expression.evaluate(state)
+        value = effect.expression.evaluate(source)
         if effect.expression.type.kind != "enum":  # enum values are valid codes already
             value = clip(value, effect.low, effect.high)
         after = masked(before, mask, value, effect.dtype)

@@ -6,6 +6,10 @@ run (trace, play) is the same model with one lane. The turn's phases are
 documented in `docs/scenario-language.md`, "The turn, in order".
 """
 
+# long module: the turn's pipeline (set-up, the phases, a rule resolved step by step)
+# reads top to bottom here; each piece it calls (chances, effects, delayed effects,
+# the journal, checks and measures, variates) is already a module of its own.
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -22,6 +26,7 @@ from sim.engine.journal import Change, Firing
 from sim.engine.lanes import State, always, some
 from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
+from sim.engine.variates import SiteDraws, World
 from sim.language.compiled import CompiledScenario, Effect, Rule
 from sim.language.types import Compiled, Env, Value
 
@@ -68,35 +73,50 @@ class EscalationModel(mesa.Model):
         self.journal = journal
         self.given = dict(given or {})  # sampled parameter -> (lanes,) values given, not drawn
         self.turn = 0
+        self.start_of_moves: State | None = None  # simultaneous moves: the phase's start
+        self.simultaneous = scenario.spec.moves == "simultaneous"
 
         self.state: State = {}  # variable key -> (lanes,) array
+        if scenario.variates:  # expressions draw numbers: the state carries their streams
+            self.state = World(SiteDraws(seed, block, self.lanes, lambda: self.turn))
         self.chances = Chances(block, self.lanes, self.size)
         self._open_streams()
         self._sample_parameters()
         self._initial_state()
 
+        self._open_records()
+        self._seat_actors()
+
+    # --- set-up ---------------------------------------------------------
+
+    def _open_records(self) -> None:
+        """What the block keeps of each run: still going, outcome, peak, firings, queues."""
         n = self.size
         self.active = np.ones(n, dtype=bool)  # (lanes,) runs still going
         self.outcome = np.full(n, NO_OUTCOME, dtype=np.int16)  # (lanes,) index into outcomes
         self.end_turn = np.zeros(n, dtype=np.int16)
         self.peak = self.state["level"].copy()  # (lanes,) int16, updated in place
         self.state["peak"] = self.peak
-        self.columns = scenario.fire_columns()
+        self.columns = self.scenario.fire_columns()
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
-        self.spent = {r.id: np.zeros(n, dtype=bool) for r in scenario.all_rules() if r.once}
-        self.queue = Queue(scenario.delayed, n)  # delayed effects waiting to take hold
-        self.observers = Observers(scenario, n)  # the scenario's checks and measures
+        self.spent = {r.id: np.zeros(n, dtype=bool) for r in self.scenario.all_rules() if r.once}
+        self.queue = Queue(self.scenario.delayed, n)  # delayed effects waiting to take hold
+        self.observers = Observers(self.scenario, n)  # the scenario's checks and measures
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
-            for rule in scenario.all_rules()
+            for rule in self.scenario.all_rules()
             for option in rule.options
         }
 
-        for actor_id in scenario.actors:
-            actor = scenario.spec.actors[actor_id]
-            Actor(self, actor_id, actor.name or actor_id.capitalize(), scenario.rules_of(actor_id))
+    def _seat_actors(self) -> None:
+        """The actors in turn order, the events around them, and the per-turn tallies."""
+        for actor_id in self.scenario.actors:
+            rules = self.scenario.rules_of(actor_id)
+            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules)
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
-        levels = len(scenario.ladder)
+        self.events_before = self.scenario.events_before_actors()
+        self.events_after = self.scenario.events_after_actors()
+        levels = len(self.scenario.ladder)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
@@ -104,8 +124,6 @@ class EscalationModel(mesa.Model):
             }
         )
         self.datacollector.collect(self)
-
-    # --- set-up ---------------------------------------------------------
 
     def _open_streams(self) -> None:
         """A stream per rule and event, and one per member of a vote (made on first use)."""
@@ -150,19 +168,37 @@ class EscalationModel(mesa.Model):
     # --- the turn -------------------------------------------------------
 
     def step(self) -> None:
-        """One turn: delayed effects, chance events, actors in order, then outcomes."""
+        """One turn: delayed effects, chance events, actors in order, chance events after the
+        actors, then outcomes."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
             played = self.active.copy() if self.observers.per_turn else self.active
             self._delayed_effects()
-            for event in self.scenario.events:
+            for event in self.events_before:
                 self.resolve(event)
-            self.agents.do("step")
+            if self.simultaneous:
+                self._simultaneous_moves()
+            else:
+                self.agents.do("step")
+            for event in self.events_after:
+                self.resolve(event)
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
             if self.observers.per_turn:
                 self.observers.on_turn(self.state, played, self.turn)
         self.datacollector.collect(self)
+
+    def _simultaneous_moves(self) -> None:
+        """Every actor decides on the world as the actors' phase begins, and no actor sees
+        another's move of this turn (no two actors write one variable: their order does
+        not matter). Arrays are replaced, never changed in place, except the peak."""
+        start = dict(self.state)
+        start["peak"] = self.peak.copy()
+        self.start_of_moves = start
+        try:
+            self.agents.do("step")
+        finally:
+            self.start_of_moves = None
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon), then read the checks and
@@ -185,13 +221,13 @@ class EscalationModel(mesa.Model):
             return
         firing = self._draw(rule, eligible, seen)
         if rule.vote is not None:
-            self._hold_vote(rule, firing)
+            self._hold_vote(rule, firing, seen)
         if self.policy is not None and rule.actor in self.policy_actors:
             self._consult_policy(rule, eligible, firing)
         if rule.once:
             self.spent[rule.id] |= firing.fired
         if self.journal is not None or some(firing.fired):
-            self._take_effect(rule, firing)
+            self._take_effect(rule, firing, seen)
 
     def _eligible(self, rule: Rule, seen: Env) -> np.ndarray:
         """The active lanes where the rule's condition holds (and a `once` rule is unspent)."""
@@ -245,7 +281,7 @@ class EscalationModel(mesa.Model):
             index += target >= bound
         return index, total > 0
 
-    def _hold_vote(self, rule: Rule, firing: Firing) -> None:
+    def _hold_vote(self, rule: Rule, firing: Firing, seen: Env) -> None:
         """Members vote where the rule would fire; it fires where enough say yes."""
         assert rule.vote is not None
         fires = firing.fired  # (lanes,) bool: where the vote is held
@@ -256,7 +292,7 @@ class EscalationModel(mesa.Model):
         yes_count = np.zeros(self.size, dtype=np.int16)  # (lanes,) int16
         ballots = zip(rule.vote.ballots, self._ballots[rule.id], strict=True)
         for (member, chance_of_yes), stream in ballots:
-            chance = self._chance(rule, chance_of_yes, self.state, fires, f"vote of {member!r}")
+            chance = self._chance(rule, chance_of_yes, seen, fires, f"vote of {member!r}")
             yes = fires & stream.below(chance)  # (lanes,) bool
             firing.votes[member] = yes
             yes_count += yes
@@ -273,25 +309,29 @@ class EscalationModel(mesa.Model):
         firing.fired, firing.option = self.policy(rule, self, eligible, firing.fired, firing.option)
         firing.decided_by = "player"
 
-    def _take_effect(self, rule: Rule, firing: Firing) -> None:
-        """Apply the effects where the rule fired (and its option's where chosen), schedule
-        their delayed effects, count the firing, and keep it in the journal."""
+    def _take_effect(self, rule: Rule, firing: Firing, seen: Env) -> None:
+        """Apply the effects, evaluated on `seen`, where the rule fired (and its option's
+        where chosen), schedule their delayed effects, count the firing, and keep it in
+        the journal."""
         fires = firing.fired
-        firing.changes = self._apply(rule.effects, fires)
+        firing.changes = self._apply(rule.effects, fires, seen)
         self.queue.schedule(rule.delayed, fires, self.turn)
         self.fired[rule.index] += fires
         for i, choice in enumerate(rule.options):
             chosen = fires & (firing.option == i)  # (lanes,) bool
             if some(chosen):
-                firing.changes += self._apply(choice.effects, chosen)
+                firing.changes += self._apply(choice.effects, chosen, seen)
                 self.queue.schedule(choice.delayed, chosen, self.turn)
                 self.fired[self._option_column[(rule.id, choice.id)]] += chosen
         if self.journal is not None:
             self.journal.append(firing)
 
-    def _apply(self, effects: tuple[Effect, ...], mask: np.ndarray) -> list[Change]:
-        """Apply `effects` where `mask` (lanes,) bool holds; the changes, if journalled."""
-        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None)
+    def _apply(
+        self, effects: tuple[Effect, ...], mask: np.ndarray, seen: Env | None = None
+    ) -> list[Change]:
+        """Apply `effects`, evaluated on `seen` (the world if None), where `mask` (lanes,)
+        bool holds; the changes, if journalled."""
+        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None, seen)
 
     def _delayed_effects(self) -> None:
         """Delayed effects due this turn take hold, before anything else happens: entry by

@@ -1,9 +1,10 @@
 """The turn loop of an exact analysis: the distribution of states, turn after turn, and
 the probability each outcome collects as lanes reach it.
 
-A turn is the engine's: delayed effects, chance events, the actors in order with their
-rules in order, then the outcomes in check order (`every_turn` ones each turn, the
-others at the horizon, where the default outcome takes what is left).
+A turn is the engine's: delayed effects, chance events before the actors, the actors in
+order with their rules in order, chance events after the actors, then the outcomes in
+check order (`every_turn` ones each turn, the others at the horizon, where the default
+outcome takes what is left).
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from tqdm import tqdm
 
 from sim.exact_analysis import parameters as params
 from sim.exact_analysis.distribution import Distribution
-from sim.exact_analysis.limits import StateSpaceTooLarge, default_max_states
+from sim.exact_analysis.limits import (
+    RandomVariatesUnsupported,
+    SimultaneousMovesUnsupported,
+    StateSpaceTooLarge,
+    default_max_states,
+)
 from sim.exact_analysis.observations import Tally, checks_of, initial_columns, measures_of, on_turn
 from sim.exact_analysis.result import ExactResult, OutcomeProbability
 from sim.exact_analysis.splitting import delay_keys, delayed_effects, once_key, resolve
-from sim.language.compiled import CompiledScenario, Rule
+from sim.language.compiled import CompiledScenario
 
 DEFAULT_NODES = 8  # Gauss-Legendre nodes per continuous parameter
 
@@ -39,6 +45,10 @@ def exact(
     distinct states (by default as many as fit in about 2 GB) stops the analysis with
     `StateSpaceTooLarge`, which says what to fix.
     """
+    if scenario.variates:
+        raise RandomVariatesUnsupported(scenario.variates)
+    if scenario.spec.moves == "simultaneous":
+        raise SimultaneousMovesUnsupported()
     started = time.perf_counter()
     integrated = tuple(p.name for p in scenario.sampled_parameters if params.continuous(p))
     count = (nodes or DEFAULT_NODES) if integrated else None
@@ -125,9 +135,7 @@ def _propagate(
 
     checked("setting up the parameters", 0)
     found.levels[0] = np.bincount(lanes.columns["level"], lanes.probability, minlength=levels)
-    steps: list[Rule] = list(scenario.events)
-    for actor in scenario.actors:
-        steps += scenario.rules_of(actor)
+    steps = scenario.turn_steps()
     bar = tqdm(range(1, horizon + 1), unit="turn", file=sys.stderr, disable=not progress or None)
     with bar, np.errstate(all="ignore"):
         for turn in bar:

@@ -114,3 +114,36 @@ def typical(parameter: Parameter) -> str:
         return str(spec.values[weights.index(max(weights))]).lower()
     median = float(params.quantiles(spec, np.array([0.5]))[0])
     return f"{median:.3g}"
+
+
+class RandomVariatesUnsupported(WargameError):
+    """The scenario draws random variates in expressions, which the exact analysis does not
+    enumerate: which ones, where, and what to use instead."""
+
+    def __init__(self, variates: dict[str, str]) -> None:
+        self.variates = dict(variates)  # site -> function
+        shown = [f"{function}() at {site}" for site, function in list(variates.items())[:5]]
+        more = len(variates) - len(shown)
+        listed = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+        continuous = sorted({f for f in variates.values() if f in ("normal", "uniform")})
+        why = (
+            f"{'() and '.join(continuous)}() draw from a continuous distribution, which has no "
+            "finite set of outcomes to split on"
+            if continuous
+            else "random variates in expressions are not split on by the exact analysis"
+        )
+        super().__init__(
+            f"the exact analysis cannot enumerate random variates in expressions: {listed}. "
+            f"{why}. Write a discrete draw as a rule's `chance` or a decision's `options` "
+            "(which the analysis splits exactly), or estimate this scenario with `wargame run`"
+        )
+
+
+class SimultaneousMovesUnsupported(WargameError):
+    """The scenario's actors move simultaneously, which the exact analysis does not play."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the exact analysis plays the actors in turn order and does not support "
+            "`moves: simultaneous`; estimate this scenario with `wargame run`"
+        )

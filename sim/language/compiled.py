@@ -80,6 +80,7 @@ def compile_scenario(
         namespace=compiled.namespace,
         checks=compiled.checks,
         measures=compiled.measures,
+        variates=dict(compiled.variates),
         overrides=dict(overrides or {}),
     )
 
@@ -109,6 +110,8 @@ class CompiledScenario:
     overrides: dict[str, object] = field(default_factory=dict)  # as given to `--set`
     checks: tuple[Check, ...] = ()  # in the order listed
     measures: tuple[Measure, ...] = ()  # in the order listed
+    # every random variate in an expression (`normal(0, 1)`): its site -> its function
+    variates: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, overrides: Mapping[str, object]) -> CompiledScenario:
         """This scenario with parameters fixed as `--set` would, without reading YAML again.
@@ -130,6 +133,22 @@ class CompiledScenario:
     @property
     def sampled_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.sampled)
+
+    def events_before_actors(self) -> tuple[Rule, ...]:
+        """The chance events resolved before the actors move, in the order listed."""
+        return tuple(e for e in self.events if not e.after_actors)
+
+    def events_after_actors(self) -> tuple[Rule, ...]:
+        """The chance events resolved after the actors' moves, in the order listed."""
+        return tuple(e for e in self.events if e.after_actors)
+
+    def turn_steps(self) -> tuple[Rule, ...]:
+        """Every event and rule in the order a turn resolves them: events before the actors,
+        each actor's rules (actors in the order of `actors:`), events after the actors."""
+        steps = self.events_before_actors()
+        for actor in self.actors:
+            steps += self.rules_of(actor)
+        return steps + self.events_after_actors()
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Events then rules: the order of fire-count columns."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from sim.language.elements import (
     Vote,
 )
 from sim.language.expressions import compile_expression
+from sim.language.moves import check_simultaneous
 from sim.language.problems import Path, Problems
 from sim.language.types import BOOL, FLOAT, Compiled, Namespace, Type
 from sim.scenario import schema
@@ -50,6 +51,7 @@ class Compilation:
     namespace: Namespace  # every name expressions may use, for compiling more of them later
     checks: tuple[Check, ...] = ()
     measures: tuple[Measure, ...] = ()
+    variates: Mapping[str, str] = field(default_factory=dict)  # site -> random variate
 
 
 def compile_spec(spec: schema.ScenarioSpec, problems: Problems) -> Compilation:
@@ -69,8 +71,10 @@ class _Builder:
         spec = self.spec
         self._check_names()
         parameters = state.parameters(spec, self.problems)
-        slots = tuple(state.slots(spec, parameters, self.problems))
+        variates: dict[str, str] = {}  # every random variate's site -> its function
+        slots = tuple(state.slots(spec, parameters, self.problems, variates))
         self.names = state.namespace(spec, self.ladder_type, parameters, slots)
+        self.names.variates = variates
         self.slot_by_key = {s.key: s for s in slots}
         self._check_actors()
         initial_level = self._initial_level()
@@ -83,6 +87,7 @@ class _Builder:
             self._rule(("rules", i), r, offset + i, event=False) for i, r in enumerate(spec.rules)
         )
         outcomes = tuple(self._outcome(i, o) for i, o in enumerate(spec.outcomes))
+        check_simultaneous(spec, self.problems)
         return Compilation(
             ladder=self.ladder,
             initial_level=initial_level,
@@ -96,6 +101,7 @@ class _Builder:
             namespace=self.names,
             checks=observations.checks(spec, self.names, self.problems),
             measures=observations.measures(spec, self.names, self.problems),
+            variates=variates,
         )
 
     def _initial_level(self) -> int:
@@ -190,6 +196,12 @@ class _Builder:
                     f"unknown actor {rule.actor!r}",
                     did_you_mean(rule.actor, actors),
                 )
+            if "phase" in rule.model_fields_set:
+                self.problems.add(
+                    path + ("phase",),
+                    "only chance events have a `phase`; an actor's rules move in the actors' turn",
+                    "move the rule under `events:` or drop `phase`",
+                )
         when = self.problems.expression(path + ("when",), rule.when, names, BOOL)
         chance = self.problems.expression(path + ("chance",), rule.chance, names, FLOAT)
         effects = self._effects(path + ("effects",), rule.effects)
@@ -216,6 +228,7 @@ class _Builder:
             options=options,
             vote=vote,
             narration=rule.narration,
+            after_actors=event and rule.phase == "after-actors",
         )
 
     def _option(self, path: Path, option: schema.OptionSpec, rule_id: str) -> Option:

@@ -123,6 +123,7 @@ class Rule:
     options: tuple[Option, ...]
     vote: Vote | None
     narration: str
+    after_actors: bool = False  # a chance event resolved after the actors' moves
 
     @property
     def stream(self) -> str:

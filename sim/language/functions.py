@@ -10,22 +10,26 @@ import numpy as np
 from sim.errors import did_you_mean
 from sim.language.comparisons import Comparisons
 from sim.language.types import FLOAT, INT, Compiled, Env, Type, Value
+from sim.language.variates import VARIATES, Variates
 from sim.language.walker import numeric
 
 FUNCTIONS = ("abs", "clip", "max", "min", "round")
 WHOLE_LIMIT = float(2**63 - 1024)  # the largest float64 below 2**63: round() saturates here
 
 
-class Functions(Comparisons):
+class Functions(Comparisons, Variates):
     """Calls of the built-in functions, each checking its arguments' number and types."""
 
     def visit_Call(self, node: ast.Call, depth: int) -> Compiled:
+        if isinstance(node.func, ast.Name) and node.func.id in VARIATES:
+            return self.variate(node, node.func.id, depth)
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = node.func.id if isinstance(node.func, ast.Name) else "this"
+            known = FUNCTIONS + VARIATES
             raise self.error(
                 node,
                 f"unknown function {name!r}",
-                hint=did_you_mean(name, FUNCTIONS) or f"functions: {', '.join(FUNCTIONS)}",
+                hint=did_you_mean(name, known) or f"functions: {', '.join(known)}",
             )
         if node.keywords:
             raise self.error(node, f"{node.func.id}() takes no keyword arguments")

@@ -42,7 +42,9 @@ class Problems:
         )
 
     def _path_text(self, path: Path) -> str:
-        """`rules[escalate].when`: items of id-lists are named by their id."""
+        """`rules[escalate].when`: items of id-lists (options too) are named by their id.
+
+        Also the name of a random variate's site in the expression found there."""
         text = ""
         lists: dict[str, list[Any]] = {
             "rules": self.spec.rules,
@@ -57,6 +59,7 @@ class Problems:
                 items = lists.get(container) if container else None
                 if items is not None and key < len(items):
                     text += f"[{items[key].id}]"
+                    lists["options"] = getattr(items[key], "options", None) or []
                 else:
                     text += f"[{key}]"
             else:
@@ -69,7 +72,7 @@ class Problems:
     ) -> Compiled | None:
         """The expression compiled, or None with its problem recorded."""
         try:
-            return compile_expression(source, names, expected)
+            return compile_expression(source, names.with_site(self._path_text(path)), expected)
         except ExpressionError as error:
             self.add(path, f"{error.message} in `{_short(source)}`", error.hint, error.offset)
             return None

@@ -44,10 +44,15 @@ def parameter_symbol(parameter: Parameter) -> Symbol:
 
 
 def slots(
-    spec: schema.ScenarioSpec, parameters: tuple[Parameter, ...], problems: Problems
+    spec: schema.ScenarioSpec,
+    parameters: tuple[Parameter, ...],
+    problems: Problems,
+    variates: dict[str, str],
 ) -> Iterator[Slot]:
-    """World variables, then each actor's, with initial values over the parameters."""
+    """World variables, then each actor's, with initial values over the parameters
+    (random variates in them are recorded in `variates`, site -> function)."""
     names = Namespace({p.name: parameter_symbol(p) for p in parameters}, {})
+    names.variates = variates
     for name, var in spec.world.items():
         yield _slot(("world", name), name, var, names, problems)
     for actor_id, actor in spec.actors.items():

@@ -66,6 +66,9 @@ class Namespace:
         self.symbols = dict(symbols)
         self.actors = {actor: list(names) for actor, names in actors.items()}
         self.aliases: dict[str, str] = {}
+        self.site = "expression"  # the name of the expression compiled: random variates' sites
+        # every random variate compiled with this namespace or its clones: site -> function
+        self.variates: dict[str, str] = {}
         # names known to the language but not here, with why (`outcome` outside the end of a run)
         self.unavailable: dict[str, str] = {}
 
@@ -82,8 +85,16 @@ class Namespace:
         clone.unavailable.pop(name, None)
         return clone
 
+    def with_site(self, site: str) -> Namespace:
+        """A namespace for compiling the expression named `site` (the variates' streams)."""
+        clone = self._clone()
+        clone.site = site
+        return clone
+
     def _clone(self) -> Namespace:
         clone = Namespace(self.symbols, self.actors)
+        clone.site = self.site
+        clone.variates = self.variates  # shared: one record for the whole scenario
         clone.aliases = dict(self.aliases)
         clone.unavailable = dict(self.unavailable)
         return clone

@@ -63,6 +63,7 @@ class Walker:
     def __init__(self, names: Namespace, lead: int) -> None:
         self.names = names
         self.lead = lead  # leading whitespace stripped before parsing
+        self.variate_calls = 0  # random variates compiled so far: the rank of the next one
 
     def error(
         self,

@@ -49,6 +49,7 @@ __all__ = [
     "OptionSpec",
     "OutcomeSpec",
     "ParameterSpec",
+    "Phase",
     "RuleSpec",
     "ScenarioSpec",
     "Strict",
@@ -96,6 +97,9 @@ class OptionSpec(Placed):
 
 VoteMethod = Literal["consensus", "majority", "threshold"]
 
+# When a chance event is resolved in the turn: before the actors move, or after them.
+Phase = Literal["before-actors", "after-actors"]
+
 
 class VoteSpec(Strict):
     """An alliance decision: each member votes yes with chance `support` (or its own)."""
@@ -134,6 +138,11 @@ class RuleSpec(Placed):
     delayed: list[DelayedSpec] = Field([])
     options: list[OptionSpec] | None = None
     vote: VoteSpec | None = None
+    phase: Phase = Field(
+        "before-actors",
+        description="chance events only: resolved before the actors' moves of the turn "
+        "(`before-actors`) or after them (`after-actors`), to react in the same turn",
+    )
     narration: str = ""
     remove: bool = Field(False, description="in a scenario that `extends` another: drop this id")
     replace: Replace = Field([])
@@ -204,6 +213,12 @@ class ScenarioSpec(Strict):
     extends: str | None = Field(None, description="path or bundled name of a scenario to build on")
     turn_length: str = Field("day", description="what one turn stands for, in narration")
     horizon: int = Field(ge=1, le=10_000, description="the number of turns a run lasts at most")
+    moves: Literal["sequential", "simultaneous"] = Field(
+        "sequential",
+        description="`sequential`: each actor sees the moves of those before it in the turn; "
+        "`simultaneous`: every actor decides on the state at the start of the actors' phase "
+        "and their effects apply together (two actors may not write one variable)",
+    )
     ladder: list[LevelSpec] = Field(min_length=2)
     initial_level: Id | None = Field(
         None, description="ladder id at the start; the first if omitted"
