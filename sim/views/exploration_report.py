@@ -31,8 +31,10 @@ CHARTS = {
         "The target against each parameter",
         "Each panel pools the runs of the design points in one bin of a parameter, so a point "
         "is the probability of {target} averaged over the other parameters; the whiskers are "
-        "95% intervals and the dashed line is the average over all points. A flat panel is a "
-        "parameter that does not matter across its range.",
+        "95% intervals of the pooled runs and the dashed line is the average over all points. "
+        "The intervals count the runs' chance only: with few points in a bin, the other "
+        "parameters' design values also move a bin, so read a panel's trend, not one bin. A "
+        "flat panel is a parameter that does not matter across its range.",
     ),
     "target-heat-map": (
         "The two most influential parameters together",
