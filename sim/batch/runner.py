@@ -9,12 +9,13 @@ results in block order, so run i's row never depends on how it was run.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
 from sim.batch.backends import Backend, BackendError, BackendName, backend_for
-from sim.batch.blocks import Task, blocks_for, simulate_block
+from sim.batch.blocks import BlockResult, Task, blocks_for, simulate_block
 from sim.batch.folder import open_folder
 from sim.batch.sinks import FolderSink, MemorySink, Sink
 from sim.engine.budget import check_memory
@@ -35,6 +36,7 @@ def run(
     resume: bool = False,
     progress: bool = False,
     command: str | None = None,
+    simulated: Sequence[BlockResult] = (),
 ) -> Results:
     """Run `scenario` `runs` times and return the results.
 
@@ -44,7 +46,8 @@ def run(
     local processes) or "dask" (the cluster at `scheduler`, or a local one of
     `workers` processes); the results are the same whichever is used.
     Interrupted (Ctrl-C), a folder batch raises `BatchInterrupted` and keeps
-    its finished blocks for `resume`.
+    its finished blocks for `resume`. `simulated` are blocks of this batch already
+    simulated (by `sim.batch.precision`): filed as they are, not simulated again.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
@@ -60,6 +63,9 @@ def run(
     else:
         sink = open_folder(Path(out), scenario, seed, runs, command, resume=resume)
     try:
+        for result in simulated:
+            if not sink.has(result.block):
+                sink.add(result)
         todo = [(b, n) for b, n in plan if not sink.has(b)]
         _fill(sink, scenario, seed, todo, runs, chosen, progress)
         return sink.finish()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from sim.cli.options import overrides, seed_option, set_option
-from sim.text import percent, table
+from sim.cli.options import overrides, seed_option, set_option, set_words
+from sim.text import command_line, percent, table
 
 
 @click.command(short_help="Sweep parameters over ranges and see where the target is likely.")
@@ -48,7 +48,7 @@ from sim.text import percent, table
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder for points.parquet and summary.json.",
+    help="Folder for points.parquet, summary.json, plots/ and report.html.",
 )
 @click.option("--runs-table", is_flag=True, help="Also write runs.parquet (one row per run).")
 @set_option
@@ -90,6 +90,9 @@ def explore(
         target=target,
         keep_runs=runs_table,
         progress=True,
+        command=_command(
+            scenario, ranges, design, points, runs_per_point, target, seed, assignments
+        ),
     )
     overall = float(found.points["target"].mean())
     click.echo(
@@ -100,8 +103,29 @@ def explore(
     rows = [[name, f"{found.influence[name]:.2f}"] for name in found.most_influential(len(vary))]
     click.echo(table(["parameter", "influence"], rows))
     if out is not None:
-        for path in found.save(out):
+        from sim.views.exploration_report import write_exploration_views
+
+        for path in [*found.save(out), *write_exploration_views(out)]:
             click.echo(f"wrote {path}")
+
+
+def _command(
+    scenario: str,
+    ranges: tuple[str, ...],
+    design: str,
+    points: int,
+    runs_per_point: int,
+    target: str | None,
+    seed: int,
+    assignments: tuple[str, ...],
+) -> str:
+    """The command that makes the same sweep again (without its --out folder)."""
+    words: list[object] = ["wargame", "explore", scenario]
+    for text in ranges:
+        words += ["--vary", text]
+    words += ["--design", design, "--points", points, "--runs-per-point", runs_per_point]
+    words += ["--target", target] if target else []
+    return command_line(*words, "--seed", seed, *set_words(assignments))
 
 
 COMMANDS = [explore]

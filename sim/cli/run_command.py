@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -29,10 +29,12 @@ from sim.cli.options import (
     set_option,
     set_words,
 )
+from sim.cli.precision import check_precision, precise, precision_note, precision_options
 from sim.results.observations import violated
 from sim.text import command_line, interval_digits, percent, table, yaml_value
 
 if TYPE_CHECKING:
+    from sim.batch.precision import Precise
     from sim.language.compiled import CompiledScenario
     from sim.results.folder import Results
 
@@ -97,6 +99,7 @@ NO_PLOTS = "--no-plots"
     help=f"Exit with status {CHECKS_VIOLATED} if any run violated one of the scenario's checks "
     "(the results are written all the same).",
 )
+@precision_options
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -115,6 +118,8 @@ def run(
     quiet: bool,
     by_outcome: bool,
     strict: bool,
+    precision: float | None,
+    max_runs: int,
 ) -> None:
     """Play SCENARIO (a file or a bundled name) many times and report the outcomes.
 
@@ -138,8 +143,13 @@ def run(
     # long function: click hands over each of the 16 options and the docstring is the
     # command's help; the body itself is a short sequence of named steps.
     backend = _backend(backend, workers, scheduler)
+    check_precision(ctx, precision, resume)
     if resume is not None:
         batch = _resumed(ctx, resume, scenario, assignments, out)
+    elif precision is not None:
+        found = precise(ctx.params, backend)
+        batch = _new(scenario, found.runs, seed, assignments, out, no_plots)
+        batch = replace(batch, precise=found)
     else:
         batch = _new(scenario, runs, seed, assignments, out, no_plots)
     no_plots = no_plots or batch.no_plots
@@ -188,6 +198,7 @@ class Batch:
     seed: int
     out: Path
     command: str
+    precise: Precise | None = None  # the blocks --precision played to choose `runs`
 
     @property
     def no_plots(self) -> bool:
@@ -239,7 +250,7 @@ def _run_batch(
 
     try:
         with _sigterm_as_interrupt():
-            started = time.perf_counter()
+            started = time.perf_counter() - (batch.precise.seconds if batch.precise else 0.0)
             results = run_batch(
                 batch.compiled,
                 batch.runs,
@@ -251,6 +262,7 @@ def _run_batch(
                 resume=resume,
                 progress=progress,
                 command=batch.command,
+                simulated=batch.precise.blocks if batch.precise else (),
             )
             return results, time.perf_counter() - started
     except BatchInterrupted as stop:
@@ -273,7 +285,7 @@ def _announce(batch: Batch, resumed: bool) -> None:
     from sim.batch.folder import nothing_saved
     from sim.results.folder import INCOMPLETE
 
-    click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}")
+    click.echo(f"{batch.compiled.id}: {batch.compiled.spec.title}{precision_note(batch.precise)}")
     if not resumed and (batch.out / INCOMPLETE).is_file() and nothing_saved(batch.out):
         click.echo(
             f"note: {batch.out}/ held a batch stopped before its first block; "
