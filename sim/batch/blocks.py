@@ -49,7 +49,11 @@ def blocks_for(runs: int) -> list[Task]:
 def simulate_block(scenario: CompiledScenario, seed: int, block: int, runs: int) -> BlockResult:
     """Simulate the first `runs` lanes of one block (all of it when runs == BLOCK_SIZE)."""
     lanes = None if runs == BLOCK_SIZE else np.arange(runs)
-    model = EscalationModel(scenario, seed, block, lanes)
+    return played(EscalationModel(scenario, seed, block, lanes), block, runs)
+
+
+def played(model: EscalationModel, block: int, runs: int) -> BlockResult:
+    """Play `model` to its end and keep what a batch keeps of it, filed as `block`."""
     try:
         model.run()
         return BlockResult(

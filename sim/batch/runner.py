@@ -82,6 +82,20 @@ def run(
         sink.close()
 
 
+def progress_bar(name: str, runs: int, shown: bool, done: int = 0) -> tqdm:
+    """The runs of a batch counted on standard error (not at all unless `shown`, and not
+    when standard error is not a terminal)."""
+    return tqdm(
+        total=runs,
+        initial=done,
+        unit="run",
+        unit_scale=True,
+        disable=not shown or None,
+        file=sys.stderr,
+        desc=name,
+    )
+
+
 def _fill(
     sink: Sink,
     scenario: CompiledScenario,
@@ -92,16 +106,7 @@ def _fill(
     progress: bool,
 ) -> None:
     """Simulate the blocks still to do and hand each to the sink as it finishes."""
-    bar = tqdm(
-        total=runs,
-        initial=runs - sum(n for _, n in todo),
-        unit="run",
-        unit_scale=True,
-        disable=not progress or None,
-        file=sys.stderr,
-        desc=scenario.id,
-    )
-    with bar:
+    with progress_bar(scenario.id, runs, progress, done=runs - sum(n for _, n in todo)) as bar:
         for result in backend.simulate_blocks(simulate_block, scenario, seed, todo):
             sink.add(result)
             bar.update(result.runs)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sim.cli.files import write_text
-from sim.cli.options import seed_option
+from sim.cli.options import json_file_option, runs_option, seed_option
 from sim.text import percent, table
 
 if TYPE_CHECKING:
@@ -20,22 +20,9 @@ DEFAULT_CALIBRATION_RUNS = 100_000
 
 @click.command(short_help="Score the model against real incidents.")
 @click.argument("incidents", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--runs",
-    "-n",
-    type=click.IntRange(1, 10**9),
-    default=DEFAULT_CALIBRATION_RUNS,
-    show_default=True,
-    help="Runs per incident.",
-)
+@runs_option("Runs per incident.", default=DEFAULT_CALIBRATION_RUNS)
 @seed_option("Seed of every incident's batch.")
-@click.option(
-    "--json",
-    "json_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Also write the figures to FILE as JSON.",
-)
+@json_file_option
 def calibrate(incidents: tuple[Path, ...], runs: int, seed: int, json_file: Path | None) -> None:
     """Run real incidents and score what the model said against what happened.
 

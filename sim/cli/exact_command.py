@@ -11,7 +11,7 @@ import click
 
 from sim.cli.exact_report import crosscheck_report, exact_report
 from sim.cli.files import write_text
-from sim.cli.options import overrides, seed_option, set_option
+from sim.cli.options import json_file_option, overrides, runs_option, seed_option, set_option
 
 
 @click.command(short_help="Compute a small scenario's outcome probabilities exactly.")
@@ -31,26 +31,14 @@ from sim.cli.options import overrides, seed_option, set_option
     help="Gauss-Legendre nodes per continuous parameter (default 8); the answer with "
     "half as many is the error estimate.",
 )
-@click.option(
-    "--json",
-    "json_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Also write the figures to FILE as JSON.",
-)
+@json_file_option
 @click.option(
     "--against",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
     help="A results folder of the same scenario and --set: put its batch beside the figures.",
 )
-@click.option(
-    "--runs",
-    "-n",
-    type=click.IntRange(1, 10**9),
-    default=None,
-    help="Run a Monte Carlo batch of N runs and put it beside the figures.",
-)
+@runs_option("Run a Monte Carlo batch of N runs and put it beside the figures.", default=None)
 @seed_option("Seed of the --runs batch.")
 def exact(
     scenario: str,

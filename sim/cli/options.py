@@ -33,17 +33,27 @@ def seed_option(help: str = "Seed of the batch.") -> Callable[[FC], FC]:
     )
 
 
-def runs_option(help: str = "Number of runs.") -> Callable[[FC], FC]:
-    """`--runs/-n`: how many runs of the batch."""
+def runs_option(
+    help: str = "Number of runs.", default: int | None = DEFAULT_RUNS
+) -> Callable[[FC], FC]:
+    """`--runs/-n`: how many runs of the batch (`default` None: only if asked for)."""
     return click.option(
         "--runs",
         "-n",
         type=click.IntRange(1, 10**9),
-        default=DEFAULT_RUNS,
-        show_default=True,
+        default=default,
+        show_default=default is not None,
         help=help,
     )
 
+
+json_file_option = click.option(
+    "--json",
+    "json_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the figures to FILE as JSON.",
+)
 
 out_file_option = click.option(
     "--out",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.batch.blocks import BlockResult, blocks_for
+from sim.batch.blocks import BlockResult, blocks_for, played
 from sim.engine import EscalationModel
 from sim.engine.streams import BLOCK_SIZE
 from sim.language.compiled import CompiledScenario
@@ -75,20 +75,4 @@ def simulate_piece(
     points = piece.point_of_lane()
     given = {name: values[points] for name, values in plan.given.items()}
     model = EscalationModel(scenario, seed, piece.block, lane_index, given=given)
-    try:
-        model.run()
-        return BlockResult(
-            block=task,
-            runs=lanes,
-            outcome=model.outcome,
-            end_turn=model.end_turn,
-            peak_level=model.peak,
-            parameters=dict(model.parameters),
-            fired=model.fired,
-            level_counts=model.level_counts(),
-            violated=dict(model.observers.violated),
-            measures=model.observers.measure_columns(),
-            peak_counts=model.level_counts("peaks"),
-        )
-    finally:
-        model.release()
+    return played(model, task, lanes)

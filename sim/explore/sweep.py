@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from functools import partial
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from sim.batch.backends import BackendName, backend_for
 from sim.batch.blocks import BlockResult
+from sim.batch.runner import progress_bar
 from sim.engine.budget import check_memory
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.explore.design import DesignName, unit_design
@@ -136,15 +135,7 @@ def _simulate(
     todo = [(task, piece.lanes) for task, piece in enumerate(plan.pieces)]
     total = sum(n for _, n in todo)
     found: dict[int, BlockResult] = {}
-    bar = tqdm(
-        total=total,
-        unit="run",
-        unit_scale=True,
-        disable=not progress or None,
-        file=sys.stderr,
-        desc=scenario.id,
-    )
-    with bar:
+    with progress_bar(scenario.id, total, progress) as bar:
         simulate = partial(simulate_piece, plan=plan)
         for result in chosen.simulate_blocks(simulate, scenario, seed, todo):
             found[result.block] = result

@@ -8,9 +8,7 @@ a batch (`sim.views.report`): images as data URIs, the style sheet inline.
 from __future__ import annotations
 
 import base64
-import html
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +20,7 @@ from sim.results.intervals import wilson
 from sim.views.plots import save
 from sim.views.plots.response import Sweep, target_by_parameter, target_heat_map
 from sim.views.plots.style import percent_interval
-from sim.views.report import STYLE
+from sim.views.report import escape, page_head, write_page
 
 POINTS = "points.parquet"
 SUMMARY = "summary.json"
@@ -69,9 +67,7 @@ def write_exploration_views(folder: str | Path) -> list[Path]:
     ]
     images = {path.stem: path.read_bytes() for path in written}
     report = folder / REPORT
-    temporary = report.with_name(f".{report.name}.tmp")
-    temporary.write_text(exploration_html(sweep, images), encoding="utf-8")
-    os.replace(temporary, report)
+    write_page(report, exploration_html(sweep, images))
     return [*written, report]
 
 
@@ -80,18 +76,11 @@ def exploration_html(sweep: Sweep, images: dict[str, bytes]) -> str:
     s = sweep.summary
     runs = int(s["runs"])
     parts = [
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(s['scenario'])}: exploration of {runs:,} runs</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
+        *page_head(f"{s['scenario']}: exploration of {runs:,} runs"),
         "<body><main>",
-        f"<h1>Which assumptions lead to {_e(sweep.target)}? — {_e(s['scenario'])}</h1>",
-        f'<p class="meta">{_e(_meta(sweep))}</p>',
-        f"<p>{_e(_overall(sweep))}</p>",
+        f"<h1>Which assumptions lead to {escape(sweep.target)}? — {escape(s['scenario'])}</h1>",
+        f'<p class="meta">{escape(_meta(sweep))}</p>',
+        f"<p>{escape(_overall(sweep))}</p>",
         "<h2>Influence of each parameter</h2>",
         "<p>The share of the spread of the target probability across design points that a "
         "parameter's value alone explains (0: none, 1: all of it).</p>",
@@ -102,14 +91,14 @@ def exploration_html(sweep: Sweep, images: dict[str, bytes]) -> str:
         if name in images:
             data = base64.b64encode(images[name]).decode("ascii")
             parts += [
-                f"<figure><h3>{_e(heading)}</h3>",
-                f"<figcaption>{_e(reading.format(target=sweep.target))}</figcaption>",
-                f'<img src="data:image/png;base64,{data}" alt="{_e(heading)}"></figure>',
+                f"<figure><h3>{escape(heading)}</h3>",
+                f"<figcaption>{escape(reading.format(target=sweep.target))}</figcaption>",
+                f'<img src="data:image/png;base64,{data}" alt="{escape(heading)}"></figure>',
             ]
     parts += [
         "<h2>Reproduce this exploration</h2>",
         "<p>The same command and seed give the same design and the same runs:</p>",
-        f"<pre><code>{_e(s.get('command', ''))}</code></pre>",
+        f"<pre><code>{escape(s.get('command', ''))}</code></pre>",
         "<p>One row per design point, with each outcome's probability and interval, is "
         "<code>points.parquet</code>; the figures above are in <code>summary.json</code>.</p>",
         "</main></body>",
@@ -149,12 +138,8 @@ def _influence_table(sweep: Sweep) -> str:
     influence = dict(sweep.summary["influence"])
     for name in sweep.most_influential(len(ranges)):
         rows.append(
-            f"<tr><td><code>{_e(name)}</code></td><td>{_e(ranges[name])}</td>"
+            f"<tr><td><code>{escape(name)}</code></td><td>{escape(ranges[name])}</td>"
             f'<td class="number">{influence[name]:.2f}</td></tr>'
         )
     rows += ["</tbody>", "</table>"]
     return "\n".join(rows)
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)

@@ -53,10 +53,30 @@ def write_report(folder: str | Path, target: str | None = None) -> Path:
         chart.name: _image(results, chart, folder / PLOTS, target) for chart in charts_for(results)
     }
     path = folder / REPORT
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(report_html(results, images, target), encoding="utf-8")
-    os.replace(temporary, path)
+    write_page(path, report_html(results, images, target))
     return path
+
+
+def write_page(path: Path, page: str) -> None:
+    """Write a page whole or not at all: a reader never sees half a report."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(page, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def page_head(title: str) -> list[str]:
+    """The opening of a self-contained page: its title and the report's style, nothing
+    loaded from anywhere."""
+    return [
+        "<!doctype html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+    ]
 
 
 def report_html(results: Results, images: dict[str, bytes], target: str | None = None) -> str:
@@ -64,18 +84,11 @@ def report_html(results: Results, images: dict[str, bytes], target: str | None =
     summary = results.summary
     title = summary.get("title") or results.scenario
     parts = [
-        "<!doctype html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}: outcomes of {summary['runs']:,} runs</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
+        *page_head(f"{title}: outcomes of {summary['runs']:,} runs"),
         "<body><main>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">{_e(_meta(summary))}</p>',
-        f"<p>{_e(summary.get('description', ''))}</p>",
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{escape(_meta(summary))}</p>',
+        f"<p>{escape(summary.get('description', ''))}</p>",
         *_settings(summary),
         "<h2>Outcomes</h2>",
         _outcome_table(results),
@@ -92,11 +105,11 @@ def report_html(results: Results, images: dict[str, bytes], target: str | None =
         "<h2>Reproduce these results</h2>",
         "<p>Run this command from the folder it was first run in; the same seed gives the "
         "same runs, whatever the number of workers:</p>",
-        f"<pre><code>{_e(summary.get('command', ''))}</code></pre>",
+        f"<pre><code>{escape(summary.get('command', ''))}</code></pre>",
         "<p>The per-run table is <code>runs.parquet</code>, the figures above are in "
         "<code>summary.json</code> and the scenario exactly as run is "
         "<code>scenario.yaml</code>, all beside this file.</p>",
-        f"<footer>escalation-wargame {_e(summary.get('version', ''))}</footer>",
+        f"<footer>escalation-wargame {escape(summary.get('version', ''))}</footer>",
         "</main></body>",
         "</html>",
     ]
@@ -127,7 +140,9 @@ def _settings(summary: dict) -> list[str]:
     overrides = summary.get("overrides") or {}
     if not overrides:
         return []
-    shown = ", ".join(f"<code>{_e(k)}={_e(yaml_value(v))}</code>" for k, v in overrides.items())
+    shown = ", ".join(
+        f"<code>{escape(k)}={escape(yaml_value(v))}</code>" for k, v in overrides.items()
+    )
     return [f"<p>Parameters set for this batch: {shown}.</p>"]
 
 
@@ -144,8 +159,8 @@ def _outcome_table(results: Results) -> str:
         shown, shown_low, shown_high = percent_interval(outcome["probability"], *outcome["ci95"])
         rows.append(
             "<tr>"
-            f"<td>{swatch}{_e(outcome.get('label') or outcome['id'])}</td>"
-            f"<td>{_e(outcome.get('description') or '')}</td>"
+            f"<td>{swatch}{escape(outcome.get('label') or outcome['id'])}</td>"
+            f"<td>{escape(outcome.get('description') or '')}</td>"
             f'<td class="number">{shown}</td>'
             f'<td class="number">{shown_low} to {shown_high}</td>'
             f'<td class="number">{outcome["count"]:,}</td>'
@@ -171,8 +186,8 @@ def _parameters(summary: dict) -> list[str]:
         else:
             value = yaml_value(spec.get("value") if isinstance(spec, dict) else spec)
         rows.append(
-            f"<tr><td><code>{_e(name)}</code></td><td>{_e(value)}</td>"
-            f"<td>{_e(' '.join(str(description).split()))}</td></tr>"
+            f"<tr><td><code>{escape(name)}</code></td><td>{escape(value)}</td>"
+            f"<td>{escape(' '.join(str(description).split()))}</td></tr>"
         )
     rows += ["</tbody>", "</table>"]
     return rows
@@ -183,12 +198,13 @@ def _figure(chart: Chart, png: bytes, threshold: str) -> str:
     reading = chart.reading.format(threshold=threshold)
     return (
         "<figure>"
-        f"<h3>{_e(chart.title)}</h3>"
-        f"<figcaption>{_e(reading)}</figcaption>"
-        f'<img src="data:image/png;base64,{data}" alt="{_e(chart.title)}">'
+        f"<h3>{escape(chart.title)}</h3>"
+        f"<figcaption>{escape(reading)}</figcaption>"
+        f'<img src="data:image/png;base64,{data}" alt="{escape(chart.title)}">'
         "</figure>"
     )
 
 
-def _e(text: object) -> str:
+def escape(text: object) -> str:
+    """Any text as HTML text: scenario text is never markup."""
     return html.escape(str(text), quote=True)

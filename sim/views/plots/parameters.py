@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.results.folder import Results
 from sim.results.intervals import wilson
@@ -19,6 +18,8 @@ from sim.views.plots.style import (
     panel_height,
     panels,
     percent_axis,
+    plain_ticks,
+    probability_points,
     required,
     style,
     title,
@@ -144,20 +145,5 @@ def _panel(
     else:
         x = rows["value"].to_numpy(float)
         ax.set_xlabel(distribution_text(spec), fontsize=9.5, color="#444444")
-        # few, short tick labels: a third of a slide is narrow
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.axhline(overall, color="#777777", linestyle="--", linewidth=1)
-    ax.errorbar(
-        x,
-        probability,
-        yerr=error,
-        color=colour,
-        ecolor=colour,
-        marker="o",
-        markersize=5,
-        linestyle="none" if discrete else "-",
-        linewidth=1.5,
-        capsize=3,
-    )
-    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+        plain_ticks(ax.xaxis)
+    probability_points(ax, x, probability, error, overall, colour, joined=not discrete)

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.results.intervals import wilson
 from sim.text import yaml_value
@@ -29,6 +28,8 @@ from sim.views.plots.style import (
     panel_height,
     panels,
     percent_axis,
+    plain_ticks,
+    probability_points,
     style,
 )
 
@@ -195,22 +196,8 @@ def _line_panel(ax: Axes, rows: pd.DataFrame, overall: float) -> None:
         ax.set_xlim(-0.5, len(rows) - 0.5)
     else:
         x = rows["centre"].to_numpy(float)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.axhline(overall, color="#777777", linestyle="--", linewidth=1)
-    ax.errorbar(
-        x,
-        probability,
-        yerr=error,
-        color=VERMILLION,
-        ecolor=VERMILLION,
-        marker="o",
-        markersize=5,
-        linestyle="none" if discrete else "-",
-        linewidth=1.5,
-        capsize=3,
-    )
-    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+        plain_ticks(ax.xaxis)
+    probability_points(ax, x, probability, error, overall, VERMILLION, joined=not discrete)
 
 
 def _plain(value: object) -> object:

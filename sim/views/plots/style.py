@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure, FigureBase
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.typing import ColorType, RcKeyType
 
 from sim.results.folder import Results, ResultsError
@@ -217,3 +217,36 @@ def panel_height(count: int, columns: int = 3, row: float = 3.0) -> float:
     """Figure height for `count` panels in rows of `columns`, with room for the title."""
     rows = -(-count // max(1, min(columns, count)))
     return 1.2 + row * rows
+
+
+def plain_ticks(axis: Axis) -> None:
+    """A few short, plain tick labels (`0.25`, not `2.5e-01`): a third of a slide is narrow."""
+    axis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+
+
+def probability_points(
+    ax: Axes,
+    x: np.ndarray,
+    probability: np.ndarray,
+    error: np.ndarray,
+    overall: float,
+    colour: ColorType,
+    joined: bool,
+) -> None:
+    """Probabilities with their 95% error bars (`error`: (2, points), below and above)
+    against a parameter's values, over the overall probability as a dashed line."""
+    ax.axhline(overall, color="#777777", linestyle="--", linewidth=1)
+    ax.errorbar(
+        x,
+        probability,
+        yerr=error,
+        color=colour,
+        ecolor=colour,
+        marker="o",
+        markersize=5,
+        linestyle="-" if joined else "none",
+        linewidth=1.5,
+        capsize=3,
+    )
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
