@@ -11,11 +11,15 @@ PRIM runs over the design points, each weighted by its replicates (its hits
 out of its runs). Every run of a point shares the point's parameter values,
 so this gives the same boxes, densities and coverages as PRIM over the
 individual runs with 0/1 outcomes, at a fraction of the cost; what decides a
-box is the spread between points, not the runs' luck within one. The density
-of a box is measured on the same runs that chose it, so it leans high, more
-so with few replicates per point or few points in the box; the drop-one
-figures (the box without each of its conditions) show which conditions carry
-the effect.
+box is the spread between points, not the runs' luck within one.
+
+Two cautions the report repeats. Replicate r of every point shares its random
+numbers (common random numbers), so a box's runs are no more precise than one
+point's replicates: `density_low`/`density_high` in `discovery.json` are the
+Wilson interval over the replicates per point, a conservative bound, not over
+all the box's runs. And the density is measured on the runs that chose the
+box, so it leans high; the drop-one figures (the box without each of its
+conditions) show which conditions carry the effect.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim.explore.factors import Factor
@@ -41,6 +46,7 @@ from sim.explore.prim import (
     space_of,
     word,
 )
+from sim.results.intervals import wilson
 from sim.text import percent
 
 MIN_COVERAGE = 0.5  # the chosen box covers at least this share of the target's runs
@@ -210,6 +216,8 @@ def save_discovery(discovery: Discovery, folder: Path) -> list[Path]:
     discovery.boxes().to_csv(written[0], index=False)
     discovery.limits().to_csv(written[1], index=False)
     box = discovery.box
+    replicates = box.runs // box.points if box.points else 0
+    low, high = wilson(np.asarray([box.density * replicates]), np.asarray([replicates]))
     facts = {
         "target": discovery.target,
         "sentence": discovery.sentence(),
@@ -225,6 +233,8 @@ def save_discovery(discovery: Discovery, folder: Path) -> list[Path]:
             "density": box.density,
             "coverage": box.coverage,
             "mass": box.mass,
+            "density_low": float(low[0]),
+            "density_high": float(high[0]),
         },
         "conditions": [
             {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}

@@ -217,16 +217,17 @@ def describe_limits(limits: Mapping[str, Limit], integers: frozenset[str]) -> di
             shown = values[0] if len(values) == 1 else "{" + ", ".join(values) + "}"
             conditions[name] = f"{name} {'=' if len(values) == 1 else 'in'} {shown}"
             continue
-        whole = name in integers
-        low = f"{math.ceil(limit[0])} <=" if whole else f"{limit[0]:.3g} <"
-        high = f"<= {math.floor(limit[1])}" if whole else f"< {limit[1]:.3g}"
-        if math.isfinite(limit[0]) and math.isfinite(limit[1]):
-            conditions[name] = f"{low} {name} {high}"
-        elif math.isfinite(limit[0]):
-            flipped = f">= {math.ceil(limit[0])}" if whole else f"> {limit[0]:.3g}"
-            conditions[name] = f"{name} {flipped}"
+        low, high = limit
+        whole = name in integers  # a whole number: the open bound 2.5 reads ">= 3"
+        low_text = str(math.ceil(low)) if whole and math.isfinite(low) else f"{low:.3g}"
+        high_text = str(math.floor(high)) if whole and math.isfinite(high) else f"{high:.3g}"
+        below, above = ("<=", ">=") if whole else ("<", ">")
+        if math.isfinite(low) and math.isfinite(high):
+            conditions[name] = f"{low_text} {below} {name} {below} {high_text}"
+        elif math.isfinite(low):
+            conditions[name] = f"{name} {above} {low_text}"
         else:
-            conditions[name] = f"{name} {high}"
+            conditions[name] = f"{name} {below} {high_text}"
     return conditions
 
 

@@ -29,6 +29,15 @@ def discovery_html(sweep: Sweep, boxes: Boxes, image: bytes | None) -> list[str]
         f"<h2>Where {escape(target)} is most likely</h2>",
         f"<p><strong>{escape(facts['sentence'])}</strong>.</p>",
     ]
+    box = facts["box"]
+    if box.get("hits"):
+        low, high = chart_percent(box["density_low"]), chart_percent(box["density_high"])
+        parts.append(
+            f"<p>Replicate r of every design point plays the same random numbers, so the "
+            f"box's {box['runs']:,} runs are no more precise than one point's replicates: its "
+            f"density lies between {low} and {high} (95% interval over one point's runs, a "
+            f"conservative bound).</p>"
+        )
     if facts.get("conditions"):
         parts += [
             "<p>The conditions, the one that matters most first. The last columns are the "
