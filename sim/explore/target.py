@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import Problem, ScenarioError, suggest
+from sim.errors import MAX_LISTED_CHOICES, Problem, ScenarioError, suggest
 from sim.language.compiled import CompiledScenario
 
 COMPARISONS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
@@ -113,7 +113,7 @@ def _measure_target(
 ) -> Target:
     measures = {m.id: m for m in scenario.measures}
     if name not in measures:
-        raise _unknown(text, name, [o.id for o in scenario.outcomes], list(measures))
+        raise _unknown(text, name, [o.id for o in scenario.outcomes_by_severity()], list(measures))
     try:
         threshold = float(number)
     except ValueError:
@@ -129,12 +129,15 @@ def _measure_target(
 
 
 def _unknown(text: str, word: str, outcomes: list[str], measures: list[str]) -> ScenarioError:
+    """A name that is neither: the closest name if one is close, and the valid ones (the
+    measures too when they are few or no outcome is close)."""
     suggestion = suggest(word, [*outcomes, *measures])
-    hint = f"did you mean {suggestion.closest!r}? " if suggestion and suggestion.closest else ""
+    close = suggestion.closest if suggestion else None
     listed = f"outcomes: {', '.join(outcomes)}"
-    if measures:
+    if measures and (len(measures) <= MAX_LISTED_CHOICES or close not in outcomes):
         listed += f"; measures: {', '.join(measures)}"
-    return _error(text, f"{word!r} is neither an outcome nor a measure", hint + listed)
+    hint = f"did you mean {close!r}? {listed}" if close else listed
+    return _error(text, f"{word!r} is neither an outcome nor a measure", hint)
 
 
 def _error(text: str, message: str, hint: str | None = None) -> ScenarioError:
