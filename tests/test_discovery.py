@@ -251,3 +251,45 @@ def _interval(hits: float, runs: int) -> tuple[float, float]:
     """A 99.9% Wilson interval: several tests share the fixture's one fixed seed."""
     low, high = wilson(np.asarray([hits]), np.asarray([runs]), confidence=0.999)
     return float(low[0]), float(high[0])
+
+
+def test_the_heat_map_ranks_parameters_by_the_influence_it_is_given(planted):
+    from sim.views.plots.response import Sweep, target_heat_map
+
+    _, found = planted
+    view = Sweep(found.points, found.summary())
+    assert view.most_influential(2) == ["x", "y"] or view.most_influential(2) == ["y", "x"]
+    chosen = target_heat_map(view, influence={"noise": 0.9, "flag": 0.5, "x": 0.1}).axes[0]
+    assert chosen.get_xlabel() == "noise (most influential)" and chosen.get_ylabel() == "flag"
+
+
+def test_an_influence_measure_can_be_given(planted):
+    path, _ = planted
+
+    def spread(values: pd.Series, target: pd.Series) -> float:
+        """The range of the target's means over the parameter's halves."""
+        means = target.groupby(values > values.median()).mean()
+        return float(means.max() - means.min())
+
+    vary = {"x": "0:1", "noise": "0:1"}
+    found = explore(
+        sim.load_scenario(path),
+        vary,
+        points=40,
+        runs_per_point=100,
+        seed=1,
+        influence_measure=spread,
+    )
+    points = found.points
+    assert found.influence["x"] == spread(points["x"], points["target"])
+    assert found.most_influential(1) == ["x"]
+
+
+def test_panels_name_parameters_in_words_with_their_description(planted):
+    from sim.views.plots.response import Sweep, target_by_parameter
+
+    _, found = planted
+    view = Sweep(found.points, found.summary())
+    assert view.gist("x") == "how bold red is"  # the provenance tag is left out
+    axes = target_by_parameter(view).axes
+    assert axes[0].get_title() == "x" and axes[0].get_xlabel() == "how bold red is\nvaried over 0:1"

@@ -30,7 +30,7 @@ def discovery_html(sweep: Sweep, boxes: Boxes, image: bytes | None) -> list[str]
         f"<p><strong>{escape(facts['sentence'])}</strong>.</p>",
     ]
     box = facts["box"]
-    if box.get("hits"):
+    if box.get("hits") and "density_low" in box:
         low, high = chart_percent(box["density_low"]), chart_percent(box["density_high"])
         parts.append(
             f"<p>Replicate r of every design point plays the same random numbers, so the "

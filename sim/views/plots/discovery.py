@@ -25,7 +25,7 @@ from sim.views.plots.style import VERMILLION, chart_percent, new_figure, percent
 
 BOXES = "boxes.csv"
 FACTS = "discovery.json"
-WRAP = 48  # characters per line of the chosen box's conditions
+WRAP = 120  # characters per line of the chosen box's description
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ def read_boxes(folder: str | Path) -> Boxes | None:
 
 def peeling_trajectory(sweep: Sweep, boxes: Boxes) -> Figure:
     """Coverage against density of every peeled box, the chosen box starred and described."""
+    if not int(boxes.chosen["hits"]):
+        return _nothing_to_find(sweep)
     peeled = boxes.peeled
     restricted = peeled["restricted"].to_numpy(int)
     most = max(1, int(restricted.max()))
@@ -110,29 +112,26 @@ def peeling_trajectory(sweep: Sweep, boxes: Boxes) -> Figure:
     return fig
 
 
+def _nothing_to_find(sweep: Sweep) -> Figure:
+    """The chart of a target no run met: a sentence where the trajectory would be."""
+    with style():
+        fig = new_figure(4.0)
+        fig.suptitle(sweep.heading(f"Where {sweep.target_label} is most likely"), fontsize=13)
+        ax = fig.add_subplot()
+        ax.text(0.5, 0.5, f"no run with {sweep.target_label}: no box to find", ha="center")
+        ax.set_axis_off()
+    return fig
+
+
 def _mark_chosen(ax: Any, boxes: Boxes) -> None:
-    """The chosen box as a star, with its conditions in a note in the empty top right."""
+    """The chosen box as a star, and its figures and conditions above the plot, where no
+    box can be hidden by them."""
     chosen = boxes.chosen
     x, y = float(chosen["coverage"]), float(chosen["density"])
     ax.scatter([x], [y], marker="*", s=260, color=VERMILLION, edgecolor="black", zorder=3)
-    conditions = [str(c["condition"]) for c in boxes.facts.get("conditions", [])]
-    lines = [line for c in conditions for line in textwrap.wrap(c, WRAP)] or ["no restriction"]
-    note = "\n".join(
-        [
-            f"chosen box: {chart_percent(y)} of its runs, {chart_percent(x)} of all such runs",
-            *(f"  {line}" for line in lines),
-        ]
+    conditions = " and ".join(str(c["condition"]) for c in boxes.facts.get("conditions", []))
+    note = (
+        f"Chosen box (star): {chart_percent(y)} of its runs, {chart_percent(x)} of all such "
+        f"runs; {conditions or 'no restriction'}"
     )
-    ax.annotate(
-        note,
-        (x, y),
-        xytext=(0.98, 0.97),
-        textcoords="axes fraction",
-        ha="right",
-        va="top",
-        multialignment="left",
-        fontsize=9.5,
-        bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#999999"},
-        arrowprops={"arrowstyle": "->", "color": "#555555", "linewidth": 1},
-        zorder=4,
-    )
+    ax.set_title("\n".join(textwrap.wrap(note, WRAP)), loc="left", fontsize=10.5)
