@@ -5,7 +5,10 @@ trajectory of ever smaller, denser boxes: coverage (the box's share of all
 target runs) against density (the share of the box's runs that meet the
 target). The chosen box is the densest on the trajectory whose coverage is at
 least `min_coverage` (0.5 by default: a box that explains at least half of the
-target's runs), then pasted.
+target's runs), then pasted, then trimmed: a condition stays only if the
+design points it leaves out are less likely to meet the target than the
+box's own (a one-sided Welch test over points at the 5% level), since the
+last peels often cut a few points that are low by chance.
 
 PRIM runs over the design points, each weighted by its replicates (its hits
 out of its runs). Every run of a point shares the point's parameter values,
@@ -37,6 +40,7 @@ from sim.explore.factors import Factor
 from sim.explore.prim import (
     ALPHA,
     MIN_MASS,
+    TRIM_LEVEL,
     Box,
     Space,
     describe_limits,
@@ -44,6 +48,7 @@ from sim.explore.prim import (
     peel,
     restricted,
     space_of,
+    trim,
     word,
 )
 from sim.results.intervals import wilson
@@ -60,13 +65,14 @@ class Discovery:
     target: str  # the target in words
     trajectory: list[Box]
     chosen: int  # index into the trajectory
-    box: Box  # the chosen box, pasted
+    box: Box  # the chosen box, pasted and trimmed
     conditions: dict[str, str]  # restricted parameter -> its condition, as text
     overall: float  # share of all runs that meet the target
     min_coverage: float
     without: dict[str, Box]  # restricted parameter -> the box without its condition
     alpha: float = ALPHA
     min_mass: float = MIN_MASS
+    trim_level: float = TRIM_LEVEL
     integers: frozenset[str] = frozenset()
     descriptions: dict[str, str] = field(default_factory=dict)  # parameter -> the scenario's words
 
@@ -91,11 +97,11 @@ class Discovery:
         chosen."""
         rows = []
         for index, box in enumerate([*self.trajectory, self.box]):
-            pasted = index == len(self.trajectory)
+            last = index == len(self.trajectory)
             rows.append(
                 {
                     "box": index,
-                    "stage": "pasted" if pasted else "peeled",
+                    "stage": "chosen" if last else "peeled",
                     "points": box.points,
                     "mass": box.mass,
                     "runs": box.runs,
@@ -104,7 +110,7 @@ class Discovery:
                     "coverage": box.coverage,
                     "restricted": len(self._restricted(box)),
                     "conditions": " and ".join(self._conditions(box).values()),
-                    "chosen": index == self.chosen or pasted,
+                    "chosen": index == self.chosen or last,
                 }
             )
         return pd.DataFrame(rows)
@@ -149,19 +155,21 @@ def discover(
     min_coverage: float = MIN_COVERAGE,
     alpha: float = ALPHA,
     min_mass: float = MIN_MASS,
+    trim_level: float = TRIM_LEVEL,
     integers: frozenset[str] = frozenset(),
     descriptions: Mapping[str, str] | None = None,
 ) -> Discovery:
     """Peel, choose the densest box covering at least `min_coverage` of the target's runs,
-    paste it. Its conditions are ordered by how much density the box loses without each.
-    `integers` names whole-number parameters (their bounds read `>= 3`)."""
+    paste it, and drop the conditions the design does not support at `trim_level` (1: keep
+    them all; see `sim.explore.prim.trim`). Its conditions are ordered by how much density
+    the box loses without each. `integers` names whole-number parameters (bounds `>= 3`)."""
     if not 0 <= min_coverage <= 1:
         raise ValueError(f"min_coverage {min_coverage}: expected a share from 0 to 1")
     trajectory = peel(space, alpha, min_mass)
     eligible = [i for i, b in enumerate(trajectory) if b.coverage >= min_coverage] or [0]
     chosen = max(eligible, key=lambda i: (trajectory[i].density, -i))
     pasted = paste(space, trajectory[chosen], alpha) if chosen else trajectory[0]
-    kept = restricted(space, pasted.limits)
+    kept = restricted(space, trim(space, pasted, trim_level).limits)
     box = space.box(space.whole() | kept)
     without = {n: space.box(box.limits | {n: space.whole()[n]}) for n in kept}
     # the condition whose removal costs the most density first
@@ -177,6 +185,7 @@ def discover(
         without=without,
         alpha=alpha,
         min_mass=min_mass,
+        trim_level=trim_level,
         integers=integers,
         descriptions={n: d for n, d in (descriptions or {}).items() if n in space.columns},
     )
@@ -224,6 +233,7 @@ def save_discovery(discovery: Discovery, folder: Path) -> list[Path]:
         "min_coverage": discovery.min_coverage,
         "alpha": discovery.alpha,
         "min_mass": discovery.min_mass,
+        "trim_level": discovery.trim_level,
         "overall": discovery.overall,
         "chosen_peel": discovery.chosen,
         "box": {

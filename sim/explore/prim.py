@@ -19,14 +19,17 @@ conditions are written with `>` or `>=`.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 ALPHA = 0.05  # share of a box's points one peel removes (Friedman & Fisher: 0.05-0.1)
 MIN_MASS = 0.05  # smallest share of the design points a box may hold
+TRIM_LEVEL = 0.05  # a condition stays if the points it leaves out are lower at this level
 
 Limit = tuple[float, float] | frozenset[object]  # a number's (low, high) or a category's values
 
@@ -191,6 +194,43 @@ def _pastes(space: Space, box: Box, alpha: float) -> list[dict[str, Limit]]:
             high = math.inf if len(above) <= step else float(above[step - 1] + above[step]) / 2
             candidates.append({**box.limits, name: (limit[0], high)})
     return candidates
+
+
+def trim(space: Space, box: Box, level: float = TRIM_LEVEL) -> Box:
+    """Drop the conditions the design does not support, weakest first: a condition stays
+    only if the design points it leaves out (those within the box's other conditions)
+    have a lower target probability than the box's own points, by a one-sided Welch test
+    over points at `level`. Peeling keeps any cut that raises the density, so its last
+    cuts often remove a few points that are low by chance; this undoes them."""
+    limits = dict(box.limits)
+    rates = space.hits / space.replicates
+    whole = space.whole()
+    while True:
+        inside = space.inside(limits)
+        weakest: tuple[float, str] | None = None
+        for name in restricted(space, limits):
+            left_out = space.inside({**limits, name: whole[name]}) & ~inside
+            p = _p_lower(rates[inside], rates[left_out])
+            if p > level and (weakest is None or p > weakest[0]):
+                weakest = (p, name)
+        if weakest is None:
+            return space.box(limits)
+        limits[weakest[1]] = whole[weakest[1]]
+
+
+def _p_lower(kept: np.ndarray, left_out: np.ndarray) -> float:
+    """One-sided p-value that the left-out points' mean is below the kept points'; 1 when
+    either side has fewer than two points (one point is no evidence)."""
+    if len(kept) < 2 or len(left_out) < 2:
+        return 1.0
+    if np.ptp(kept) == 0 and np.ptp(left_out) == 0:  # no spread (common random numbers)
+        return 0.0 if kept.mean() > left_out.mean() else 1.0
+    with warnings.catch_warnings():
+        # one side without spread is common (its points share their runs' random numbers);
+        # Welch's test is then exact, and scipy's warning of lost precision is noise
+        warnings.simplefilter("ignore", RuntimeWarning)
+        test = stats.ttest_ind(kept, left_out, equal_var=False, alternative="greater")
+    return float(test.pvalue)
 
 
 def restricted(space: Space, limits: Mapping[str, Limit]) -> dict[str, Limit]:

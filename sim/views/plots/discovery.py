@@ -41,7 +41,7 @@ class Boxes:
 
     @property
     def chosen(self) -> pd.Series:
-        return self.trajectory[self.trajectory["stage"] == "pasted"].iloc[-1]
+        return self.trajectory[self.trajectory["stage"] == "chosen"].iloc[-1]
 
 
 def read_boxes(folder: str | Path) -> Boxes | None:
