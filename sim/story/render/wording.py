@@ -20,6 +20,8 @@ def who(happening: Happening) -> tuple[str, str]:
         return "Event", rule
     if happening.kind == "delayed":
         return "Taking hold", rule
+    if happening.kind == "landed":
+        return "All actors", "simultaneous moves"
     return happening.actor_name + (" (you)" if happening.by_player else ""), rule
 
 
