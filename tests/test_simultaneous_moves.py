@@ -105,7 +105,7 @@ def test_two_actors_writing_one_variable_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["show", str(path)])
     assert result.exit_code == 2
     assert "'blue.rung' is written by both 'blue' (rule 'blue-raises') and 'red'" in result.output
-    assert f"{path.name}:" in result.output and "phase: after-actors" in result.output
+    assert f"{path.name}:" in result.output and "`combine: {blue.rung: max}`" in result.output
     assert "Traceback" not in result.output
 
 
