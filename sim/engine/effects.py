@@ -40,7 +40,8 @@ def apply_effects(
             follow(state, effect.key)
         if record:
             changes.append((effect.key, before, after))
-            if state["level"] is not level and effect.key != "level":  # it follows the rungs
+            followed = state["level"] is not level and effect.key != "level"
+            if followed and not np.array_equal(level, state["level"]):  # it follows the rungs
                 changes.append(("level", level, state["level"]))
     return changes
 

@@ -107,6 +107,8 @@ class Ending:
     turn: int
     peak: str
     violated: tuple[tuple[str, str], ...] = ()  # (check id, what it means) this run broke
+    # actors with rungs of their own: (name, rung it stands on, highest rung it reached)
+    rungs: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,16 @@ def ending(model: EscalationModel) -> Ending:
     terms = Terms(scenario)
     index = int(model.outcome[0])
     peak = terms.level(int(model.peak[0]))
+    rungs = tuple(
+        (
+            scenario.actor_name(actor),
+            terms.level(int(model.state[f"{actor}.level"][0])),
+            terms.level(int(model.state[f"{actor}.peak"][0])),
+        )
+        for actor in scenario.positions.actors
+    )
     if index == NO_OUTCOME:
-        return Ending(None, "", "", model.turn, peak)
+        return Ending(None, "", "", model.turn, peak, rungs=rungs)
     outcome = scenario.outcomes[index]
     violated = tuple(
         (check.id, check.message or f"`{check.text}` does not hold")
@@ -227,7 +237,7 @@ def ending(model: EscalationModel) -> Ending:
         if model.observers.violated[check.id][0]
     )
     end_turn = int(model.end_turn[0])
-    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated)
+    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated, rungs)
 
 
 def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:

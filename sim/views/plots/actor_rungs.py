@@ -48,7 +48,7 @@ def actor_paths(ax: Axes, results: Results) -> None:
         loc="left",
         fontsize=11,
     )
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
 
 
 def _percentile(shares: np.ndarray, q: float) -> np.ndarray:
