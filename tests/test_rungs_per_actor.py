@@ -98,7 +98,7 @@ def test_per_actor_peaks_in_runs_parquet_agree_with_traces(batch):
 
 
 def test_the_summary_keeps_each_actors_peaks_ends_and_path(batch):
-    scenario, results = batch
+    _, results = batch
     summary = results.summary
     assert summary["world_level"] == "highest"
     for record in summary["actor_rungs"]:
