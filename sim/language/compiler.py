@@ -308,7 +308,8 @@ class _Builder:
                 path,
                 f"the world's level is the {self.positions.world} of the actors' rungs "
                 "and cannot be set by rules",
-                f"set an actor's rung instead, e.g. `{rung_key(self.positions.actors[0])}`",
+                f"set an actor's rung instead (`{rung_key(self.positions.actors[0])}`), or "
+                "give the world a rung of its own with `world_level: separate`",
             )
             return None
         if target == LEVEL or target in self._rungs():
