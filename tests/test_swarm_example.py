@@ -8,6 +8,8 @@ runs, so each comparison allows the two-sample interval of its difference.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -81,3 +83,92 @@ def test_every_run_ends_with_both_sides_nuclear_and_each_actor_on_its_rung(runs)
     # the world's level is the lower rung: the peak is the highest rung both stood on at once
     lower = np.minimum(runs["peak_level.alpha"].cat.codes, runs["peak_level.beta"].cat.codes)
     assert (runs["peak_level"].cat.codes <= lower).all()
+
+
+# --- an exact answer, by a Markov chain over both sides' rungs -----------------------
+
+FOG_SKEW, FOG_SD, FOG_PER_RUNG, FOG_FACTOR = 0.3, 0.5, 0.1, 0.75  # the example's numbers
+RETALIATION, BREAKER = 0.9, 7
+
+
+def landing(intent: int) -> dict[int, float]:
+    """Where an order for rung `intent` lands: the rounded Gaussian error, clipped to 0-9."""
+    sd = (FOG_SD + FOG_PER_RUNG * intent) * FOG_FACTOR
+    out: dict[int, float] = {}
+    for delta in range(-12, 13):
+        p = stats.norm.cdf(delta + 0.5, FOG_SKEW, sd) - stats.norm.cdf(delta - 0.5, FOG_SKEW, sd)
+        rung = min(max(intent + delta, 0), 9)
+        out[rung] = out.get(rung, 0.0) + p
+    return out
+
+
+def retaliation(a: int, b: int) -> dict[tuple[int, int], float]:
+    """Alpha's nuclear rung answered by Beta, then Beta's (as it then is) by Alpha."""
+    first = _answer({(a, b): 1.0}, lambda x, y: x >= BREAKER, lambda x, y: (x, max(x, y)))
+    return _answer(first, lambda x, y: y >= BREAKER, lambda x, y: (max(x, y), y))
+
+
+Rungs = tuple[int, int]
+
+
+def _answer(
+    states: dict[Rungs, float],
+    nuclear: Callable[[int, int], bool],
+    answered: Callable[[int, int], Rungs],
+) -> dict[Rungs, float]:
+    """Where `nuclear(x, y)` holds, the answer `answered(x, y)` with chance RETALIATION."""
+    out: dict[tuple[int, int], float] = {}
+    for (x, y), p in states.items():
+        branches = [(answered(x, y), RETALIATION), ((x, y), 1 - RETALIATION)]
+        for key, q in branches if nuclear(x, y) else [((x, y), 1.0)]:
+            out[key] = out.get(key, 0.0) + p * q
+    return out
+
+
+def exact_answer(horizon: int = 20) -> tuple[dict[str, float], float]:
+    """Each outcome's probability and the mean end turn, propagated turn by turn: Alpha
+    orders Beta's rung, Beta its own plus one or two (even odds), both through the fog."""
+    lands = {intent: landing(intent) for intent in range(10)}
+    states = {(0, 0, False): 1.0}  # (Alpha's rung, Beta's rung, breaker used) -> probability
+    ended = {"mutual-destruction": 0.0, "nuclear-exchange": 0.0, "ceasefire": 0.0, "timeout": 0.0}
+    mean_turn = 0.0
+    for turn in range(1, horizon + 1):
+        following: dict[tuple[int, int, bool], float] = {}
+        for (_, b, used), p in states.items():
+            for step in (1, 2):
+                for x, px in lands[b].items():
+                    for y, py in lands[min(b + step, 9)].items():
+                        fires = not used and max(x, y) >= BREAKER
+                        x2, y2 = (min(x, BREAKER - 1), min(y, BREAKER - 1)) if fires else (x, y)
+                        for (x3, y3), pr in retaliation(x2, y2).items():
+                            key = (x3, y3, used or fires)
+                            following[key] = following.get(key, 0.0) + p * 0.5 * px * py * pr
+        states = {}
+        for (a, b, used), p in following.items():
+            outcome = _outcome(a, b, turn, horizon)
+            if outcome is None:
+                states[(a, b, used)] = states.get((a, b, used), 0.0) + p
+            else:
+                ended[outcome] += p
+                mean_turn += p * turn
+    return ended, mean_turn
+
+
+def _outcome(a: int, b: int, turn: int, horizon: int) -> str | None:
+    if min(a, b) >= 9:
+        return "mutual-destruction"
+    if min(a, b) >= 8:
+        return "nuclear-exchange"
+    if max(a, b) <= 1 and turn >= 4:
+        return "ceasefire"
+    return "timeout" if turn == horizon else None
+
+
+def test_monte_carlo_agrees_with_the_exact_answer(runs):
+    exact, mean_turn = exact_answer()
+    assert abs(sum(exact.values()) - 1) < 1e-9
+    for outcome, p in exact.items():
+        ours = (runs["outcome"] == outcome).mean()
+        assert abs(ours - p) <= Z * np.sqrt(p * (1 - p) / RUNS) + 1e-12, outcome
+    turns = runs["end_turn"].to_numpy(dtype=float)
+    assert abs(turns.mean() - mean_turn) <= Z * turns.std(ddof=1) / np.sqrt(RUNS)
