@@ -17,6 +17,7 @@ from sim.cli import main
 from sim.errors import ScenarioError
 from sim.story.replay import replay
 from sim.story.story import story_of
+from sim.text import percent
 
 SCENARIO = """\
 id: duel
@@ -223,3 +224,32 @@ def test_the_exact_analysis_refuses_rungs_per_actor(tmp_path):
     result = CliRunner().invoke(main, ["exact", str(duel(tmp_path))])
     assert result.exit_code == 2
     assert "actors with rungs of their own (blue, red)" in result.output
+
+
+def test_run_prints_each_actors_highest_and_last_rung(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(duel(tmp_path)),
+            "--runs",
+            "1000",
+            "--seed",
+            "5",
+            "--no-plots",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = result.output.split(
+        "rungs of the actors (share of runs: the highest reached / at the end):"
+    )[1]
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[3:7] if line.strip()}
+    runs = sim.read_results(out).runs
+    for rung, cells in rows.items():
+        blue_peak = (runs["peak_level.blue"] == rung).mean()
+        blue_end = (runs["end_level.blue"] == rung).mean()
+        assert cells[:3] == [percent(blue_peak), "/", percent(blue_end)]
+    assert "the world's level is the highest of these rungs" in text
