@@ -200,7 +200,7 @@ class EscalationModel(mesa.Model):
         another's move of this turn; writes of one variable by several actors combine by
         its `combine` rule, so their order does not matter. Arrays are replaced, never
         changed in place; peaks and a level derived from rungs follow once all have moved."""
-        start = dict(self.state)
+        start = self.state.snapshot() if isinstance(self.state, World) else dict(self.state)
         self.start_of_moves = start
         combine = self.scenario.spec.combine
         if combine:
