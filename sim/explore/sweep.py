@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.batch.backends import BackendName, backend_for
 from sim.batch.blocks import BlockResult
-from sim.batch.runner import progress_bar
 from sim.engine.budget import check_memory
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.explore.design import DesignName, unit_design
 from sim.explore.factors import Factor, read_factors
-from sim.explore.packing import SweepPlan, pack, simulate_piece
+from sim.explore.folder import SweepFolder, SweepInterrupted
+from sim.explore.packing import SweepPlan
 from sim.explore.result import Exploration
+from sim.explore.rounds import Pieces, Precision, play_rounds
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.results.intervals import wilson
 from sim.scenario.validation import validate
+
+DEFAULT_MAX_RUNS_PER_POINT = 1_000_000
 
 
 def explore(
@@ -36,6 +39,11 @@ def explore(
     workers: int = 1,
     progress: bool = False,
     command: str = "",
+    precision: float | None = None,
+    rel_precision: float | None = None,
+    max_runs_per_point: int = DEFAULT_MAX_RUNS_PER_POINT,
+    out: str | Path | None = None,
+    resume: bool = False,
 ) -> Exploration:
     """Play `scenario` `runs_per_point` times at each point of a design over `vary`.
 
@@ -43,6 +51,12 @@ def explore(
     (low, high) pair or a list). `target` is an outcome id, or `"<id> or worse"`;
     by default the most severe outcome. Replicate r of every point is run r of
     the batch with `seed` (common random numbers, see `sim.explore.packing`).
+    With `precision` or `rel_precision`, each point plays rounds of
+    `runs_per_point` replicates until its target's 95% half-width is within
+    `precision + rel_precision x its estimate`, or it has `max_runs_per_point`
+    (`sim.explore.rounds`). With `out`, finished pieces are kept in that folder
+    and the sweep's files written there; `resume` finishes an interrupted sweep
+    in it (`sim.explore.folder`).
     """
     # long function: the sweep's options, checked and passed on in one place
     if runs_per_point < 1:
@@ -52,11 +66,32 @@ def explore(
     unit = unit_design(design, factors, points, seed)
     values = {f.name: f.values(unit[:, i]) for i, f in enumerate(factors)}
     swept = sweep_scenario(scenario, factors)
-    plan = pack(len(unit), runs_per_point, engine_values(swept, factors, values))
+    given = engine_values(swept, factors, values)
+    rule = Precision(precision or 0.0, rel_precision or 0.0, max_runs_per_point)
+    settings = _settings(factors, design, points, runs_per_point, target, keep_runs, rule)
     check_memory(swept)
-    results = _simulate(swept, seed, plan, backend, workers, progress)
-    table = _points_table(swept, factors, values, plan, results, runs_per_point, targets)
-    return Exploration(
+    chosen = backend_for(backend, workers, None)
+    store = _store(out, resume, scenario, swept, seed, settings, command)
+    codes = [o.id for o in swept.outcomes]
+    try:
+        pieces, results = play_rounds(
+            swept,
+            seed,
+            given,
+            runs_per_point,
+            rule,
+            [codes.index(t) for t in targets],
+            chosen,
+            store,
+            progress,
+        )
+    except KeyboardInterrupt:
+        if isinstance(store, SweepFolder):
+            raise SweepInterrupted(store.folder, store.saved()) from None
+        raise
+    plan = SweepPlan(tuple(pieces), given)
+    table = _points_table(swept, factors, values, plan, results, targets)
+    found = Exploration(
         scenario=scenario.id,
         target=target or targets[0],
         design=design,
@@ -67,7 +102,65 @@ def explore(
         influence={f.name: influence(table[f.name], table["target"]) for f in factors},
         runs=_runs_table(swept, plan, results) if keep_runs else None,
         command=command,
+        extra=_extra(scenario, rule),
     )
+    if isinstance(store, SweepFolder):
+        store.finish(found, scenario)
+    return found
+
+
+def _settings(
+    factors: list[Factor],
+    design: str,
+    points: int,
+    runs_per_point: int,
+    target: str | None,
+    keep_runs: bool,
+    rule: Precision,
+) -> dict[str, object]:
+    """What makes a sweep this sweep (besides its scenario and seed): what `--resume` checks."""
+    return {
+        "vary": {f.name: f.describe() for f in factors},
+        "design": design,
+        "points": points,
+        "runs_per_point": runs_per_point,
+        "target": target,
+        "keep_runs": keep_runs,
+        "precision": rule.absolute or None,
+        "rel_precision": rule.relative or None,
+        "max_runs_per_point": rule.max_runs if rule.asked else None,
+    }
+
+
+def _extra(scenario: CompiledScenario, rule: Precision) -> dict[str, object]:
+    """The summary's figures beyond the sweep's own: the --set values, the precision asked."""
+    extra: dict[str, object] = {"overrides": dict(scenario.overrides)}
+    if rule.asked:
+        extra["precision"] = {
+            "absolute": rule.absolute,
+            "relative": rule.relative,
+            "max_runs_per_point": rule.max_runs,
+        }
+    return extra
+
+
+def _store(
+    out: str | Path | None,
+    resume: bool,
+    scenario: CompiledScenario,
+    swept: CompiledScenario,
+    seed: int,
+    settings: dict[str, object],
+    command: str,
+) -> Pieces:
+    """Where the finished pieces go: memory, a new folder, or the folder being resumed."""
+    if out is None:
+        if resume:
+            raise ValueError("resume needs the folder (out) of the sweep to resume")
+        return Pieces()
+    if resume:
+        return SweepFolder.resume(Path(out), scenario, swept, seed, settings)
+    return SweepFolder.start(Path(out), scenario, swept, seed, settings, command)
 
 
 def target_outcomes(scenario: CompiledScenario, target: str | None) -> list[str]:
@@ -122,37 +215,16 @@ def engine_values(
     return given
 
 
-def _simulate(
-    scenario: CompiledScenario,
-    seed: int,
-    plan: SweepPlan,
-    backend: BackendName,
-    workers: int,
-    progress: bool,
-) -> list[BlockResult]:
-    """Every piece's result, in task order, whichever backend simulates them."""
-    chosen = backend_for(backend, workers, None)
-    todo = [(task, piece.lanes) for task, piece in enumerate(plan.pieces)]
-    total = sum(n for _, n in todo)
-    found: dict[int, BlockResult] = {}
-    with progress_bar(scenario.id, total, progress) as bar:
-        simulate = partial(simulate_piece, plan=plan)
-        for result in chosen.simulate_blocks(simulate, scenario, seed, todo):
-            found[result.block] = result
-            bar.update(result.runs)
-    return [found[task] for task in range(len(todo))]
-
-
 def _points_table(
     scenario: CompiledScenario,
     factors: list[Factor],
     values: Mapping[str, np.ndarray],
     plan: SweepPlan,
     results: list[BlockResult],
-    replicates: int,
     targets: list[str],
 ) -> pd.DataFrame:
-    """One row per point: its values, each outcome's probability and interval, the measures."""
+    """One row per point: its values, its runs, each outcome's probability and interval, the
+    measures."""
     # long function: one column group after another, in the documented order
     count = len(next(iter(values.values())))
     outcomes = [o.id for o in scenario.outcomes]
@@ -172,11 +244,12 @@ def _points_table(
     table = pd.DataFrame({"point": np.arange(count)})
     for factor in factors:
         table[factor.name] = values[factor.name]
-    columns: dict[str, np.ndarray] = {}
+    runs = tally.sum(axis=1)
+    columns: dict[str, np.ndarray] = {"runs": runs}
     hits = tally[:, [outcomes.index(t) for t in targets]].sum(axis=1)
     for name, k in [("target", hits)] + [(f"p.{o}", tally[:, i]) for i, o in enumerate(outcomes)]:
-        low, high = wilson(k, replicates)
-        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / replicates, low, high
+        low, high = wilson(k, runs)
+        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / runs, low, high
     for name in measure_sum:
         with np.errstate(invalid="ignore", divide="ignore"):
             columns[f"measure.{name}"] = measure_sum[name] / measure_n[name]
