@@ -8,7 +8,8 @@ run --resume` (`sim.batch.saved_blocks`), with the record's digest as its
 identity, so a piece of another sweep is refused, never mixed in. Resumed, the
 sweep plays only the pieces not saved and ends with the same files, byte for
 byte; a resume asked with other settings is refused, naming the one that
-differs. The final files are written, then the pieces and the marker removed.
+differs. The final files are written, then the pieces and the marker removed;
+`scenario.yaml` among them, so `swept_point` can replay any point's runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,10 +30,10 @@ from sim.batch.identity import digest, refused
 from sim.batch.saved_blocks import BatchIdentity, block_arrays, read_block
 from sim.batch.sinks import write_text, writing
 from sim.engine.streams import BLOCK_SIZE
-from sim.errors import PathError, Problem, ScenarioError
+from sim.errors import PathError, Problem, ResultsError, ScenarioError
 from sim.explore.rounds import Pieces
 from sim.language.compiled import CompiledScenario
-from sim.results.folder import INCOMPLETE, SCENARIO
+from sim.results.folder import INCOMPLETE, SCENARIO, SUMMARY
 
 if TYPE_CHECKING:
     from sim.explore.result import Exploration
@@ -224,3 +226,55 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return "none" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class SweptPoint:
+    """One design point of a finished exploration, ready to replay: the scenario with the
+    point's values fixed (as `--set` would), the seed, and the point's runs."""
+
+    scenario: CompiledScenario
+    seed: int
+    settings: dict[str, object]  # varied parameter -> the point's value
+    runs: int
+
+
+def swept_point(folder: Path, point: int) -> SweptPoint:
+    """Design point `point` of the exploration in `folder` (its `summary.json`,
+    `points.parquet` and `scenario.yaml`); a ResultsError says what is missing."""
+    import pandas as pd
+    import yaml
+
+    from sim.language.load import compile_data
+
+    try:
+        summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
+        points = pd.read_parquet(folder / "points.parquet")
+        names = [factor["name"] for factor in summary["factors"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ResultsError(f"{folder} is not a finished exploration ({_reason(error)})") from None
+    if not 0 <= point < len(points):
+        raise ResultsError(f"{folder} has points 0 to {len(points) - 1}, not {point}")
+    row = points.iloc[point]
+    settings = {name: _plain(row[name]) for name in names}
+    runs = int(row["runs"]) if "runs" in points else int(summary["replicates_per_point"])
+    path = folder / SCENARIO
+    if not path.is_file():
+        sets = " ".join(f"--set {k}={_shown(v)}" for k, v in settings.items())
+        raise ResultsError(
+            f"{path} is missing (an exploration written by an older version)\n  hint: tell the "
+            f"same run with: wargame trace {summary.get('scenario')} --seed {summary.get('seed')} "
+            f"{sets} --run REPLICATE"
+        )
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scenario = compile_data(data, summary.get("overrides") or {}).with_overrides(settings)
+    return SweptPoint(scenario, int(summary["seed"]), settings, runs)
+
+
+def _plain(value: object) -> object:
+    """A value read from a table as plain Python (a numpy bool as a bool)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _reason(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
