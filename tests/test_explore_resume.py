@@ -197,3 +197,19 @@ def test_the_command_says_how_many_runs_each_point_took(tmp_path):
     least, most = points["runs"].min(), points["runs"].max()
     assert f"6 points x {least} to {most} runs ({summary['runs']:,} in all)" in result.output
     assert "--rel-precision 0.3 --max-runs-per-point 8000" in summary["command"]
+
+
+def test_a_sweep_stopped_before_its_first_piece_starts_over_in_place(tmp_path, monkeypatch):
+    out = tmp_path / "early"
+
+    def stop(self, task, result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SweepFolder, "add", stop)
+    words = ["explore", "turkish-straits", *VARY, "--points", "2", "--runs-per-point", "50"]
+    assert invoke(*words, "--out", out).exit_code == 130
+    monkeypatch.undo()
+    assert (out / "INCOMPLETE").is_file()
+    again = invoke(*words, "--out", out)
+    assert again.exit_code == 0, again.output
+    assert (out / "points.parquet").is_file() and not (out / "INCOMPLETE").exists()

@@ -205,6 +205,8 @@ def _check_new(folder: Path) -> None:
         raise PathError(folder, "it is a file, not a folder")
     if not folder.exists() or not any(folder.iterdir()):
         return
+    if (folder / INCOMPLETE).is_file() and _nothing_saved(folder):
+        return  # a sweep stopped before its first piece: starting over loses nothing
     hint = (
         f"it holds an unfinished sweep: finish it with `wargame explore --resume {folder}`"
         if (folder / INCOMPLETE).is_file()
@@ -217,6 +219,14 @@ def _check_new(folder: Path) -> None:
                 hint=hint,
             )
         ]
+    )
+
+
+def _nothing_saved(folder: Path) -> bool:
+    """Whether an unfinished sweep's folder holds only its record and no finished piece."""
+    pieces = folder / PIECES
+    return not (pieces.is_dir() and any(pieces.glob("*.npz"))) and all(
+        path.name in (INCOMPLETE, PIECES) or path.name.endswith(".tmp") for path in folder.iterdir()
     )
 
 
