@@ -141,12 +141,11 @@ def trace(
       wargame trace airspace-straying --find article5-war
       wargame trace airspace-straying --find "peak >= 'incident' and not settled" --count 3
       wargame trace turkish-straits --run 7 --format markdown --out run7.md
-      wargame trace --from results/sweep --point 12 --replicate 40
 
-    With --from, the run is replicate R of design point P of a `wargame explore`
-    folder: the point's values fixed as --set would, with the sweep's scenario
-    and seed, so it is the row (P, R) of the sweep's runs.parquet; the command
-    that tells it alone is printed on standard error.
+    With --from DIR --point P --replicate R, the run is replicate R of design
+    point P of the `wargame explore` folder DIR: the point's values fixed as
+    --set would, with the sweep's scenario and seed, so it is the row (P, R) of
+    the sweep's runs.parquet; the point's values are printed on standard error.
     """
     # long function: click hands over each option and the docstring is the command's help;
     # the body is a short sequence of named steps.
