@@ -36,6 +36,12 @@ class Precision:
     relative: float = 0.0
     max_runs: int = 1_000_000
 
+    def __post_init__(self) -> None:
+        if not (0 <= self.absolute <= 0.5 and 0 <= self.relative <= 1 and self.max_runs >= 1):
+            raise ValueError(
+                "precision must lie in (0, 0.5], rel_precision in (0, 1], max_runs_per_point >= 1"
+            )
+
     @property
     def asked(self) -> bool:
         return bool(self.absolute or self.relative)
