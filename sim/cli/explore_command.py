@@ -75,10 +75,16 @@ def explore(
 ) -> None:
     """Play SCENARIO RUNS-PER-POINT times at each point of a design over the --vary ranges.
 
+    With --precision or --rel-precision, each point plays rounds of
+    RUNS-PER-POINT runs until its target's interval is that narrow. Stopped
+    midway (Ctrl-C, kill), an --out folder keeps the finished pieces and
+    `--resume DIR` completes it, byte for byte as if never stopped.
+
     \b
-    Example:
+    Examples:
       wargame explore turkish-straits --vary carrier_present=true,false \\
         --vary russian_risk_acceptance=0.1:0.6 --points 32 --runs-per-point 2000
+      wargame explore --resume results/sweep
     """
     # long function: a command's options and its printed answer
     from sim.explore import explore as sweep

@@ -53,7 +53,7 @@ def sweep_options(command: FC) -> FC:
             type=click.FloatRange(0, 1, min_open=True),
             default=None,
             metavar="SHARE",
-            help="Per point: add rounds of --runs-per-point runs until the target's 95%% "
+            help="Per point: add rounds of --runs-per-point runs until the target's 95% "
             "interval is within this share of its estimate (points where it never happened "
             "stop; add --precision to bound them).",
         ),
@@ -62,7 +62,7 @@ def sweep_options(command: FC) -> FC:
             type=click.FloatRange(0, 0.5, min_open=True),
             default=None,
             metavar="HALF-WIDTH",
-            help="Per point: add rounds of --runs-per-point runs until the target's 95%% "
+            help="Per point: add rounds of --runs-per-point runs until the target's 95% "
             "interval is within this many (0.01 = 1 point) of its estimate.",
         ),
     ]

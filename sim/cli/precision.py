@@ -24,8 +24,8 @@ def precision_options(command: FC) -> FC:
         type=click.FloatRange(0, 1, min_open=True),
         default=None,
         metavar="SHARE",
-        help="Add blocks until every outcome's 95%% interval is within this share of its "
-        "estimate (0.1: a 2%% outcome to ±0.2 points); outcomes no run reached are left out. "
+        help="Add blocks until every outcome's 95% interval is within this share of its "
+        "estimate (0.1: a 2% outcome to ±0.2 points); outcomes no run reached are left out. "
         "With --precision, an outcome is within when either allows it (their sum).",
     )(command)
     command = click.option(
@@ -40,7 +40,7 @@ def precision_options(command: FC) -> FC:
         type=click.FloatRange(0, 0.5, min_open=True),
         default=None,
         metavar="HALF-WIDTH",
-        help="Add blocks of runs until every outcome's 95%% interval is within this many "
+        help="Add blocks of runs until every outcome's 95% interval is within this many "
         "(0.002 = 0.2 points) of its estimate; replaces --runs.",
     )(command)
 
