@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import BaseModel
 from scipy import stats
 
 from sim.batch.observed import Observed
@@ -266,8 +268,17 @@ class ParameterBins:
 
 
 def parameter_bins(parameter: Parameter, bins: int = PARAMETER_BINS) -> ParameterBins:
-    """The bins of a sampled parameter, from its distribution alone."""
+    """The bins of a sampled parameter, from its distribution alone (worked out once per
+    distribution: scipy's frozen distributions are a fixed cost of every batch otherwise).
+    The bins are shared between batches: read them, never change them."""
     spec = parameter.spec
+    return _bins(type(spec), spec.model_dump_json(exclude={"description"}), bins)
+
+
+@lru_cache(maxsize=256)
+def _bins(kind: type[BaseModel], written: str, bins: int) -> ParameterBins:
+    """`parameter_bins` of the spec of type `kind` written as JSON."""
+    spec = kind.model_validate_json(written)
     if isinstance(spec, schema.BernoulliSpec):
         return ParameterBins("bernoulli", values=(False, True))
     if isinstance(spec, schema.ChoiceSpec):
@@ -286,12 +297,13 @@ def parameter_bins(parameter: Parameter, bins: int = PARAMETER_BINS) -> Paramete
         distribution = stats.truncnorm(a, b, loc=spec.mean, scale=spec.sd)
         low, high = spec.low, spec.high
     else:
-        raise TypeError(f"parameter {parameter.name!r} has no binning for {type(spec).__name__}")
+        raise TypeError(f"a parameter has no binning for {type(spec).__name__}")
     if high <= low:  # a degenerate range: one bin holding every run
         return ParameterBins(spec.distribution, np.array([low, high]), np.array([low]))
     edges = np.clip(distribution.ppf(quantiles), low, high)
     edges[0], edges[-1] = low, high
     centres = np.clip(distribution.ppf(middles), low, high)
+    edges.flags.writeable = centres.flags.writeable = False  # shared between batches
     return ParameterBins(spec.distribution, edges, centres)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from sim.cli.explore_resume import interruptible, precision_words, resumed, sweep_options
 from sim.cli.options import overrides, seed_option, set_option, set_words
 from sim.text import command_line, percent, table
 
@@ -15,12 +17,11 @@ if TYPE_CHECKING:
 
 
 @click.command(short_help="Sweep parameters over ranges and see where the target is likely.")
-@click.argument("scenario")
+@click.argument("scenario", required=False)
 @click.option(
     "--vary",
     "ranges",
     multiple=True,
-    required=True,
     metavar="NAME=RANGE",
     help="A parameter and its range: 0.2:0.8, a list true,false or a,b, or beta(2,5).",
 )
@@ -64,8 +65,11 @@ if TYPE_CHECKING:
 @click.option("--runs-table", is_flag=True, help="Also write runs.parquet (one row per run).")
 @set_option
 @seed_option("Seed of the design and of the runs.")
+@sweep_options
+@click.pass_context
 def explore(
-    scenario: str,
+    ctx: click.Context,
+    scenario: str | None,
     ranges: tuple[str, ...],
     design: str,
     points: int,
@@ -76,41 +80,65 @@ def explore(
     runs_table: bool,
     assignments: tuple[str, ...],
     seed: int,
+    precision: float | None,
+    rel_precision: float | None,
+    max_runs_per_point: int,
+    resume: Path | None,
 ) -> None:
     """Play SCENARIO RUNS-PER-POINT times at each point of a design over the --vary ranges.
 
+    With --precision or --rel-precision, each point plays rounds of
+    RUNS-PER-POINT runs until its target's interval is that narrow. Stopped
+    midway (Ctrl-C, kill), an --out folder keeps the finished pieces and
+    `--resume DIR` completes it, byte for byte as if never stopped.
+
     \b
-    Example:
+    Examples:
       wargame explore turkish-straits --vary carrier_present=true,false \\
         --vary russian_risk_acceptance=0.1:0.6 --points 32 --runs-per-point 2000
+      wargame explore --resume results/sweep
     """
     # long function: a command's options and its printed answer
     from sim.explore import explore as sweep
     from sim.explore.factors import parse_vary
     from sim.language.load import load_scenario
 
-    compiled = load_scenario(scenario, overrides(assignments))
-    vary = dict(parse_vary(text) for text in ranges)
+    if resume is not None:
+        arguments = resumed(ctx, resume)
+        out = resume
+    elif scenario is None or not ranges:
+        raise click.UsageError("give a SCENARIO and at least one --vary NAME=RANGE")
+    else:
+        arguments = {
+            "scenario": load_scenario(scenario, overrides(assignments)),
+            "vary": dict(parse_vary(text) for text in ranges),
+            **{k: v for k, v in ctx.params.items() if k in SETTINGS},
+            "keep_runs": runs_table,
+            "command": _command(
+                scenario, ranges, design, points, runs_per_point, target, seed, assignments
+            ),
+        }
+        if precision_words(ctx.params):
+            arguments["command"] += " " + command_line(*precision_words(ctx.params))
+        if min_coverage != 0.5:
+            arguments["command"] += f" --min-coverage {min_coverage:g}"
+    compiled = arguments.pop("scenario")
+    vary = arguments.pop("vary")
     click.echo(f"{compiled.id}: {compiled.spec.title}", err=True)
-    found = sweep(
-        compiled,
-        vary,
-        design=design,  # type: ignore[arg-type]  # one of click's choices
-        points=points,
-        runs_per_point=runs_per_point,
-        seed=seed,
-        target=target,
-        keep_runs=runs_table,
-        min_coverage=min_coverage,
-        progress=True,
-        command=_command(
-            scenario, ranges, design, points, runs_per_point, target, seed, assignments
+    with interruptible(out):
+        found = sweep(
+            compiled,
+            vary,
+            **arguments,
+            min_coverage=min_coverage,
+            progress=True,
+            out=out,
+            resume=resume is not None,
         )
-        + (f" --min-coverage {min_coverage:g}" if min_coverage != 0.5 else ""),
-    )
     overall = float(found.points["target"].mean())
+    each = _runs_each(list(found.points["runs"]))
     click.echo(
-        f"{len(found.points)} points x {runs_per_point} runs; target {found.target}: "
+        f"{len(found.points)} points x {each}; target {found.target}: "
         f"{percent(overall)} on average, {percent(found.points['target'].min())} "
         f"to {percent(found.points['target'].max())} across points"
     )
@@ -121,7 +149,8 @@ def explore(
     if out is not None:
         from sim.views.exploration_report import write_exploration_views
 
-        for path in [*found.save(out), *write_exploration_views(out)]:
+        files = sorted(path for path in out.iterdir() if path.is_file())
+        for path in [*files, *write_exploration_views(out)]:
             click.echo(f"wrote {path}")
 
 
@@ -142,6 +171,12 @@ def _box_lines(found: Discovery) -> str:
     return "\n".join(lines)
 
 
+def _runs_each(runs: Sequence[int]) -> str:
+    """`1000 runs`, or `1000 to 8000 runs` when a precision chose them per point."""
+    least, most = min(runs), max(runs)
+    return f"{least} runs" if least == most else f"{least} to {most} runs ({sum(runs):,} in all)"
+
+
 def _command(
     scenario: str,
     ranges: tuple[str, ...],
@@ -160,5 +195,9 @@ def _command(
     words += ["--target", target] if target else []
     return command_line(*words, "--seed", seed, *set_words(assignments))
 
+
+# options passed to the sweep as they are
+SETTINGS: tuple[str, ...] = ("design", "points", "runs_per_point", "target", "seed")
+SETTINGS += ("precision", "rel_precision", "max_runs_per_point")
 
 COMMANDS = [explore]

@@ -119,6 +119,7 @@ def run(
     by_outcome: bool,
     strict: bool,
     precision: float | None,
+    rel_precision: float | None,
     max_runs: int,
 ) -> None:
     """Play SCENARIO (a file or a bundled name) many times and report the outcomes.
@@ -143,10 +144,10 @@ def run(
     # long function: click hands over each of the 16 options and the docstring is the
     # command's help; the body itself is a short sequence of named steps.
     backend = _backend(backend, workers, scheduler)
-    check_precision(ctx, precision, resume)
+    by_precision = check_precision(ctx, resume)
     if resume is not None:
         batch = _resumed(ctx, resume, scenario, assignments, out)
-    elif precision is not None:
+    elif by_precision:
         found = precise(ctx.params, backend)
         batch = _new(scenario, found.runs, seed, assignments, out, no_plots)
         batch = replace(batch, precise=found)

@@ -25,7 +25,7 @@ from sim.cli.options import (
 )
 from sim.engine.streams import MAX_RUN
 from sim.errors import PathError
-from sim.text import command_line
+from sim.text import command_line, yaml_value
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
@@ -53,7 +53,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], 
 
 
 @click.command(short_help="Tell one run turn by turn.")
-@click.argument("scenario")
+@click.argument("scenario", required=False)
 @seed_option("Seed of the batch the run belongs to.")
 @click.option(
     "--run",
@@ -92,10 +92,28 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], 
     "[default: markdown for an --out FILE ending in .md, else text].",
 )
 @out_file_option
+@click.option(
+    "--from",
+    "swept",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="EXPLORE_DIR",
+    help="Tell a run of an exploration's folder (with --point and --replicate) instead of "
+    "SCENARIO's.",
+)
+@click.option(
+    "--point", type=click.IntRange(0), default=None, help="With --from: the design point."
+)
+@click.option(
+    "--replicate",
+    type=click.IntRange(0, MAX_RUN),
+    default=None,
+    help="With --from: the replicate of the point (its run index).  [default: 0]",
+)
 @click.pass_context
 def trace(
     ctx: click.Context,
-    scenario: str,
+    scenario: str | None,
     seed: int,
     run_index: int | None,
     wanted: str | None,
@@ -104,6 +122,9 @@ def trace(
     assignments: tuple[str, ...],
     style: TraceFormat | None,
     out: Path | None,
+    swept: Path | None,
+    point: int | None,
+    replicate: int | None,
 ) -> None:
     """Tell one run of SCENARIO turn by turn: what fired, what it changed, how it ended.
 
@@ -120,15 +141,25 @@ def trace(
       wargame trace airspace-straying --find article5-war
       wargame trace airspace-straying --find "peak >= 'incident' and not settled" --count 3
       wargame trace turkish-straits --run 7 --format markdown --out run7.md
+
+    With --from DIR --point P --replicate R, the run is replicate R of design
+    point P of the `wargame explore` folder DIR: the point's values fixed as
+    --set would, with the sweep's scenario and seed, so it is the row (P, R) of
+    the sweep's runs.parquet; the point's values are printed on standard error.
     """
-    from sim.language.load import load_scenario
+    # long function: click hands over each option and the docstring is the command's help;
+    # the body is a short sequence of named steps.
     from sim.story.render.markdown import MarkdownRenderer
     from sim.story.render.text import WIDTH, TextRenderer
     from sim.story.replay import replay
     from sim.story.story import story_of
 
     _check_search_options(ctx, wanted, run_index)
-    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
+    if swept is not None:
+        scenario, compiled, seed, run_index = _from_sweep(ctx, swept, point, replicate)
+    else:
+        compiled = _scenario(scenario, assignments, point, replicate)
+        scenario = scenario or compiled.id
     if style is None:
         style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
     found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
@@ -137,9 +168,55 @@ def trace(
     texts = []
     for index in found:
         command = _command("trace", scenario, seed, assignments, "--run", str(index))
+        if swept is not None:
+            command = command_line(
+                "wargame", "trace", "--from", swept, "--point", point, "--replicate", index
+            )
         texts.append(renderer.story(story_of(replay(compiled, seed, index), index, command)))
     separator = "\n---\n\n" if style == "markdown" else "\n" + "=" * 40 + "\n\n"
     _write(separator.join(texts), out)
+
+
+def _scenario(
+    scenario: str | None, assignments: tuple[str, ...], point: int | None, replicate: int | None
+) -> CompiledScenario:
+    """The scenario to trace, with its --set values (without --from)."""
+    from sim.language.load import load_scenario
+
+    if scenario is None:
+        raise click.UsageError("give a SCENARIO, or --from an exploration's folder")
+    if point is not None or replicate is not None:
+        raise click.UsageError("--point and --replicate go with --from EXPLORE_DIR")
+    return load_scenario(scenario, overrides(assignments), scenario_path())
+
+
+def _from_sweep(
+    ctx: click.Context, folder: Path, point: int | None, replicate: int | None
+) -> tuple[str, CompiledScenario, int, int]:
+    """(scenario name, scenario with the point's values, seed, run index) of replicate
+    `replicate` of design point `point` of the exploration in `folder`."""
+    from sim.explore.folder import swept_point
+
+    if point is None:
+        raise click.UsageError("--from needs --point P (and --replicate R, 0 by default)")
+    clashing = [
+        option
+        for option, name in (("--run", "run_index"), ("--find", "wanted"), ("--seed", "seed"))
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ] + (["--set"] if ctx.params["assignments"] else [])
+    if clashing:
+        raise click.UsageError(
+            f"--from takes the run, seed and settings from the folder: drop {clashing[0]}"
+        )
+    chosen = swept_point(folder, point)
+    replicate = replicate or 0
+    if replicate >= chosen.runs:
+        raise UserError(
+            f"point {point} of {folder} has replicates 0 to {chosen.runs - 1}, not {replicate}"
+        )
+    sets = ", ".join(f"{k}={yaml_value(v)}" for k, v in chosen.settings.items())
+    click.echo(f"point {point} ({sets}), replicate {replicate}", err=True)
+    return chosen.scenario.source or chosen.scenario.id, chosen.scenario, chosen.seed, replicate
 
 
 def _check_search_options(ctx: click.Context, wanted: str | None, run_index: int | None) -> None:

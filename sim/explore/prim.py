@@ -51,12 +51,13 @@ class Box:
 @dataclass(frozen=True)
 class Space:
     """The design points PRIM works on: per parameter a column of values, which are
-    categories, and each point's hits out of `replicates` runs."""
+    categories, and each point's hits out of its runs (the same count at every point,
+    unless a precision target chose them point by point)."""
 
     columns: dict[str, np.ndarray]  # name -> (points,) float, or object for a category
     categorical: frozenset[str]
     hits: np.ndarray  # (points,) int
-    replicates: int
+    runs: np.ndarray  # (points,) int
 
     def inside(self, limits: Mapping[str, Limit]) -> np.ndarray:
         """(points,) bool: the points within every limit."""
@@ -75,7 +76,7 @@ class Space:
         points = int(mask.sum())
         hits = int(self.hits[mask].sum())
         total = int(self.hits.sum())
-        runs = points * self.replicates
+        runs = int(self.runs[mask].sum())
         return Box(
             limits=limits,
             points=points,
@@ -97,13 +98,18 @@ class Space:
 def space_of(
     points: pd.DataFrame, names: Sequence[str], categorical: set[str], replicates: int
 ) -> Space:
-    """A Space from a sweep's `points` table (columns `target` and each name)."""
-    hits = np.rint(points["target"].to_numpy(float) * replicates).astype(np.int64)
+    """A Space from a sweep's `points` table (columns `target` and each name, and `runs`,
+    each point's runs, where it has one; else `replicates` runs at every point)."""
+    if "runs" in points:
+        runs = points["runs"].to_numpy(np.int64)
+    else:
+        runs = np.full(len(points), replicates, dtype=np.int64)
+    hits = np.rint(points["target"].to_numpy(float) * runs).astype(np.int64)
     columns = {
         name: points[name].to_numpy(object) if name in categorical else points[name].to_numpy(float)
         for name in names
     }
-    return Space(columns, frozenset(categorical), hits, replicates)
+    return Space(columns, frozenset(categorical), hits, runs)
 
 
 def peel(space: Space, alpha: float = ALPHA, min_mass: float = MIN_MASS) -> list[Box]:
@@ -203,7 +209,7 @@ def trim(space: Space, box: Box, level: float = TRIM_LEVEL) -> Box:
     over points at `level`. Peeling keeps any cut that raises the density, so its last
     cuts often remove a few points that are low by chance; this undoes them."""
     limits = dict(box.limits)
-    rates = space.hits / space.replicates
+    rates = space.hits / space.runs
     whole = space.whole()
     while True:
         inside = space.inside(limits)

@@ -17,7 +17,8 @@ from sim.explore.factors import Factor
 class Exploration:
     """A sweep's answer as tidy tables.
 
-    `points`: one row per design point: `point`, each varied parameter, then for
+    `points`: one row per design point: `point`, each varied parameter, its
+    `runs` (`replicates` each, unless a precision chose them per point), then for
     each outcome `p.<id>`, `p.<id>.low`, `p.<id>.high` (the 95% Wilson interval),
     the same for the target (`target`, `target.low`, `target.high`) and each
     measure's mean (`measure.<id>`). `runs` (if kept): one row per run with
@@ -38,6 +39,7 @@ class Exploration:
     influence: dict[str, float]
     runs: pd.DataFrame | None = None
     command: str = ""
+    # further figures for summary.json: the --set values, the precision asked
     extra: dict[str, object] = field(default_factory=dict)
     target_label: str = ""  # the target in the scenario's words
     discovery: Discovery | None = None
@@ -66,7 +68,7 @@ class Exploration:
             "seed": self.seed,
             "points": len(self.points),
             "replicates_per_point": self.replicates,
-            "runs": len(self.points) * self.replicates,
+            "runs": int(self.points["runs"].sum()),
             "target": self.target,
             "target_label": self.target_label or self.target,
             "factors": [
@@ -82,6 +84,7 @@ class Exploration:
             "target_overall": float(np.mean(self.points["target"])),
             "target_min": float(self.points["target"].min()),
             "target_max": float(self.points["target"].max()),
+            **self.extra,
         }
 
     def save(self, folder: Path) -> list[Path]:

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.batch.backends import BackendName, backend_for
 from sim.batch.blocks import BlockResult
-from sim.batch.runner import progress_bar
 from sim.engine.budget import check_memory
 from sim.errors import Problem, ScenarioError
 from sim.explore.design import DesignName, unit_design
 from sim.explore.discovery import MIN_COVERAGE, discover_in
 from sim.explore.factors import Factor, read_factors
-from sim.explore.packing import SweepPlan, pack, simulate_piece
+from sim.explore.folder import SweepFolder, SweepInterrupted
+from sim.explore.packing import SweepPlan
 from sim.explore.result import Exploration
+from sim.explore.rounds import Pieces, Precision, play_rounds
 from sim.explore.target import Target, read_target
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.results.intervals import wilson
 from sim.scenario.validation import validate
+
+DEFAULT_MAX_RUNS_PER_POINT = 1_000_000
 
 
 def explore(
@@ -40,6 +43,11 @@ def explore(
     command: str = "",
     min_coverage: float = MIN_COVERAGE,
     influence_measure: Callable[[pd.Series, pd.Series], float] | None = None,
+    precision: float | None = None,
+    rel_precision: float | None = None,
+    max_runs_per_point: int = DEFAULT_MAX_RUNS_PER_POINT,
+    out: str | Path | None = None,
+    resume: bool = False,
 ) -> Exploration:
     """Play `scenario` `runs_per_point` times at each point of a design over `vary`.
 
@@ -51,6 +59,12 @@ def explore(
     is the PRIM box of the target whose coverage is at least `min_coverage`.
     `influence_measure(values, target)` scores a parameter from its column and the
     points' target probabilities (default: `influence`, the correlation ratio).
+    With `precision` or `rel_precision`, each point plays rounds of
+    `runs_per_point` replicates until its target's 95% half-width is within
+    `precision + rel_precision x its estimate`, or it has `max_runs_per_point`
+    (`sim.explore.rounds`). With `out`, finished pieces are kept in that folder
+    and the sweep's files written there; `resume` finishes an interrupted sweep
+    in it (`sim.explore.folder`).
     """
     # long function: the sweep's options, checked and passed on in one place
     if runs_per_point < 1:
@@ -63,11 +77,31 @@ def explore(
     unit = unit_design(design, factors, points, seed)
     values = {f.name: f.values(unit[:, i]) for i, f in enumerate(factors)}
     swept = sweep_scenario(scenario, factors)
-    plan = pack(len(unit), runs_per_point, engine_values(swept, factors, values))
+    given = engine_values(swept, factors, values)
+    rule = Precision(precision or 0.0, rel_precision or 0.0, max_runs_per_point)
+    settings = _settings(factors, design, points, runs_per_point, target, keep_runs, rule)
     check_memory(swept)
-    results = _simulate(swept, seed, plan, backend, workers, progress)
-    table = _points_table(swept, factors, values, plan, results, runs_per_point, wanted)
-    return Exploration(
+    chosen = backend_for(backend, workers, None)
+    store = _store(out, resume, scenario, swept, seed, settings, command)
+    try:
+        pieces, results = play_rounds(
+            swept,
+            seed,
+            given,
+            runs_per_point,
+            rule,
+            wanted,
+            chosen,
+            store,
+            progress,
+        )
+    except KeyboardInterrupt:
+        if isinstance(store, SweepFolder):
+            raise SweepInterrupted(store.folder, store.saved()) from None
+        raise
+    plan = SweepPlan(tuple(pieces), given)
+    table = _points_table(swept, factors, values, plan, results, wanted)
+    found = Exploration(
         scenario=scenario.id,
         target=wanted.text,
         design=design,
@@ -83,7 +117,65 @@ def explore(
         discovery=discover_in(
             table, factors, runs_per_point, wanted.label, min_coverage, descriptions(scenario)
         ),
+        extra=_extra(scenario, rule),
     )
+    if isinstance(store, SweepFolder):
+        store.finish(found, scenario)
+    return found
+
+
+def _settings(
+    factors: list[Factor],
+    design: str,
+    points: int,
+    runs_per_point: int,
+    target: str | None,
+    keep_runs: bool,
+    rule: Precision,
+) -> dict[str, object]:
+    """What makes a sweep this sweep (besides its scenario and seed): what `--resume` checks."""
+    return {
+        "vary": {f.name: f.describe() for f in factors},
+        "design": design,
+        "points": points,
+        "runs_per_point": runs_per_point,
+        "target": target,
+        "keep_runs": keep_runs,
+        "precision": rule.absolute or None,
+        "rel_precision": rule.relative or None,
+        "max_runs_per_point": rule.max_runs if rule.asked else None,
+    }
+
+
+def _extra(scenario: CompiledScenario, rule: Precision) -> dict[str, object]:
+    """The summary's figures beyond the sweep's own: the --set values, the precision asked."""
+    extra: dict[str, object] = {"overrides": dict(scenario.overrides)}
+    if rule.asked:
+        extra["precision"] = {
+            "absolute": rule.absolute,
+            "relative": rule.relative,
+            "max_runs_per_point": rule.max_runs,
+        }
+    return extra
+
+
+def _store(
+    out: str | Path | None,
+    resume: bool,
+    scenario: CompiledScenario,
+    swept: CompiledScenario,
+    seed: int,
+    settings: dict[str, object],
+    command: str,
+) -> Pieces:
+    """Where the finished pieces go: memory, a new folder, or the folder being resumed."""
+    if out is None:
+        if resume:
+            raise ValueError("resume needs the folder (out) of the sweep to resume")
+        return Pieces()
+    if resume:
+        return SweepFolder.resume(Path(out), scenario, swept, seed, settings)
+    return SweepFolder.start(Path(out), scenario, swept, seed, settings, command)
 
 
 def descriptions(scenario: CompiledScenario) -> dict[str, str]:
@@ -124,37 +216,16 @@ def engine_values(
     return given
 
 
-def _simulate(
-    scenario: CompiledScenario,
-    seed: int,
-    plan: SweepPlan,
-    backend: BackendName,
-    workers: int,
-    progress: bool,
-) -> list[BlockResult]:
-    """Every piece's result, in task order, whichever backend simulates them."""
-    chosen = backend_for(backend, workers, None)
-    todo = [(task, piece.lanes) for task, piece in enumerate(plan.pieces)]
-    total = sum(n for _, n in todo)
-    found: dict[int, BlockResult] = {}
-    with progress_bar(scenario.id, total, progress) as bar:
-        simulate = partial(simulate_piece, plan=plan)
-        for result in chosen.simulate_blocks(simulate, scenario, seed, todo):
-            found[result.block] = result
-            bar.update(result.runs)
-    return [found[task] for task in range(len(todo))]
-
-
 def _points_table(
     scenario: CompiledScenario,
     factors: list[Factor],
     values: Mapping[str, np.ndarray],
     plan: SweepPlan,
     results: list[BlockResult],
-    replicates: int,
     target: Target,
 ) -> pd.DataFrame:
-    """One row per point: its values, each outcome's probability and interval, the measures."""
+    """One row per point: its values, its runs, each outcome's probability and interval, the
+    measures."""
     # long function: one column group after another, in the documented order
     count = len(next(iter(values.values())))
     outcomes = [o.id for o in scenario.outcomes]
@@ -176,10 +247,11 @@ def _points_table(
     table = pd.DataFrame({"point": np.arange(count)})
     for factor in factors:
         table[factor.name] = values[factor.name]
-    columns: dict[str, np.ndarray] = {}
+    runs = tally.sum(axis=1)
+    columns: dict[str, np.ndarray] = {"runs": runs}
     for name, k in [("target", hits)] + [(f"p.{o}", tally[:, i]) for i, o in enumerate(outcomes)]:
-        low, high = wilson(k, replicates)
-        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / replicates, low, high
+        low, high = wilson(k, runs)
+        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / runs, low, high
     for name in measure_sum:
         with np.errstate(invalid="ignore", divide="ignore"):
             columns[f"measure.{name}"] = measure_sum[name] / measure_n[name]

@@ -192,7 +192,11 @@ class Summary(_Part):
         """The text of `summary.json`: strict JSON, so any reader takes it. A number that is
         not finite cannot be written in JSON; the scenario's own numbers are refused at load,
         so one could only come from a computed figure, and is written as null."""
-        return json.dumps(strict_json(self.as_dict()), indent=2, allow_nan=False) + "\n"
+        data = self.as_dict()
+        try:  # almost always: every number finite, no copy of the summary needed
+            return json.dumps(data, indent=2, allow_nan=False) + "\n"
+        except ValueError:
+            return json.dumps(strict_json(data), indent=2, allow_nan=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str, path: str) -> Summary:

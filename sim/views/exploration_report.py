@@ -118,15 +118,15 @@ def exploration_html(sweep: Sweep, images: dict[str, bytes], boxes: Boxes | None
 def _meta(sweep: Sweep) -> str:
     s = sweep.summary
     return (
-        f"{s['design']} design · {s['points']:,} points x {sweep.replicates:,} runs · "
+        f"{s['design']} design · {s['points']:,} points x {sweep.runs_each()} · "
         f"seed {s['seed']} · target: {sweep.target}"
     )
 
 
 def _overall(sweep: Sweep) -> str:
     points = sweep.points
-    hits = round(float(points["target"].sum()) * sweep.replicates)
-    runs = len(points) * sweep.replicates
+    hits = int(sweep.hits.sum())
+    runs = int(sweep.runs.sum())
     low_end, high_end = wilson(np.asarray([hits]), np.asarray([runs]))
     shown, low, high = percent_interval(hits / runs, float(low_end[0]), float(high_end[0]))
     lowest, highest = points["target"].min(), points["target"].max()

@@ -52,6 +52,26 @@ class Sweep:
         return int(self.summary["replicates_per_point"])
 
     @property
+    def runs(self) -> np.ndarray:
+        """(points,) each point's runs: its own column, which a precision target sets per
+        point (older folders: the same replicates everywhere)."""
+        if "runs" in self.points:
+            runs: np.ndarray = self.points["runs"].to_numpy(np.int64)
+            return runs
+        return np.full(len(self.points), self.replicates, dtype=np.int64)
+
+    @property
+    def hits(self) -> np.ndarray:
+        """(points,) each point's runs that ended in the target."""
+        hits: np.ndarray = np.rint(self.points["target"].to_numpy(float) * self.runs)
+        return hits.astype(np.int64)
+
+    def runs_each(self) -> str:
+        """`1,000 runs`, or `500 to 8,000 runs` when a precision chose them per point."""
+        least, most = int(self.runs.min()), int(self.runs.max())
+        return f"{least:,} runs" if least == most else f"{least:,} to {most:,} runs"
+
+    @property
     def factors(self) -> list[dict[str, str]]:
         return list(self.summary["factors"])
 
@@ -89,7 +109,7 @@ class Sweep:
         s = self.summary
         return (
             f"{chart} — {s['scenario']}\n{s['design']} design, {s['points']:,} points x "
-            f"{self.replicates:,} runs, seed {s['seed']}"
+            f"{self.runs_each()}, seed {s['seed']}"
         )
 
 
@@ -118,11 +138,10 @@ def response(sweep: Sweep, name: str, most: int = LINE_BINS) -> pd.DataFrame:
     probability, ci_low, ci_high.
     """
     codes, labels, centres = bins_of(sweep.points[name], most)
-    hits = np.rint(sweep.points["target"].to_numpy(float) * sweep.replicates).astype(np.int64)
-    grouped = pd.DataFrame({"bin": codes, "hits": hits}).groupby("bin")
+    grouped = pd.DataFrame({"bin": codes, "hits": sweep.hits, "runs": sweep.runs}).groupby("bin")
     points = grouped.size().reindex(range(len(labels)), fill_value=0).to_numpy()
     count = grouped["hits"].sum().reindex(range(len(labels)), fill_value=0).to_numpy()
-    runs = points * sweep.replicates
+    runs = grouped["runs"].sum().reindex(range(len(labels)), fill_value=0).to_numpy()
     low, high = wilson(count, runs)
     with np.errstate(divide="ignore", invalid="ignore"):
         probability = count / runs
@@ -200,13 +219,12 @@ def _cells(sweep: Sweep, across: str, up: str) -> tuple[np.ndarray, list[str], l
     """Pooled target probability per (bin of `up`, bin of `across`), NaN where empty."""
     x, x_labels, _ = bins_of(sweep.points[across], HEAT_BINS)
     y, y_labels, _ = bins_of(sweep.points[up], HEAT_BINS)
-    hits = np.rint(sweep.points["target"].to_numpy(float) * sweep.replicates)
     count = np.zeros((len(y_labels), len(x_labels)))
-    points = np.zeros_like(count)
-    np.add.at(count, (y.to_numpy(int), x.to_numpy(int)), hits)
-    np.add.at(points, (y.to_numpy(int), x.to_numpy(int)), 1)
+    runs = np.zeros_like(count)
+    np.add.at(count, (y.to_numpy(int), x.to_numpy(int)), sweep.hits)
+    np.add.at(runs, (y.to_numpy(int), x.to_numpy(int)), sweep.runs)
     with np.errstate(divide="ignore", invalid="ignore"):
-        grid = np.where(points > 0, count / (points * sweep.replicates), np.nan)
+        grid = np.where(runs > 0, count / runs, np.nan)
     return grid, x_labels, y_labels
 
 
