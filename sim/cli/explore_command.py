@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sim.cli.options import overrides, seed_option, set_option, set_words
+from sim.cli.sensitivity import sensitivity_lines
 from sim.text import command_line, percent, table
 
 
@@ -22,10 +23,11 @@ from sim.text import command_line, percent, table
 )
 @click.option(
     "--design",
-    type=click.Choice(["lhs", "sobol", "grid"]),
+    type=click.Choice(["lhs", "sobol", "grid", "sobol-indices", "morris"]),
     default="lhs",
     show_default=True,
-    help="How the points are placed.",
+    help="How the points are placed: lhs, sobol (a Sobol' sequence) or grid; sobol-indices "
+    "and morris also measure which assumptions matter (needs the sensitivity extra).",
 )
 @click.option(
     "--points",
@@ -102,6 +104,8 @@ def explore(
     )
     rows = [[name, f"{found.influence[name]:.2f}"] for name in found.most_influential(len(vary))]
     click.echo(table(["parameter", "influence"], rows))
+    for line in sensitivity_lines(found, points):
+        click.echo(line)
     if out is not None:
         from sim.views.exploration_report import write_exploration_views
 

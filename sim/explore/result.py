@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 
 from sim.explore.factors import Factor
+from sim.explore.sensitivity import Sensitivity
+
+SENSITIVITY = "sensitivity"  # sensitivity.parquet and sensitivity.csv
 
 
 @dataclass
@@ -23,6 +26,8 @@ class Exploration:
     `point`, `replicate` (its run index), `outcome`, `end_turn`, `peak_level` and
     the measures. `influence`: per parameter, the share of the spread of the
     target probability across points that its value alone explains.
+    `sensitivity` (designs sobol-indices and morris): the indices of every outcome,
+    see `sim.explore.sensitivity.Sensitivity`.
     """
 
     scenario: str
@@ -36,6 +41,7 @@ class Exploration:
     runs: pd.DataFrame | None = None
     command: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    sensitivity: Sensitivity | None = None  # for the sobol-indices and morris designs
 
     def most_influential(self, count: int = 2) -> list[str]:
         """The `count` parameters with the largest influence, largest first."""
@@ -59,6 +65,7 @@ class Exploration:
             "target_overall": float(np.mean(self.points["target"])),
             "target_min": float(self.points["target"].min()),
             "target_max": float(self.points["target"].max()),
+            **({"sensitivity": self.sensitivity.summary()} if self.sensitivity else {}),
         }
 
     def save(self, folder: Path) -> list[Path]:
@@ -70,4 +77,8 @@ class Exploration:
         if self.runs is not None:
             written.append(folder / "runs.parquet")
             self.runs.to_parquet(written[-1], index=False)
+        if self.sensitivity is not None:
+            written += [folder / f"{SENSITIVITY}.parquet", folder / f"{SENSITIVITY}.csv"]
+            self.sensitivity.indices.to_parquet(written[-2], index=False)
+            self.sensitivity.indices.to_csv(written[-1], index=False)
         return written

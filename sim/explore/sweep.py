@@ -17,6 +17,7 @@ from sim.explore.design import DesignName, unit_design
 from sim.explore.factors import Factor, read_factors
 from sim.explore.packing import SweepPlan, pack, simulate_piece
 from sim.explore.result import Exploration
+from sim.explore.sensitivity import analyse
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.results.intervals import wilson
 from sim.scenario.validation import validate
@@ -56,6 +57,9 @@ def explore(
     check_memory(swept)
     results = _simulate(swept, seed, plan, backend, workers, progress)
     table = _points_table(swept, factors, values, plan, results, runs_per_point, targets)
+    sensitivity = None
+    if design == "sobol-indices" or design == "morris":
+        sensitivity = analyse(design, swept, factors, unit, plan, results, runs_per_point, seed)
     return Exploration(
         scenario=scenario.id,
         target=target or targets[0],
@@ -67,6 +71,7 @@ def explore(
         influence={f.name: influence(table[f.name], table["target"]) for f in factors},
         runs=_runs_table(swept, plan, results) if keep_runs else None,
         command=command,
+        sensitivity=sensitivity,
     )
 
 

@@ -21,6 +21,7 @@ from sim.views.plots import save
 from sim.views.plots.response import Sweep, target_by_parameter, target_heat_map
 from sim.views.plots.style import percent_interval
 from sim.views.report import escape, page_head, write_page
+from sim.views.sensitivity_report import CHART, draw_sensitivity, sensitivity_html
 
 POINTS = "points.parquet"
 SUMMARY = "summary.json"
@@ -65,6 +66,8 @@ def write_exploration_views(folder: str | Path) -> list[Path]:
         save(target_by_parameter(sweep), plots / "target-by-parameter.png"),
         save(target_heat_map(sweep), plots / "target-heat-map.png"),
     ]
+    sensitivity = draw_sensitivity(folder, plots, sweep.summary)
+    written += [sensitivity] if sensitivity else []
     images = {path.stem: path.read_bytes() for path in written}
     report = folder / REPORT
     write_page(report, exploration_html(sweep, images))
@@ -85,6 +88,7 @@ def exploration_html(sweep: Sweep, images: dict[str, bytes]) -> str:
         "<p>The share of the spread of the target probability across design points that a "
         "parameter's value alone explains (0: none, 1: all of it).</p>",
         _influence_table(sweep),
+        *sensitivity_html(s, images.get(CHART)),
         "<h2>Charts</h2>",
     ]
     for name, (heading, reading) in CHARTS.items():
