@@ -9,6 +9,7 @@ import pandas as pd
 MATTERS = 0.05  # a total index below this: the assumption hardly matters
 SMALL_EFFECT = 0.05  # a mu* below this share of the largest: hardly matters
 NOISY = 0.05  # a noise share above this earns a warning
+INTERACTING = 0.1  # 1 - sum of first-order indices above this: interactions are named
 
 
 def sentence(rows: pd.DataFrame) -> str:
@@ -30,19 +31,21 @@ def sentence(rows: pd.DataFrame) -> str:
         )
         text = f"{label}: {order[0]} matters most (total index {value:.2f}, 95% interval "
         text += f"{low:.2f} to {high:.2f}, {how})"
-        cut, unit = MATTERS, "total index below 0.05"
+        cut, unit, shown = MATTERS, "total index below 0.05", ".2f"
     else:
-        text = f"{label}: {order[0]} has the largest effect (mu* {value:.3g}, 95% interval "
-        text += f"{low:.3g} to {high:.3g})"
-        cut, unit = SMALL_EFFECT * value, "mu* below 5% of the largest"
+        text = f"{label}: {order[0]} has the largest effect (mu* {value:.2g} per whole range, "
+        text += f"95% interval {low:.2g} to {high:.2g})"
+        cut, unit, shown = SMALL_EFFECT * value, "mu* below 5% of the largest", ".2g"
     others = {name: float(main[name]["value"]) for name in order[1:]}
-    strong = [f"{name} ({v:.2g})" for name, v in others.items() if v >= cut]
+    strong = [f"{name} ({v:{shown}})" for name, v in others.items() if v >= cut]
     weak = [name for name, v in others.items() if not v >= cut]
     if strong:
         text += ", then " + _joined(strong)
     if weak:
         verb = "matters" if len(weak) == 1 else "matter"
         text += f"; {_joined(weak)} hardly {verb} ({unit})"
+    if key == "total":
+        text += _interactions(sum(alone.values()))
     share = float(first["noise_share"])
     if share > NOISY:
         text += (
@@ -56,6 +59,14 @@ def sentences(table: pd.DataFrame) -> dict[str, str]:
     """Response label -> sentence, for the headline responses in table order."""
     headline = table[table["headline"]]
     return {str(label): sentence(rows) for label, rows in headline.groupby("response", sort=False)}
+
+
+def _interactions(first_order: float) -> str:
+    """A clause for the share of the variance that no assumption explains alone."""
+    together = 1 - first_order
+    if together < INTERACTING:
+        return ""
+    return f"; interactions between them make up about {together:.0%} of the spread"
 
 
 def _joined(words: list[str]) -> str:
