@@ -16,17 +16,17 @@ def sensitivity_lines(found: Exploration, asked: int) -> list[str]:
     points = len(found.points)
     if found.sensitivity.method == "sobol":
         base = points // (factors + 2)
-        size = (
-            f"Sobol' indices from {base:,} base samples x ({factors} parameters + 2) = "
-            f"{points:,} points"
-        )
+        size = f"Sobol' indices: {base:,} base samples x ({factors} parameters + 2)"
+        size += f" = {points:,} points"
     else:
+        count = points // (factors + 1)
         size = (
-            f"Morris screening from {points // (factors + 1):,} trajectories of "
-            f"{factors + 1} points on {found.sensitivity.levels} levels"
+            f"Morris screening: {count:,} trajectories x {factors + 1} points = {points:,} points"
         )
     if points < asked:
         size += f" (of the {asked:,} asked)"
+    if found.sensitivity.levels is not None:
+        size += f", on {found.sensitivity.levels} levels"
     lines = [SEPARATOR, f"Which assumptions matter ({size}):"]
     lines += [f"  {text}" for text in found.sensitivity.sentences.values()]
     return lines
