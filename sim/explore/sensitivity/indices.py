@@ -65,14 +65,18 @@ def _sobol(
 
     if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
         return None
-    found = sobol_analyze.analyze(
-        problem(factors),
-        y,
-        calc_second_order=False,
-        num_resamples=resamples,
-        conf_level=0.95,
-        seed=generator(seed, f"sobol-indices:{label}"),
-    )
+    with warnings.catch_warnings():
+        # a rare outcome can leave a resample or a group constant: its estimate is 0, as it
+        # should be, and SALib's warning would only alarm the reader
+        warnings.filterwarnings("ignore", message="Constant values encountered")
+        found = sobol_analyze.analyze(
+            problem(factors),
+            y,
+            calc_second_order=False,
+            num_resamples=resamples,
+            conf_level=0.95,
+            seed=generator(seed, f"sobol-indices:{label}"),
+        )
     return {key: np.asarray(found[key], dtype=float) for key in ("S1", "S1_conf", "ST", "ST_conf")}
 
 
