@@ -46,7 +46,7 @@ def sobol_rows(
     base = len(probability) // (len(factors) + 2)
     found = _sobol(factors, probability, sobol_resamples(base), seed, response.label)
     spread = [_sobol(factors, g, 2, seed, response.label) for g in grouped]
-    share = noise_share(probability, replicates)
+    share = noise_share(probability, grouped, replicates)
     rows = []
     for name, key in (("first-order", "S1"), ("total", "ST")):
         noise = _noise([s[key] for s in spread if s is not None], len(factors))
@@ -95,7 +95,7 @@ def morris_rows(
     # long function: SALib's estimates, our bootstrap of sigma and mu, and the noise
     from SALib.analyze import morris as morris_analyze
 
-    share = noise_share(probability, replicates)
+    share = noise_share(probability, grouped, replicates)
     rng = generator(seed, f"morris:{response.label}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # constant responses: NaN, handled

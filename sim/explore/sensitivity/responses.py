@@ -77,12 +77,24 @@ def probabilities(counts: np.ndarray, response: Response) -> tuple[np.ndarray, n
     return overall, grouped
 
 
-def noise_share(probability: np.ndarray, replicates: int) -> float:
+def noise_share(probability: np.ndarray, grouped: np.ndarray, replicates: int) -> float:
     """The share of the variance of the estimates across points that chance variation
-    between runs accounts for: the mean binomial variance of a point's estimate,
-    p(1 - p) / (R - 1), over the variance across points (NaN if that is zero)."""
+    between runs accounts for (NaN if they do not vary).
+
+    From the groups of replicates: each group's estimates (GROUPS, points) differ from
+    their mean by chance alone, and sum_g var(Y_g - mean) / (G (G - 1)) estimates the
+    variance across points of the noise of the estimate from all replicates. With common
+    random numbers much of the noise is shared by every point and cancels here, as it
+    does in the indices. With fewer replicates than groups: the binomial variance
+    p(1 - p) / (R - 1), as if the points' noise were independent.
+    """
     spread = float(np.var(probability))
     if spread == 0 or replicates < 2:
         return float("nan")
-    chance = float(np.mean(probability * (1 - probability))) / (replicates - 1)
+    if np.isfinite(grouped).all():
+        deviation = grouped - grouped.mean(axis=0)
+        count = len(grouped)
+        chance = float(np.var(deviation, axis=1).sum()) / (count * (count - 1))
+    else:
+        chance = float(np.mean(probability * (1 - probability))) / (replicates - 1)
     return min(1.0, chance / spread)

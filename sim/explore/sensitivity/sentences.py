@@ -23,6 +23,8 @@ def sentence(rows: pd.DataFrame) -> str:
         return f"{label}: the same at every design point; none of the varied assumptions moves it."
     order = sorted(main, key=lambda name: -float(main[name]["value"]))
     top = main[order[0]]
+    if float(top["value"]) <= 0:
+        return f"{label}: no move of one varied assumption changes it (every index is 0)."
     value, low, high = (float(top[k]) for k in ("value", "low", "high"))
     if key == "total":
         alone = {str(r["label"]): float(r["value"]) for r in records if r["index"] == "first-order"}
