@@ -22,7 +22,13 @@ from sim.batch.blocks import BlockResult
 from sim.batch.identity import refused
 from sim.errors import ResultsError
 from sim.language.compiled import CompiledScenario
-from sim.results.columns import PER_RUN, measure_column, parameter_column, violated_column
+from sim.results.columns import (
+    PER_RUN,
+    measure_column,
+    parameter_column,
+    rung_columns,
+    violated_column,
+)
 from sim.scenario.support import numeric_support
 
 
@@ -50,6 +56,8 @@ def block_arrays(result: BlockResult, identity: BatchIdentity) -> dict[str, Any]
         **{parameter_column(name): values for name, values in result.parameters.items()},
         **{violated_column(check): values for check, values in result.violated.items()},
         **{measure_column(measure): values for measure, values in result.measures.items()},
+        **result.rungs,
+        **{f"rungs_by_turn.{actor}": counts for actor, counts in result.rung_counts.items()},
     }
 
 
@@ -80,6 +88,13 @@ def read_block(
         peak_counts=_array(path, arrays, "peak_counts"),
         violated={c.id: _array(path, arrays, violated_column(c.id)) for c in scenario.checks},
         measures={m.id: _array(path, arrays, measure_column(m.id)) for m in scenario.measures},
+        rungs={
+            name: _array(path, arrays, name) for name in rung_columns(scenario.positions.actors)
+        },
+        rung_counts={
+            actor: _array(path, arrays, f"rungs_by_turn.{actor}")
+            for actor in scenario.positions.actors
+        },
     )
     problem = inconsistency(result, scenario)
     if problem:
@@ -128,6 +143,12 @@ def inconsistency(result: BlockResult, scenario: CompiledScenario) -> str | None
             runs,
         ),
     }
+    top = len(scenario.ladder) - 1
+    for name in rung_columns(scenario.positions.actors):
+        expected[name] = (result.rungs[name], (runs,), "i", top)
+    for actor in scenario.positions.actors:
+        table = (scenario.horizon + 1, len(scenario.ladder))
+        expected[f"rungs_by_turn.{actor}"] = (result.rung_counts[actor], table, "i", runs)
     for name, (values, shape, kind, highest) in expected.items():
         if values.shape != shape:
             return f"{name} has shape {values.shape}, not {shape}"

@@ -19,8 +19,10 @@ from scipy import stats
 from sim.batch.observed import Observed
 from sim.engine.streams import BLOCK_SIZE
 from sim.results import intervals
+from sim.results.columns import actor_end_column, actor_peak_column
 from sim.results.summary_format import (
     FORMAT,
+    ActorRungsRecord,
     LevelRecord,
     LevelsByTurn,
     OutcomeRecord,
@@ -62,6 +64,10 @@ class Summariser:
             for name, bins in self.bins.items()
         }
         self.observed = Observed(scenario)
+        actors, levels = scenario.positions.actors, len(scenario.ladder)
+        self.actor_peaks = {a: np.zeros(levels, dtype=np.int64) for a in actors}
+        self.actor_ends = {a: np.zeros(levels, dtype=np.int64) for a in actors}
+        self.actor_counts = {a: np.zeros_like(self.level_counts) for a in actors}
 
     def add(self, result: BlockResult) -> None:
         outcomes = len(self.outcome_counts)
@@ -81,9 +87,42 @@ class Summariser:
             index = bins.index(result.parameters[name])
             self.bin_counts[name] += _cross_counts(index, result.outcome, self.bin_counts[name])
         self.observed.add(result)
+        levels = len(self.scenario.ladder)
+        for actor in self.scenario.positions.actors:
+            peaks = result.rungs[actor_peak_column(actor)]
+            self.actor_peaks[actor] += np.bincount(peaks, minlength=levels)
+            ends = result.rungs[actor_end_column(actor)]
+            self.actor_ends[actor] += np.bincount(ends, minlength=levels)
+            self.actor_counts[actor] += result.rung_counts[actor]
 
     def summary(self) -> Summary:
         """The figures of `summary.json`, outcome tables least severe outcome first."""
+        summary = self._summary()
+        if not self.scenario.positions.actors:
+            return summary  # no fields of their own, so the file is as it always was
+        return summary.model_copy(
+            update={"world_level": self.scenario.positions.world, "actor_rungs": self._rungs()}
+        )
+
+    def _rungs(self) -> list[ActorRungsRecord]:
+        """Each rung-holding actor's peaks, ends and path, in the order of `actors:`."""
+        ladder = list(self.scenario.ladder)
+        return [
+            ActorRungsRecord(
+                actor=actor,
+                name=self.scenario.actor_name(actor),
+                peak_column=actor_peak_column(actor),
+                end_column=actor_end_column(actor),
+                peaks=self.actor_peaks[actor].tolist(),
+                ends=self.actor_ends[actor].tolist(),
+                levels_by_turn=LevelsByTurn(
+                    levels=ladder, counts=self.actor_counts[actor].tolist()
+                ),
+            )
+            for actor in self.scenario.positions.actors
+        ]
+
+    def _summary(self) -> Summary:
         scenario = self.scenario
         spec = scenario.spec
         return Summary(

@@ -48,14 +48,20 @@ def describe(scenario: CompiledScenario) -> str:
         out += [f"  {name}: {_variable(var)}" for name, var in spec.world.items()]
 
     out.append("\nActors (in turn order):")
+    ladder = {level.id: level.label for level in spec.ladder}
     for actor_id, actor in spec.actors.items():
         label = scenario.actor_name(actor_id)
         members = f"  members: {', '.join(actor.members)}" if actor.members else ""
         out.append(f"  {actor_id} ({label}){members}")
+        if actor.rung is not None:
+            out.append(
+                f"{INDENT}{actor_id}.level: its own rung (starts on {ladder[actor.rung]}); "
+                f"{actor_id}.peak: its highest so far"
+            )
         for name, var in actor.state.items():
             out.append(f"{INDENT}{actor_id}.{name}: {_variable(var)}")
 
-    out += _turn(spec) + _rules_in_turn_order(spec)
+    out += _world_level(scenario) + _turn(spec) + _rules_in_turn_order(spec)
 
     out.append("\nOutcomes (checked in this order; the first that holds ends the run):")
     for outcome in spec.outcomes:
@@ -96,23 +102,46 @@ def _rules_in_turn_order(spec: schema.ScenarioSpec) -> list[str]:
     return out
 
 
+def _world_level(scenario: CompiledScenario) -> list[str]:
+    """How the world's level follows the rungs of actors that hold one."""
+    positions = scenario.positions
+    if not positions.actors:
+        return []
+    names = ", ".join(positions.actors)
+    if positions.world == "separate":
+        text = f"a rung of its own, set by rules; {names} hold rungs of their own besides"
+    else:
+        text = f"the {positions.world} of the rungs of {names} (rules set the actors' rungs)"
+    return ["\nThe world's level:"] + _wrap(text, "  ")
+
+
 def _turn(spec: schema.ScenarioSpec) -> list[str]:
     """The phases of a turn, in the order the engine plays them."""
     phases = {rule.phase for rule in spec.events}
     steps = ["delayed effects due this turn"]
     if "before-actors" in phases:
         steps.append("chance events")
+    actors = ", ".join(
+        f"{actor_id} (on its own rung)" if actor.rung is not None else actor_id
+        for actor_id, actor in spec.actors.items()
+    )
     if spec.moves == "simultaneous":
+        combined = "; ".join(f"{key} by {rule}" for key, rule in spec.combine.items())
         steps.append(
-            f"actors, simultaneously (each decides on the state at the start of this step; "
-            f"their effects apply together): {', '.join(spec.actors)}"
+            "actors, simultaneously (each decides on the state at the start of this step; "
+            "their effects apply together"
+            + (f", writes of one variable combined: {combined}" if combined else "")
+            + f"): {actors}"
         )
     else:
-        steps.append(f"actors in turn order: {', '.join(spec.actors)}")
+        steps.append(f"actors in turn order: {actors}")
     if "after-actors" in phases:
         steps.append("chance events after the actors")
     steps.append("outcomes, in the order listed")
-    return ["\nEach turn, in order:"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
+    out = ["\nEach turn, in order:"]
+    for i, step in enumerate(steps, 1):
+        out += textwrap.wrap(step, width=88, initial_indent=f"  {i}. ", subsequent_indent="     ")
+    return out
 
 
 def _observations(spec: schema.ScenarioSpec) -> list[str]:

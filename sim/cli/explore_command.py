@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sim.cli.options import overrides, seed_option, set_option, set_words
 from sim.cli.sensitivity import sensitivity_lines
 from sim.text import command_line, percent, table
+
+if TYPE_CHECKING:
+    from sim.explore.discovery import Discovery
 
 
 @click.command(short_help="Sweep parameters over ranges and see where the target is likely.")
@@ -52,6 +56,13 @@ from sim.text import command_line, percent, table
     default=None,
     help="Folder for points.parquet, summary.json, plots/ and report.html.",
 )
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="The box found must hold at least this share of the target's runs.",
+)
 @click.option("--runs-table", is_flag=True, help="Also write runs.parquet (one row per run).")
 @set_option
 @seed_option("Seed of the design and of the runs.")
@@ -63,6 +74,7 @@ def explore(
     runs_per_point: int,
     target: str | None,
     out: Path | None,
+    min_coverage: float,
     runs_table: bool,
     assignments: tuple[str, ...],
     seed: int,
@@ -91,10 +103,12 @@ def explore(
         seed=seed,
         target=target,
         keep_runs=runs_table,
+        min_coverage=min_coverage,
         progress=True,
         command=_command(
             scenario, ranges, design, points, runs_per_point, target, seed, assignments
-        ),
+        )
+        + (f" --min-coverage {min_coverage:g}" if min_coverage != 0.5 else ""),
     )
     overall = float(found.points["target"].mean())
     click.echo(
@@ -104,6 +118,8 @@ def explore(
     )
     rows = [[name, f"{found.influence[name]:.2f}"] for name in found.most_influential(len(vary))]
     click.echo(table(["parameter", "influence"], rows))
+    if found.discovery is not None:
+        click.echo(_box_lines(found.discovery))
     for line in sensitivity_lines(found, points):
         click.echo(line)
     if out is not None:
@@ -111,6 +127,23 @@ def explore(
 
         for path in [*found.save(out), *write_exploration_views(out)]:
             click.echo(f"wrote {path}")
+
+
+def _box_lines(found: Discovery) -> str:
+    """The box PRIM chose, as a sentence, and what each of its conditions is worth."""
+    lines = [f"\nWhere {found.target} is most likely (coverage at least {found.min_coverage:.0%}):"]
+    lines.append(f"  {found.sentence()}")
+    if found.conditions:
+        rows = [
+            [
+                condition,
+                f"{percent(found.without[name].density)} of runs, covering "
+                f"{percent(found.without[name].coverage)}",
+            ]
+            for name, condition in found.conditions.items()
+        ]
+        lines.append(table(["condition", "the box without it"], rows))
+    return "\n".join(lines)
 
 
 def _command(

@@ -18,7 +18,7 @@ import click
 from sim.batch.backends import BACKENDS, BackendName
 from sim.cli.analysis import check_target, draw, target_option
 from sim.cli.errors import UserError
-from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report
+from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report, rungs_report
 from sim.cli.options import (
     overrides,
     runs_option,
@@ -179,7 +179,8 @@ def run(
 def _report(results: Results, elapsed: float, out: Path, charts: int, by_outcome: bool) -> None:
     """The outcome table, then the checks and measures, then what the folder holds."""
     click.echo(outcome_report(results, elapsed))
-    for part in (checks_report(results.summary), measures_report(results.summary, by_outcome)):
+    summary = results.summary
+    for part in rungs_report(summary), checks_report(summary), measures_report(summary, by_outcome):
         if part:
             click.echo("\n" + part)
     files = "summary.json, runs.parquet, scenario.yaml"

@@ -13,6 +13,7 @@ documented in `docs/scenario-language.md`, "The turn, in order".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import mesa
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from sim.engine import sampling
 from sim.engine.agents import Actor
 from sim.engine.chances import Chances, OutOfRange
+from sim.engine.combine import Combiner
 from sim.engine.delayed import Queue
 from sim.engine.effects import apply_effects
 from sim.engine.journal import Change, Firing
@@ -74,6 +76,8 @@ class EscalationModel(mesa.Model):
         self.given = dict(given or {})  # sampled parameter -> (lanes,) values given, not drawn
         self.turn = 0
         self.start_of_moves: State | None = None  # simultaneous moves: the phase's start
+        self.combiner: Combiner | None = None  # simultaneous moves: writes to combine
+        self.positions = scenario.positions  # actors with rungs of their own
         self.simultaneous = scenario.spec.moves == "simultaneous"
 
         self.state: State = {}  # variable key -> (lanes,) array
@@ -95,8 +99,7 @@ class EscalationModel(mesa.Model):
         self.active = np.ones(n, dtype=bool)  # (lanes,) runs still going
         self.outcome = np.full(n, NO_OUTCOME, dtype=np.int16)  # (lanes,) index into outcomes
         self.end_turn = np.zeros(n, dtype=np.int16)
-        self.peak = self.state["level"].copy()  # (lanes,) int16, updated in place
-        self.state["peak"] = self.peak
+        self.state["peak"] = self.state["level"].copy()  # (lanes,) int16
         self.columns = self.scenario.fire_columns()
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in self.scenario.all_rules() if r.once}
@@ -117,12 +120,13 @@ class EscalationModel(mesa.Model):
         self.events_before = self.scenario.events_before_actors()
         self.events_after = self.scenario.events_after_actors()
         levels = len(self.scenario.ladder)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
-                "peaks": lambda m: np.bincount(m.peak, minlength=levels),
-            }
-        )
+        reporters: dict[str, Callable[[EscalationModel], np.ndarray]] = {
+            "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
+            "peaks": lambda m: np.bincount(m.peak, minlength=levels),
+        }
+        for key in self.positions.rung_keys():  # each actor's rung: its path up and down
+            reporters[key] = partial(_rung_counts, key=key, levels=levels)
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
 
     def _open_streams(self) -> None:
@@ -162,6 +166,9 @@ class EscalationModel(mesa.Model):
                 if slot.low is not None or slot.high is not None:
                     value = np.clip(value, slot.low, slot.high)
                 self.state[slot.key] = value.astype(slot.dtype)
+        for actor, rung in zip(self.positions.actors, self.positions.initial, strict=True):
+            self.state[f"{actor}.level"] = np.full(n, rung, dtype=np.int16)
+            self.state[f"{actor}.peak"] = np.full(n, rung, dtype=np.int16)
         self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
         self.state["turn"] = 0  # type: ignore[assignment]  # a plain int, as each turn sets it
 
@@ -190,15 +197,38 @@ class EscalationModel(mesa.Model):
 
     def _simultaneous_moves(self) -> None:
         """Every actor decides on the world as the actors' phase begins, and no actor sees
-        another's move of this turn (no two actors write one variable: their order does
-        not matter). Arrays are replaced, never changed in place, except the peak."""
-        start = dict(self.state)
-        start["peak"] = self.peak.copy()
+        another's move of this turn; writes of one variable by several actors combine by
+        its `combine` rule, so their order does not matter. Arrays are replaced, never
+        changed in place; peaks and a level derived from rungs follow once all have moved."""
+        start = self.state.snapshot() if isinstance(self.state, World) else dict(self.state)
         self.start_of_moves = start
+        combine = self.scenario.spec.combine
+        if combine:
+            bounds = {s.key: (s.low, s.high) for s in self.scenario.slots}
+            self.combiner = Combiner(combine, start, bounds)
         try:
-            self.agents.do("step")
+            for actor in self.actors:
+                actor.step()
+                if self.combiner is not None:
+                    self.combiner.actor_done(self.state)
+            combined = self.combiner.combine(self.state) if self.combiner is not None else []
+            self._settle(combined)
         finally:
             self.start_of_moves = None
+            self.combiner = None
+
+    def _settle(self, combined: list[Change]) -> None:
+        """Peaks, and a level derived from the actors' rungs, after moves that landed
+        together; a journal keeps the combined writes and the level's change (the
+        world's doing, not a rule's)."""
+        level = self.state["level"]
+        self.positions.settle(self.state)
+        if self.journal is not None:
+            changes = list(combined)
+            if self.state["level"] is not level:
+                changes.append(("level", level, self.state["level"]))
+            if changes:
+                self.journal.append(Firing(self.turn, None, self.active.copy(), changes=changes))
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon), then read the checks and
@@ -314,6 +344,10 @@ class EscalationModel(mesa.Model):
         where chosen), schedule their delayed effects, count the firing, and keep it in
         the journal."""
         fires = firing.fired
+        if self.combiner is not None:
+            self.combiner.note(rule.effects, fires)
+            for i, choice in enumerate(rule.options):
+                self.combiner.note(choice.effects, fires & (firing.option == i))
         firing.changes = self._apply(rule.effects, fires, seen)
         self.queue.schedule(rule.delayed, fires, self.turn)
         self.fired[rule.index] += fires
@@ -331,7 +365,8 @@ class EscalationModel(mesa.Model):
     ) -> list[Change]:
         """Apply `effects`, evaluated on `seen` (the world if None), where `mask` (lanes,)
         bool holds; the changes, if journalled."""
-        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None, seen)
+        follow = None if self.start_of_moves is not None else self.positions.follow
+        return apply_effects(self.state, effects, mask, follow, self.journal is not None, seen)
 
     def _delayed_effects(self) -> None:
         """Delayed effects due this turn take hold, before anything else happens: entry by
@@ -412,13 +447,24 @@ class EscalationModel(mesa.Model):
         self.__dict__.pop("step", None)
         self.__dict__.pop("_user_step", None)
 
+    @property
+    def peak(self) -> np.ndarray:
+        """The highest level each run has reached so far: (lanes,) int16."""
+        return self.state["peak"]
+
     def level_counts(self, reporter: str = "levels") -> np.ndarray:
         """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put.
 
-        With `reporter="peaks"`, runs by the highest level they have reached so far.
+        With `reporter="peaks"`, runs by the highest level they have reached so far; with
+        an actor's rung key (`alpha.level`), runs by that actor's rung.
         """
         rows = self.datacollector.model_vars[reporter]
         counts = np.zeros((self.scenario.horizon + 1, len(self.scenario.ladder)), dtype=np.int64)
         counts[: len(rows)] = rows
         counts[len(rows) :] = rows[-1]
         return counts
+
+
+def _rung_counts(model: EscalationModel, key: str, levels: int) -> np.ndarray:
+    """Runs on each rung by one actor's rung `key`: (levels,) int64."""
+    return np.bincount(model.state[key], minlength=levels)

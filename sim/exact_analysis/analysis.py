@@ -20,6 +20,7 @@ from sim.exact_analysis import parameters as params
 from sim.exact_analysis.distribution import Distribution
 from sim.exact_analysis.limits import (
     RandomVariatesUnsupported,
+    RungsPerActorUnsupported,
     SimultaneousMovesUnsupported,
     StateSpaceTooLarge,
     default_max_states,
@@ -49,6 +50,8 @@ def exact(
         raise RandomVariatesUnsupported(scenario.variates)
     if scenario.spec.moves == "simultaneous":
         raise SimultaneousMovesUnsupported()
+    if scenario.positions.actors:
+        raise RungsPerActorUnsupported(scenario.positions.actors)
     started = time.perf_counter()
     integrated = tuple(p.name for p in scenario.sampled_parameters if params.continuous(p))
     count = (nodes or DEFAULT_NODES) if integrated else None

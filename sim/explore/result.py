@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.explore.discovery import Discovery, save_discovery
 from sim.explore.factors import Factor
 from sim.explore.sensitivity import Sensitivity
 
@@ -28,6 +29,8 @@ class Exploration:
     target probability across points that its value alone explains.
     `sensitivity` (designs sobol-indices and morris): the indices of every outcome,
     see `sim.explore.sensitivity.Sensitivity`.
+    `discovery`: the box of assumptions where the target is most likely (PRIM,
+    `sim.explore.discovery`); its tables are `boxes` and `box`.
     """
 
     scenario: str
@@ -42,6 +45,19 @@ class Exploration:
     command: str = ""
     extra: dict[str, object] = field(default_factory=dict)
     sensitivity: Sensitivity | None = None  # for the sobol-indices and morris designs
+    target_label: str = ""  # the target in the scenario's words
+    discovery: Discovery | None = None
+    descriptions: dict[str, str] = field(default_factory=dict)  # parameter -> its description
+
+    @property
+    def boxes(self) -> pd.DataFrame:
+        """The PRIM trajectory and the chosen box, one row per box (`Discovery.boxes`)."""
+        return self.discovery.boxes() if self.discovery else pd.DataFrame()
+
+    @property
+    def box(self) -> pd.DataFrame:
+        """The chosen box's conditions, one row per parameter (`Discovery.limits`)."""
+        return self.discovery.limits() if self.discovery else pd.DataFrame()
 
     def most_influential(self, count: int = 2) -> list[str]:
         """The `count` parameters with the largest influence, largest first."""
@@ -58,8 +74,15 @@ class Exploration:
             "replicates_per_point": self.replicates,
             "runs": len(self.points) * self.replicates,
             "target": self.target,
+            "target_label": self.target_label or self.target,
             "factors": [
-                {"name": f.name, "kind": f.kind, "range": f.describe()} for f in self.factors
+                {
+                    "name": f.name,
+                    "kind": f.kind,
+                    "range": f.describe(),
+                    "description": self.descriptions.get(f.name, ""),
+                }
+                for f in self.factors
             ],
             "influence": {k: round(v, 6) for k, v in self.influence.items()},
             "target_overall": float(np.mean(self.points["target"])),
@@ -74,6 +97,8 @@ class Exploration:
         written = [folder / "points.parquet", folder / "summary.json"]
         self.points.to_parquet(written[0], index=False)
         written[1].write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")
+        if self.discovery is not None:
+            written += save_discovery(self.discovery, folder)
         if self.runs is not None:
             written.append(folder / "runs.parquet")
             self.runs.to_parquet(written[-1], index=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 
 import numpy as np
@@ -12,12 +12,14 @@ from sim.batch.backends import BackendName, backend_for
 from sim.batch.blocks import BlockResult
 from sim.batch.runner import progress_bar
 from sim.engine.budget import check_memory
-from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.errors import Problem, ScenarioError
 from sim.explore.design import DesignName, unit_design
+from sim.explore.discovery import MIN_COVERAGE, discover_in
 from sim.explore.factors import Factor, read_factors
 from sim.explore.packing import SweepPlan, pack, simulate_piece
 from sim.explore.result import Exploration
 from sim.explore.sensitivity import analyse
+from sim.explore.target import Target, read_target
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.results.intervals import wilson
 from sim.scenario.validation import validate
@@ -37,61 +39,61 @@ def explore(
     workers: int = 1,
     progress: bool = False,
     command: str = "",
+    min_coverage: float = MIN_COVERAGE,
+    influence_measure: Callable[[pd.Series, pd.Series], float] | None = None,
 ) -> Exploration:
     """Play `scenario` `runs_per_point` times at each point of a design over `vary`.
 
     `vary` maps a parameter to its range (text as on the command line, a
-    (low, high) pair or a list). `target` is an outcome id, or `"<id> or worse"`;
-    by default the most severe outcome. Replicate r of every point is run r of
-    the batch with `seed` (common random numbers, see `sim.explore.packing`).
+    (low, high) pair or a list). `target` is an outcome id, `"<id> or worse"`, or
+    a measure's threshold (grammar: `sim.explore.target`); by default the most
+    severe outcome. Replicate r of every point is run r of the batch with `seed`
+    (common random numbers, see `sim.explore.packing`). The result's `discovery`
+    is the PRIM box of the target whose coverage is at least `min_coverage`.
+    `influence_measure(values, target)` scores a parameter from its column and the
+    points' target probabilities (default: `influence`, the correlation ratio).
     """
     # long function: the sweep's options, checked and passed on in one place
     if runs_per_point < 1:
         raise ScenarioError([Problem("--runs-per-point must be at least 1")])
+    if not 0 <= min_coverage <= 1:
+        raise ScenarioError([Problem(f"--min-coverage {min_coverage}: expected 0 to 1")])
     factors = read_factors(scenario, vary)
-    targets = target_outcomes(scenario, target)
+    wanted = read_target(scenario, target)
+    measure = influence_measure or influence
     unit = unit_design(design, factors, points, seed)
     values = {f.name: f.values(unit[:, i]) for i, f in enumerate(factors)}
     swept = sweep_scenario(scenario, factors)
     plan = pack(len(unit), runs_per_point, engine_values(swept, factors, values))
     check_memory(swept)
     results = _simulate(swept, seed, plan, backend, workers, progress)
-    table = _points_table(swept, factors, values, plan, results, runs_per_point, targets)
+    table = _points_table(swept, factors, values, plan, results, runs_per_point, wanted)
     sensitivity = None
     if design == "sobol-indices" or design == "morris":
         sensitivity = analyse(design, swept, factors, unit, plan, results, runs_per_point, seed)
     return Exploration(
         scenario=scenario.id,
-        target=target or targets[0],
+        target=wanted.text,
         design=design,
         seed=seed,
         replicates=runs_per_point,
         factors=factors,
         points=table,
-        influence={f.name: influence(table[f.name], table["target"]) for f in factors},
+        influence={f.name: measure(table[f.name], table["target"]) for f in factors},
         runs=_runs_table(swept, plan, results) if keep_runs else None,
         command=command,
         sensitivity=sensitivity,
+        target_label=wanted.label,
+        descriptions={f.name: descriptions(scenario)[f.name] for f in factors},
+        discovery=discover_in(
+            table, factors, runs_per_point, wanted.label, min_coverage, descriptions(scenario)
+        ),
     )
 
 
-def target_outcomes(scenario: CompiledScenario, target: str | None) -> list[str]:
-    """The outcome ids the target counts: one, or one and every more severe one."""
-    ordered = [o.id for o in scenario.outcomes_by_severity()]
-    if target is None:
-        return [ordered[-1]]
-    name, _, rest = target.strip().partition(" ")
-    worse = rest.strip() == "or worse"
-    if name not in ordered or (rest.strip() and not worse):
-        raise ScenarioError(
-            [
-                Problem(
-                    f"--target {target!r}: expected an outcome, or an outcome and 'or worse'",
-                    hint=did_you_mean(name, ordered) or "outcomes: " + ", ".join(ordered),
-                )
-            ]
-        )
-    return ordered[ordered.index(name) :] if worse else [name]
+def descriptions(scenario: CompiledScenario) -> dict[str, str]:
+    """Each parameter's description, on one line ("" where the scenario gives none)."""
+    return {p.name: " ".join(p.spec.description.split()) for p in scenario.parameters}
 
 
 def sweep_scenario(scenario: CompiledScenario, factors: list[Factor]) -> CompiledScenario:
@@ -155,18 +157,20 @@ def _points_table(
     plan: SweepPlan,
     results: list[BlockResult],
     replicates: int,
-    targets: list[str],
+    target: Target,
 ) -> pd.DataFrame:
     """One row per point: its values, each outcome's probability and interval, the measures."""
     # long function: one column group after another, in the documented order
     count = len(next(iter(values.values())))
     outcomes = [o.id for o in scenario.outcomes]
     tally = np.zeros((count, len(outcomes)), dtype=np.int64)
+    hits = np.zeros(count, dtype=np.int64)
     measure_sum: dict[str, np.ndarray] = {}
     measure_n: dict[str, np.ndarray] = {}
     for piece, result in zip(plan.pieces, results, strict=True):
         point = piece.point_of_lane()
         np.add.at(tally, (point, result.outcome.astype(np.int64)), 1)
+        np.add.at(hits, point, target.hits(result.outcome, result.measures))
         for name, column in result.measures.items():
             numbers = np.asarray(column, dtype=float)
             finite = np.isfinite(numbers)
@@ -178,7 +182,6 @@ def _points_table(
     for factor in factors:
         table[factor.name] = values[factor.name]
     columns: dict[str, np.ndarray] = {}
-    hits = tally[:, [outcomes.index(t) for t in targets]].sum(axis=1)
     for name, k in [("target", hits)] + [(f"p.{o}", tally[:, i]) for i, o in enumerate(outcomes)]:
         low, high = wilson(k, replicates)
         columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / replicates, low, high

@@ -25,6 +25,7 @@ from sim.language.elements import (
     Slot,
     Vote,
 )
+from sim.language.positions import Positions
 from sim.language.problems import Problems
 from sim.language.types import Namespace
 from sim.scenario import schema
@@ -81,6 +82,7 @@ def compile_scenario(
         checks=compiled.checks,
         measures=compiled.measures,
         variates=dict(compiled.variates),
+        positions=compiled.positions,
         overrides=dict(overrides or {}),
     )
 
@@ -112,6 +114,7 @@ class CompiledScenario:
     measures: tuple[Measure, ...] = ()  # in the order listed
     # every random variate in an expression (`normal(0, 1)`): its site -> its function
     variates: dict[str, str] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)  # actors with rungs of their own
 
     def with_overrides(self, overrides: Mapping[str, object]) -> CompiledScenario:
         """This scenario with parameters fixed as `--set` would, without reading YAML again.

@@ -28,6 +28,7 @@ from sim.language.elements import (
 )
 from sim.language.expressions import compile_expression
 from sim.language.moves import check_simultaneous
+from sim.language.positions import LEVEL, PEAK, Positions, peak_key, positions, rung_key
 from sim.language.problems import Path, Problems
 from sim.language.types import BOOL, FLOAT, Compiled, Namespace, Type
 from sim.scenario import schema
@@ -52,6 +53,7 @@ class Compilation:
     checks: tuple[Check, ...] = ()
     measures: tuple[Measure, ...] = ()
     variates: Mapping[str, str] = field(default_factory=dict)  # site -> random variate
+    positions: Positions = field(default_factory=Positions)  # actors with rungs of their own
 
 
 def compile_spec(spec: schema.ScenarioSpec, problems: Problems) -> Compilation:
@@ -73,11 +75,12 @@ class _Builder:
         parameters = state.parameters(spec, self.problems)
         variates: dict[str, str] = {}  # every random variate's site -> its function
         slots = tuple(state.slots(spec, parameters, self.problems, variates))
-        self.names = state.namespace(spec, self.ladder_type, parameters, slots)
+        self.positions = positions(spec, self.ladder, self.problems)
+        self.names = state.namespace(spec, self.ladder_type, parameters, slots, self.positions)
         self.names.variates = variates
         self.slot_by_key = {s.key: s for s in slots}
         self._check_actors()
-        initial_level = self._initial_level()
+        initial_level = self.positions.initial_level(self._initial_level())
         self._check_unique_ids()
         events = tuple(
             self._rule(("events", i), r, i, event=True) for i, r in enumerate(spec.events)
@@ -87,7 +90,7 @@ class _Builder:
             self._rule(("rules", i), r, offset + i, event=False) for i, r in enumerate(spec.rules)
         )
         outcomes = tuple(self._outcome(i, o) for i, o in enumerate(spec.outcomes))
-        check_simultaneous(spec, self.problems)
+        check_simultaneous(spec, self.problems, self._targets())
         return Compilation(
             ladder=self.ladder,
             initial_level=initial_level,
@@ -102,7 +105,18 @@ class _Builder:
             checks=observations.checks(spec, self.names, self.problems),
             measures=observations.measures(spec, self.names, self.problems),
             variates=variates,
+            positions=self.positions,
         )
+
+    def _rungs(self) -> list[str]:
+        return [rung_key(actor) for actor in self.positions.actors]
+
+    def _targets(self) -> dict[str, Type]:
+        """Every variable an effect may write, with its type."""
+        targets = {} if self.positions.derived else {LEVEL: self.ladder_type}
+        targets.update({key: slot.type for key, slot in self.slot_by_key.items()})
+        targets.update({key: self.ladder_type for key in self._rungs()})
+        return targets
 
     def _initial_level(self) -> int:
         """The index of `initial_level` on the ladder (the first rung when not given)."""
@@ -289,7 +303,16 @@ class _Builder:
         low: float | None
         high: float | None
         dtype: type[np.generic]
-        if target == "level":
+        if target == LEVEL and self.positions.derived:
+            self.problems.add(
+                path,
+                f"the world's level is the {self.positions.world} of the actors' rungs "
+                "and cannot be set by rules",
+                f"set an actor's rung instead (`{rung_key(self.positions.actors[0])}`), or "
+                "give the world a rung of its own with `world_level: separate`",
+            )
+            return None
+        if target == LEVEL or target in self._rungs():
             type_, low, high, dtype = self.ladder_type, 0, len(self.ladder) - 1, np.int16
         elif target in self.slot_by_key:
             slot = self.slot_by_key[target]
@@ -299,14 +322,19 @@ class _Builder:
                 self.problems.add(
                     path, f"{target!r} is a parameter; parameters cannot be changed by rules"
                 )
-            elif target in ("turn", "horizon", "peak"):
+            elif target in ("turn", "horizon", PEAK) or target in map(
+                peak_key, self.positions.actors
+            ):
+                follows = target.removesuffix(PEAK) + LEVEL
                 self.problems.add(
                     path,
                     f"`{target}` cannot be changed by rules",
-                    "`peak` follows `level`; set `level` instead" if target == "peak" else None,
+                    f"`{target}` follows `{follows}`; set `{follows}` instead"
+                    if target.endswith(PEAK)
+                    else None,
                 )
             else:
-                targets = ["level", *self.slot_by_key]
+                targets = ["level", *self.slot_by_key, *self._rungs()]
                 self.problems.add(
                     path, f"unknown effect target {target!r}", did_you_mean(target, targets)
                 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sim.language.elements import Parameter, Slot
 from sim.language.expressions import compile_expression
+from sim.language.positions import OWN_NAMES, Positions
 from sim.language.problems import Path, Problems
 from sim.language.types import BOOL, FLOAT, INT, Compiled, Namespace, Symbol, Type
 from sim.scenario import schema
@@ -93,8 +94,10 @@ def namespace(
     ladder: Type,
     parameters: tuple[Parameter, ...],
     slots: tuple[Slot, ...],
+    positions: Positions,
 ) -> Namespace:
-    """Every name an expression may read: parameters, variables, the ladder, the clock."""
+    """Every name an expression may read: parameters, variables, the ladder, the clock, and
+    the rungs of actors that hold one (`alpha.level`, `alpha.peak`)."""
     symbols = {p.name: parameter_symbol(p) for p in parameters}
     symbols.update({s.key: Symbol(s.type, key=s.key) for s in slots})
     symbols["level"] = Symbol(ladder, key="level")
@@ -102,6 +105,11 @@ def namespace(
     symbols["turn"] = Symbol(INT, key="turn")
     symbols["horizon"] = Symbol(INT, constant=spec.horizon)
     actors = {a: list(actor.state) for a, actor in spec.actors.items()}
+    for actor in positions.actors:
+        actors[actor] = [*OWN_NAMES, *actors[actor]]
+        symbols.update(
+            {f"{actor}.{name}": Symbol(ladder, key=f"{actor}.{name}") for name in OWN_NAMES}
+        )
     names = Namespace(symbols, actors)
     names.unavailable["outcome"] = OUTCOME_ONLY_AT_THE_END
     return names

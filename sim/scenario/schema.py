@@ -41,6 +41,7 @@ __all__ = [
     "BetaSpec",
     "CheckSpec",
     "ChoiceSpec",
+    "Combine",
     "DelayedSpec",
     "FixedSpec",
     "HistorySpec",
@@ -58,6 +59,7 @@ __all__ = [
     "VariableSpec",
     "VoteMethod",
     "VoteSpec",
+    "WorldLevel",
     "json_schema",
 ]
 
@@ -96,6 +98,12 @@ class OptionSpec(Placed):
 
 
 VoteMethod = Literal["consensus", "majority", "threshold"]
+
+# How the writes of one variable by several actors in a simultaneous turn combine.
+Combine = Literal["max", "min", "sum", "any", "all", "last-listed"]
+
+# How the world's level follows the rungs of the actors that hold one.
+WorldLevel = Literal["highest", "lowest", "separate"]
 
 # When a chance event is resolved in the turn: before the actors move, or after them.
 Phase = Literal["before-actors", "after-actors"]
@@ -165,6 +173,11 @@ class ActorSpec(Placed):
     name: str | None = None
     description: str = ""
     members: list[Name] = Field([], description="for an alliance: the member actors")
+    rung: Id | None = Field(
+        None,
+        description="the ladder rung this actor starts on: it then holds a rung of its own "
+        "(`<actor>.level`, with its highest so far `<actor>.peak`)",
+    )
     state: dict[Name, Variable] = Field({})
     replace: Replace = Field([])
 
@@ -219,7 +232,18 @@ class ScenarioSpec(Strict):
         "`simultaneous`: every actor decides on the state at the start of the actors' phase "
         "and their effects apply together (two actors may not write one variable)",
     )
+    combine: dict[str, Combine] = Field(
+        {},
+        description="with `moves: simultaneous`: how writes of one variable by several actors "
+        "in the same turn combine (`max`, `min`, `sum` of the changes, `any`, `all`, "
+        "`last-listed`); a variable written by two actors without a rule is an error",
+    )
     ladder: list[LevelSpec] = Field(min_length=2)
+    world_level: WorldLevel = Field(
+        "highest",
+        description="when actors hold rungs of their own: the world's `level` is the highest "
+        "of their rungs, the lowest, or `separate` (a rung of its own, set by rules)",
+    )
     initial_level: Id | None = Field(
         None, description="ladder id at the start; the first if omitted"
     )

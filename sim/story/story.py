@@ -19,7 +19,7 @@ from sim.language.compiled import CompiledScenario, DelayedEffects, Option, Rule
 from sim.text import yaml_value
 
 # a chance event, an actor's rule, an alliance's vote that failed, or effects taking hold
-HappeningKind = Literal["event", "rule", "vote-failed", "delayed"]
+HappeningKind = Literal["event", "rule", "vote-failed", "delayed", "landed"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,8 @@ class Ending:
     turn: int
     peak: str
     violated: tuple[tuple[str, str], ...] = ()  # (check id, what it means) this run broke
+    # actors with rungs of their own: (name, rung it stands on, highest rung it reached)
+    rungs: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,10 @@ class Terms:
     def __init__(self, scenario: CompiledScenario) -> None:
         self.scenario = scenario
         self.levels = tuple(level.label for level in scenario.spec.ladder)
+        # the world's level and peak, and those of each actor that holds a rung
+        self.ladder_keys = {"level", "peak"}
+        for actor in scenario.positions.actors:
+            self.ladder_keys |= {f"{actor}.level", f"{actor}.peak"}
         self.types = {slot.key: slot.type for slot in scenario.slots}
         self.types.update({p.key: p.type for p in scenario.parameters})
         self.delayed_origin: dict[int, tuple[Rule, str | None]] = {}
@@ -167,7 +173,7 @@ class Terms:
 
     def value(self, key: str, value: Any) -> str:  # a numpy scalar of the variable's dtype
         """A state value in the scenario's terms: enum values and ladder levels by name."""
-        if key in ("level", "peak"):
+        if key in self.ladder_keys:
             return self.level(int(value))
         type_ = self.types.get(key)
         if type_ is not None and type_.kind == "enum":
@@ -214,8 +220,16 @@ def ending(model: EscalationModel) -> Ending:
     terms = Terms(scenario)
     index = int(model.outcome[0])
     peak = terms.level(int(model.peak[0]))
+    rungs = tuple(
+        (
+            scenario.actor_name(actor),
+            terms.level(int(model.state[f"{actor}.level"][0])),
+            terms.level(int(model.state[f"{actor}.peak"][0])),
+        )
+        for actor in scenario.positions.actors
+    )
     if index == NO_OUTCOME:
-        return Ending(None, "", "", model.turn, peak)
+        return Ending(None, "", "", model.turn, peak, rungs=rungs)
     outcome = scenario.outcomes[index]
     violated = tuple(
         (check.id, check.message or f"`{check.text}` does not hold")
@@ -223,7 +237,7 @@ def ending(model: EscalationModel) -> Ending:
         if model.observers.violated[check.id][0]
     )
     end_turn = int(model.end_turn[0])
-    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated)
+    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated, rungs)
 
 
 def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:
@@ -231,13 +245,12 @@ def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level:
     by_turn: dict[int, list[Happening]] = {}
     levels: dict[int, int] = {}
     for firing in journal:
-        happening = happening_of(terms, firing)
-        if happening is None:
-            continue
-        by_turn.setdefault(firing.turn, []).append(happening)
         for key, _, after in firing.changes:
-            if key == "level":
+            if key == "level" and (firing.fired[0] or firing.rule is None):
                 levels[firing.turn] = int(after[0])
+        happening = happening_of(terms, firing)
+        if happening is not None:
+            by_turn.setdefault(firing.turn, []).append(happening)
     out = []
     for number in range(first, last + 1):
         after_turn = levels.get(number, level)
@@ -254,8 +267,8 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
     if firing.delayed is not None:
         return _delayed(terms, firing, changes) if fired else None
     rule = firing.rule
-    if rule is None:
-        raise ValueError("a journal entry names its rule unless it is a delayed effect")
+    if rule is None:  # simultaneous moves landed: combined writes, the level following
+        return _landed(terms, changes) if fired and changes else None
     by_player = firing.decided_by == "player"
     held = firing.vote_held is not None and bool(firing.vote_held[0])
     vote = _vote(terms, rule, firing) if held and not by_player else None
@@ -340,4 +353,21 @@ def _changes(
         Change(key, terms.value(key, first[key]), terms.value(key, last[key]))
         for key in first
         if first[key] != last[key]
+    )
+
+
+def _landed(terms: Terms, changes: tuple[Change, ...]) -> Happening:
+    """The actors' simultaneous moves landing: writes combined by rule, the level following."""
+    rules = terms.scenario.spec.combine
+    combined = [f"{c.key} by {rules[c.key]}" for c in changes if c.key in rules]
+    narration = "The actors' moves land together"
+    if combined:
+        narration += f" ({', '.join(combined)} of their writes)"
+    return Happening(
+        kind="landed",
+        rule="moves",
+        actor=None,
+        actor_name="",
+        narration=narration,
+        changes=changes,
     )

@@ -17,7 +17,9 @@ import pandas as pd
 from sim.errors import ResultsError
 from sim.results.folder import PLOTS, REPORT
 from sim.results.intervals import wilson
+from sim.views.discovery_section import discovery_html
 from sim.views.plots import save
+from sim.views.plots.discovery import Boxes, peeling_trajectory, read_boxes
 from sim.views.plots.response import Sweep, target_by_parameter, target_heat_map
 from sim.views.plots.style import percent_interval
 from sim.views.report import escape, page_head, write_page
@@ -68,26 +70,32 @@ def write_exploration_views(folder: str | Path) -> list[Path]:
     ]
     sensitivity = draw_sensitivity(folder, plots, sweep.summary)
     written += [sensitivity] if sensitivity else []
+    boxes = read_boxes(folder)
+    if boxes is not None:
+        written.append(save(peeling_trajectory(sweep, boxes), plots / "discovery.png"))
     images = {path.stem: path.read_bytes() for path in written}
     report = folder / REPORT
-    write_page(report, exploration_html(sweep, images))
+    write_page(report, exploration_html(sweep, images, boxes))
     return [*written, report]
 
 
-def exploration_html(sweep: Sweep, images: dict[str, bytes]) -> str:
-    """The report as one HTML page; `images` maps chart names to PNG bytes."""
+def exploration_html(sweep: Sweep, images: dict[str, bytes], boxes: Boxes | None = None) -> str:
+    """The report as one HTML page; `images` maps chart names to PNG bytes; `boxes`, if
+    given, adds the scenario-discovery section."""
     s = sweep.summary
     runs = int(s["runs"])
     parts = [
         *page_head(f"{s['scenario']}: exploration of {runs:,} runs"),
         "<body><main>",
-        f"<h1>Which assumptions lead to {escape(sweep.target)}? — {escape(s['scenario'])}</h1>",
+        f"<h1>Which assumptions lead to {escape(sweep.target_label)}? — "
+        f"{escape(s['scenario'])}</h1>",
         f'<p class="meta">{escape(_meta(sweep))}</p>',
         f"<p>{escape(_overall(sweep))}</p>",
         "<h2>Influence of each parameter</h2>",
         "<p>The share of the spread of the target probability across design points that a "
         "parameter's value alone explains (0: none, 1: all of it).</p>",
         _influence_table(sweep),
+        *(discovery_html(sweep, boxes, images.get("discovery")) if boxes else []),
         *sensitivity_html(s, images.get(CHART)),
         "<h2>Charts</h2>",
     ]

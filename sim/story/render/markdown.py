@@ -83,6 +83,9 @@ class MarkdownRenderer(Renderer):
             f"**{escape(ending.outcome_label)}** (`{ending.outcome}`) on turn {ending.turn} of "
             f"{horizon}. Peak level: {escape(ending.peak)}."
         ]
+        rungs = wording.rungs(ending)
+        if rungs:
+            lines += ["", escape(rungs)]
         if ending.outcome_description:
             lines += ["", escape(" ".join(ending.outcome_description.split()))]
         for check, what in ending.violated:

@@ -62,18 +62,22 @@ class TextRenderer(Renderer):
 
     def ending(self, ending: Ending, horizon: int) -> str:
         if ending.outcome is None:
-            return (
-                f"Stopped on turn {ending.turn}, before the run ended. Peak level: {ending.peak}."
-            )
+            stopped = f"Stopped on turn {ending.turn}, before the run ended. Peak level: "
+            return "\n".join([stopped + f"{ending.peak}.", *self._rungs(ending)])
         lines = [
             f"Outcome: {ending.outcome_label} ({ending.outcome}), turn {ending.turn} of "
             f"{horizon}. Peak level: {ending.peak}."
         ]
         if ending.outcome_description:
             lines += self._prose(ending.outcome_description, "  ", "  ")
+        lines += self._rungs(ending)
         for check, what in ending.violated:
             lines += self._prose(f"Check violated: {check}: {what}", "", "  ")
         return "\n".join(lines)
+
+    def _rungs(self, ending: Ending) -> list[str]:
+        line = wording.rungs(ending)
+        return self._prose(line, "", "  ") if line else []
 
     def _happenings(self, turn: Turn) -> list[str]:
         return [self.happening(h) for h in turn.happenings]

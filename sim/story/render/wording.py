@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sim.story.decision import Made, Situation
 from sim.story.play import RulesVersusPlayer
-from sim.story.story import Happening, Scheduled, Turn, Vote
+from sim.story.story import Ending, Happening, Scheduled, Turn, Vote
 
 
 def who(happening: Happening) -> tuple[str, str]:
@@ -20,6 +20,8 @@ def who(happening: Happening) -> tuple[str, str]:
         return "Event", rule
     if happening.kind == "delayed":
         return "Taking hold", rule
+    if happening.kind == "landed":
+        return "All actors", "simultaneous moves"
     return happening.actor_name + (" (you)" if happening.by_player else ""), rule
 
 
@@ -122,3 +124,11 @@ def alone(comparison: RulesVersusPlayer) -> str:
         f"Played by the rules alone, this same run (run {comparison.run}) ends in "
         f"{ending.outcome} on turn {ending.turn} (peak level: {ending.peak})."
     )
+
+
+def rungs(ending: Ending) -> str | None:
+    """Where each actor that holds a rung of its own stands, and the highest it reached."""
+    if not ending.rungs:
+        return None
+    parts = [f"{name} on {now} (highest: {peak})" for name, now, peak in ending.rungs]
+    return "Rungs: " + "; ".join(parts) + "."

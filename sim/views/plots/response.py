@@ -10,6 +10,8 @@ is the Wilson interval of the pooled runs.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,10 +59,30 @@ class Sweep:
     def target(self) -> str:
         return str(self.summary["target"])
 
-    def most_influential(self, count: int = 2) -> list[str]:
-        """The `count` parameters with the largest influence, largest first."""
-        influence: dict[str, float] = dict(self.summary["influence"])
-        return sorted(influence, key=lambda name: -influence[name])[:count]
+    @property
+    def target_label(self) -> str:
+        """The target in the scenario's words (its outcomes' labels)."""
+        return str(self.summary.get("target_label") or self.target)
+
+    def most_influential(
+        self, count: int = 2, influence: Mapping[str, float] | None = None
+    ) -> list[str]:
+        """The `count` parameters with the largest influence, largest first; `influence`
+        ranks them instead of the summary's correlation ratios (Sobol indices, say)."""
+        scores = dict(self.summary["influence"] if influence is None else influence)
+        return sorted(scores, key=lambda name: -scores[name])[:count]
+
+    def words(self, name: str) -> str:
+        """A parameter's name as words, for a chart's title (`russian risk acceptance`)."""
+        return name.replace("_", " ")
+
+    def gist(self, name: str, width: int = 44, lines: int = 2) -> str:
+        """The start of a parameter's description, wrapped, without its provenance tag
+        (`judgement:`): enough words to say what it stands for under a panel."""
+        found = [f.get("description", "") for f in self.factors if f["name"] == name]
+        text = re.sub(r"^\s*\w+:\s+", "", found[0] if found else "")
+        text = re.split(r" \(|; |\. ", text, maxsplit=1)[0].rstrip(".")
+        return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …"))
 
     def heading(self, chart: str) -> str:
         """A chart's title: its name, the scenario, the design, points, runs and seed."""
@@ -126,28 +148,31 @@ def target_by_parameter(sweep: Sweep) -> Figure:
     overall = float(sweep.points["target"].mean())
     tables = {name: response(sweep, name) for name in names}
     with style():
-        fig = new_figure(panel_height(len(names), COLUMNS))
-        fig.suptitle(sweep.heading(f"Probability of {sweep.target}"), fontsize=13)
+        fig = new_figure(panel_height(len(names), COLUMNS, row=3.6))
+        fig.suptitle(sweep.heading(f"Probability of {sweep.target_label}"), fontsize=13)
         axes = panels(fig, len(names), COLUMNS, sharex=False, sharey=True)
         for ax, factor in zip(axes, sweep.factors, strict=True):
             _line_panel(ax, tables[factor["name"]], overall)
-            ax.set_title(factor["name"], fontsize=11)
-            ax.set_xlabel(f"varied over {factor['range']}", fontsize=9.5, color="#444444")
+            ax.set_title(sweep.words(factor["name"]), fontsize=11)
+            gist = sweep.gist(factor["name"])
+            varied = f"varied over {factor['range']}"
+            ax.set_xlabel(f"{gist}\n{varied}" if gist else varied, fontsize=9, color="#444444")
         top = max(max(t["ci_high"].max() for t in tables.values()), overall) * 1.1
         axes[0].set_ylim(0, top if top > 0 else 0.01)
         for ax in axes:
             percent_axis(ax.yaxis)
-        fig.supylabel(f"probability of {sweep.target} (dashed: all points)", fontsize=11)
+        fig.supylabel(f"probability of {sweep.target_label}", fontsize=11)
     return fig
 
 
-def target_heat_map(sweep: Sweep) -> Figure:
+def target_heat_map(sweep: Sweep, influence: Mapping[str, float] | None = None) -> Figure:
     """The target probability over the bins of the two most influential parameters, each
-    cell pooled over the other parameters; a cell with no design point is left blank."""
-    names = sweep.most_influential(2)
+    cell pooled over the other parameters; a cell with no design point is left blank.
+    `influence` ranks the parameters (default: the summary's correlation ratios)."""
+    names = sweep.most_influential(2, influence)
     with style():
         fig = new_figure(6.5, 9.0)
-        fig.suptitle(sweep.heading(f"Probability of {sweep.target}"), fontsize=13)
+        fig.suptitle(sweep.heading(f"Probability of {sweep.target_label}"), fontsize=13)
         ax = fig.add_subplot()
         if len(names) < 2:
             ax.text(0.5, 0.5, "a heat map needs two varied parameters", ha="center")
@@ -157,8 +182,8 @@ def target_heat_map(sweep: Sweep) -> Figure:
         image = ax.imshow(grid, origin="lower", aspect="auto", cmap="Reds", vmin=0)
         ax.set_xticks(range(len(x_labels)), x_labels, rotation=30 if len(x_labels) > 4 else 0)
         ax.set_yticks(range(len(y_labels)), y_labels)
-        ax.set_xlabel(f"{names[0]} (most influential)")
-        ax.set_ylabel(names[1])
+        ax.set_xlabel(f"{sweep.words(names[0])} (most influential)")
+        ax.set_ylabel(sweep.words(names[1]))
         top = np.nanmax(grid) if np.isfinite(grid).any() else 0.0
         for (row, column), value in np.ndenumerate(grid):
             if np.isfinite(value):
@@ -166,7 +191,7 @@ def target_heat_map(sweep: Sweep) -> Figure:
                 shown = chart_percent(float(value))
                 ax.text(column, row, shown, ha="center", va="center", color=ink, fontsize=10)
         bar = fig.colorbar(image, ax=ax, shrink=0.85)
-        bar.set_label(f"probability of {sweep.target}")
+        bar.set_label(f"probability of {sweep.target_label}")
         percent_axis(bar.ax.yaxis)
     return fig
 
