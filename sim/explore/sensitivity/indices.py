@@ -26,6 +26,7 @@ from sim.explore.sensitivity.responses import Response, noise_share
 Z = 1.959963984540054  # the normal quantile of a two-sided 95% interval
 MORRIS_RESAMPLES = 1000
 Row = dict[str, object]
+NON_NEGATIVE = ("mu_star", "sigma")  # their intervals stop at 0; Sobol' estimates may stray below
 
 
 def sobol_resamples(base: int) -> int:
@@ -192,7 +193,7 @@ def _row(
         "label": factor.name.replace("_", " "),
         "index": index,
         "value": value,
-        "low": value - half,
+        "low": max(0.0, value - half) if index in NON_NEGATIVE else value - half,
         "high": value + half,
         "design_error": design,
         "noise": noise,
