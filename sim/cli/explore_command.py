@@ -10,6 +10,7 @@ import click
 
 from sim.cli.explore_resume import interruptible, precision_words, resumed, sweep_options
 from sim.cli.options import overrides, seed_option, set_option, set_words
+from sim.cli.sensitivity import sensitivity_lines
 from sim.text import command_line, percent, table
 
 if TYPE_CHECKING:
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--design",
-    type=click.Choice(["lhs", "sobol", "grid"]),
+    type=click.Choice(["lhs", "sobol", "grid", "sobol-indices", "morris"]),
     default="lhs",
     show_default=True,
-    help="How the points are placed.",
+    help="How the points are placed: lhs, sobol (a Sobol' sequence) or grid; sobol-indices "
+    "and morris also measure which assumptions matter (needs the sensitivity extra).",
 )
 @click.option(
     "--points",
@@ -146,6 +148,8 @@ def explore(
     click.echo(table(["parameter", "influence"], rows))
     if found.discovery is not None:
         click.echo(_box_lines(found.discovery))
+    for line in sensitivity_lines(found, points):
+        click.echo(line)
     if out is not None:
         from sim.views.exploration_report import write_exploration_views
 

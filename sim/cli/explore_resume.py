@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
+from sim.cli.interrupts import Interrupted, sigterm_as_interrupt
 from sim.cli.options import overrides
-from sim.cli.run_command import Interrupted, _sigterm_as_interrupt
 from sim.text import command_line
 
 FC = TypeVar("FC", bound=Callable[..., object])
@@ -109,7 +109,7 @@ def interruptible(out: Path | None) -> Iterator[None]:
     from sim.explore.folder import SweepInterrupted
 
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             yield
     except SweepInterrupted as stop:
         raise Interrupted(

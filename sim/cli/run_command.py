@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import shlex
-import signal
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from sim.batch.backends import BACKENDS, BackendName
 from sim.cli.analysis import check_target, draw, target_option
 from sim.cli.errors import UserError
+from sim.cli.interrupts import Interrupted, sigterm_as_interrupt
 from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report, rungs_report
 from sim.cli.options import (
     overrides,
@@ -251,7 +247,7 @@ def _run_batch(
     from sim.results.folder import INCOMPLETE
 
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             started = time.perf_counter() - (batch.precise.seconds if batch.precise else 0.0)
             results = run_batch(
                 batch.compiled,
@@ -343,32 +339,6 @@ def _resumed(
     runs = given.get("runs", record["runs"])
     seed = given.get("seed", record["seed"])
     return Batch(compiled, runs, seed, folder, record["command"])
-
-
-class Interrupted(UserError):
-    """Ctrl-C (or a TERM signal) during a batch: what is saved, and how to finish it."""
-
-    exit_code = 130  # the shell's code for a process stopped by SIGINT
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(self.format_message(), err=True)
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a batch runs, so `kill` also leaves a resumable folder."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def outcome_report(results: Results, elapsed: float | None = None) -> str:

@@ -11,6 +11,9 @@ import pandas as pd
 
 from sim.explore.discovery import Discovery, save_discovery
 from sim.explore.factors import Factor
+from sim.explore.sensitivity import Sensitivity
+
+SENSITIVITY = "sensitivity"  # sensitivity.parquet and sensitivity.csv
 
 
 @dataclass
@@ -25,6 +28,8 @@ class Exploration:
     `point`, `replicate` (its run index), `outcome`, `end_turn`, `peak_level` and
     the measures. `influence`: per parameter, the share of the spread of the
     target probability across points that its value alone explains.
+    `sensitivity` (designs sobol-indices and morris): the indices of every outcome,
+    see `sim.explore.sensitivity.Sensitivity`.
     `discovery`: the box of assumptions where the target is most likely (PRIM,
     `sim.explore.discovery`); its tables are `boxes` and `box`.
     """
@@ -41,6 +46,7 @@ class Exploration:
     command: str = ""
     # further figures for summary.json: the --set values, the precision asked
     extra: dict[str, object] = field(default_factory=dict)
+    sensitivity: Sensitivity | None = None  # for the sobol-indices and morris designs
     target_label: str = ""  # the target in the scenario's words
     discovery: Discovery | None = None
     descriptions: dict[str, str] = field(default_factory=dict)  # parameter -> its description
@@ -85,6 +91,7 @@ class Exploration:
             "target_min": float(self.points["target"].min()),
             "target_max": float(self.points["target"].max()),
             **self.extra,
+            **({"sensitivity": self.sensitivity.summary()} if self.sensitivity else {}),
         }
 
     def save(self, folder: Path) -> list[Path]:
@@ -98,4 +105,8 @@ class Exploration:
         if self.runs is not None:
             written.append(folder / "runs.parquet")
             self.runs.to_parquet(written[-1], index=False)
+        if self.sensitivity is not None:
+            written += [folder / f"{SENSITIVITY}.parquet", folder / f"{SENSITIVITY}.csv"]
+            self.sensitivity.indices.to_parquet(written[-2], index=False)
+            self.sensitivity.indices.to_csv(written[-1], index=False)
         return written

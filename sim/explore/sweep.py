@@ -19,6 +19,7 @@ from sim.explore.folder import SweepFolder, SweepInterrupted
 from sim.explore.packing import SweepPlan
 from sim.explore.result import Exploration
 from sim.explore.rounds import Pieces, Precision, play_rounds
+from sim.explore.sensitivity import analyse
 from sim.explore.target import Target, read_target
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.results.intervals import wilson
@@ -71,6 +72,15 @@ def explore(
         raise ScenarioError([Problem("--runs-per-point must be at least 1")])
     if not 0 <= min_coverage <= 1:
         raise ScenarioError([Problem(f"--min-coverage {min_coverage}: expected 0 to 1")])
+    if design in ("sobol-indices", "morris") and (precision or rel_precision):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"--design {design} needs the same runs at every point: drop --precision "
+                    "and --rel-precision, and set --runs-per-point"
+                )
+            ]
+        )
     factors = read_factors(scenario, vary)
     wanted = read_target(scenario, target)
     measure = influence_measure or influence
@@ -101,6 +111,9 @@ def explore(
         raise
     plan = SweepPlan(tuple(pieces), given)
     table = _points_table(swept, factors, values, plan, results, wanted)
+    sensitivity = None
+    if design == "sobol-indices" or design == "morris":
+        sensitivity = analyse(design, swept, factors, unit, plan, results, runs_per_point, seed)
     found = Exploration(
         scenario=scenario.id,
         target=wanted.text,
@@ -112,6 +125,7 @@ def explore(
         influence={f.name: measure(table[f.name], table["target"]) for f in factors},
         runs=_runs_table(swept, plan, results) if keep_runs else None,
         command=command,
+        sensitivity=sensitivity,
         target_label=wanted.label,
         descriptions={f.name: descriptions(scenario)[f.name] for f in factors},
         discovery=discover_in(

@@ -23,6 +23,7 @@ from sim.views.plots.discovery import Boxes, peeling_trajectory, read_boxes
 from sim.views.plots.response import Sweep, target_by_parameter, target_heat_map
 from sim.views.plots.style import percent_interval
 from sim.views.report import escape, page_head, write_page
+from sim.views.sensitivity_report import CHART, draw_sensitivity, sensitivity_html
 
 POINTS = "points.parquet"
 SUMMARY = "summary.json"
@@ -67,6 +68,8 @@ def write_exploration_views(folder: str | Path) -> list[Path]:
         save(target_by_parameter(sweep), plots / "target-by-parameter.png"),
         save(target_heat_map(sweep), plots / "target-heat-map.png"),
     ]
+    sensitivity = draw_sensitivity(folder, plots, sweep.summary)
+    written += [sensitivity] if sensitivity else []
     boxes = read_boxes(folder)
     if boxes is not None:
         written.append(save(peeling_trajectory(sweep, boxes), plots / "discovery.png"))
@@ -93,6 +96,7 @@ def exploration_html(sweep: Sweep, images: dict[str, bytes], boxes: Boxes | None
         "parameter's value alone explains (0: none, 1: all of it).</p>",
         _influence_table(sweep),
         *(discovery_html(sweep, boxes, images.get("discovery")) if boxes else []),
+        *sensitivity_html(s, images.get(CHART)),
         "<h2>Charts</h2>",
     ]
     for name, (heading, reading) in CHARTS.items():
