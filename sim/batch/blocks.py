@@ -15,6 +15,7 @@ import numpy as np
 from sim.engine import EscalationModel
 from sim.engine.streams import BLOCK_SIZE
 from sim.language.compiled import CompiledScenario
+from sim.results.columns import FALSE_BELIEF_FIRINGS
 
 
 @dataclass
@@ -32,6 +33,8 @@ class BlockResult:
     peak_counts: np.ndarray  # (horizon + 1, levels) int64: runs by peak level so far
     violated: dict[str, np.ndarray] = field(default_factory=dict)  # check id -> (runs,) bool
     measures: dict[str, np.ndarray] = field(default_factory=dict)  # measure id -> (runs,) values
+    # fog of war: firings taken on a false belief, (runs,) int32 (zeros without beliefs)
+    false_belief_firings: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
 Task = tuple[int, int]  # (block, runs in it)
@@ -68,6 +71,7 @@ def played(model: EscalationModel, block: int, runs: int) -> BlockResult:
             violated=dict(model.observers.violated),
             measures=model.observers.measure_columns(),
             peak_counts=model.level_counts("peaks"),
+            false_belief_firings=model.state[FALSE_BELIEF_FIRINGS],
         )
     finally:
         model.release()

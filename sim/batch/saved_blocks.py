@@ -22,7 +22,14 @@ from sim.batch.blocks import BlockResult
 from sim.batch.identity import refused
 from sim.errors import ResultsError
 from sim.language.compiled import CompiledScenario
-from sim.results.columns import PER_RUN, measure_column, parameter_column, violated_column
+from sim.results.columns import (
+    FALSE_BELIEF_FIRINGS,
+    PER_RUN,
+    fog_columns,
+    measure_column,
+    parameter_column,
+    violated_column,
+)
 from sim.scenario.support import numeric_support
 
 
@@ -45,6 +52,7 @@ def block_arrays(result: BlockResult, identity: BatchIdentity) -> dict[str, Any]
         "runs": np.int64(result.runs),
         **{column.name: getattr(result, column.name) for column in PER_RUN},
         "fired": result.fired,
+        FALSE_BELIEF_FIRINGS: result.false_belief_firings,
         "level_counts": result.level_counts,
         "peak_counts": result.peak_counts,
         **{parameter_column(name): values for name, values in result.parameters.items()},
@@ -81,6 +89,8 @@ def read_block(
         violated={c.id: _array(path, arrays, violated_column(c.id)) for c in scenario.checks},
         measures={m.id: _array(path, arrays, measure_column(m.id)) for m in scenario.measures},
     )
+    for name in fog_columns(scenario):
+        setattr(result, name, _array(path, arrays, name))
     problem = inconsistency(result, scenario)
     if problem:
         raise _bad(path, f"its arrays do not fit a block of this batch: {problem}")
@@ -138,6 +148,10 @@ def inconsistency(result: BlockResult, scenario: CompiledScenario) -> str | None
     for name in ("level_counts", "peak_counts"):
         if (getattr(result, name).sum(axis=1) != runs).any():
             return f"{name} do not add up to the block's {runs} runs at every turn"
+    for name in fog_columns(scenario):
+        values = getattr(result, name)
+        if values.shape != (runs,) or values.dtype.kind != "i" or (values < 0).any():
+            return f"{name} is not {runs} counts"
     for kind, columns in (("violated", result.violated), ("measure", result.measures)):
         for key, values in columns.items():
             if values.shape != (runs,):

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.engine import sampling
 from sim.engine.agents import Actor
+from sim.engine.beliefs import Beliefs
 from sim.engine.chances import Chances, OutOfRange
 from sim.engine.delayed import Queue
 from sim.engine.effects import apply_effects
@@ -28,6 +29,7 @@ from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.engine.variates import SiteDraws, World
 from sim.language.compiled import CompiledScenario, Effect, Rule
+from sim.language.observations import FALSE_BELIEF_FIRINGS
 from sim.language.types import Compiled, Env, Value
 
 NO_OUTCOME = -1
@@ -112,7 +114,9 @@ class EscalationModel(mesa.Model):
         """The actors in turn order, the events around them, and the per-turn tallies."""
         for actor_id in self.scenario.actors:
             rules = self.scenario.rules_of(actor_id)
-            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules)
+            observations = self.scenario.observations_of(actor_id)
+            beliefs = Beliefs(observations, self.seed, self.block, self.lanes, self.chances)
+            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules, beliefs)
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
         self.events_before = self.scenario.events_before_actors()
         self.events_after = self.scenario.events_after_actors()
@@ -163,13 +167,14 @@ class EscalationModel(mesa.Model):
                     value = np.clip(value, slot.low, slot.high)
                 self.state[slot.key] = value.astype(slot.dtype)
         self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
+        self.state[FALSE_BELIEF_FIRINGS] = np.zeros(n, dtype=np.int32)  # (lanes,) per run
         self.state["turn"] = 0  # type: ignore[assignment]  # a plain int, as each turn sets it
 
     # --- the turn -------------------------------------------------------
 
     def step(self) -> None:
-        """One turn: delayed effects, chance events, actors in order, chance events after the
-        actors, then outcomes."""
+        """One turn: delayed effects, chance events, observations, actors in order, chance
+        events after the actors, then outcomes."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
@@ -177,6 +182,8 @@ class EscalationModel(mesa.Model):
             self._delayed_effects()
             for event in self.events_before:
                 self.resolve(event)
+            if self.scenario.observations:
+                self.agents.do("observe")
             if self.simultaneous:
                 self._simultaneous_moves()
             else:
@@ -226,8 +233,22 @@ class EscalationModel(mesa.Model):
             self._consult_policy(rule, eligible, firing)
         if rule.once:
             self.spent[rule.id] |= firing.fired
+        if rule.beliefs_read:
+            self._count_misreadings(rule, firing, seen)
         if self.journal is not None or some(firing.fired):
             self._take_effect(rule, firing, seen)
+
+    def _count_misreadings(self, rule: Rule, firing: Firing, seen: Env) -> None:
+        """Count the firings taken on a false belief: where a belief the rule's condition,
+        chance, weights or ballots read differed from the truth as the rule was judged."""
+        misread = np.zeros(self.size, dtype=bool)  # (lanes,) bool
+        for belief, truth in rule.beliefs_read:
+            misread |= seen[belief] != seen[truth]
+        firing.misread = misread
+        if some(firing.fired & misread):
+            self.state[FALSE_BELIEF_FIRINGS] = self.state[FALSE_BELIEF_FIRINGS] + (
+                firing.fired & misread
+            )
 
     def _eligible(self, rule: Rule, seen: Env) -> np.ndarray:
         """The active lanes where the rule's condition holds (and a `once` rule is unspent)."""
