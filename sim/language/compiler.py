@@ -135,8 +135,8 @@ class _Builder:
         # an actor's rule is judged on its view (the beliefs it reads are recorded), and so
         # are its effects' values; chance events read the truth
         view = self.views.get(rule.actor or "", self.names) if not event else self.names
-        reads: set[str] = set()
-        names = view.recording(reads)
+        reads: set[str] = set()  # an actor's rule: the beliefs it is judged on
+        names = view.recording(None if event else reads)
         if event and rule.actor is not None:
             self.problems.add(
                 path + ("actor",), "events belong to no actor", "move it under `rules:`"
