@@ -104,6 +104,9 @@ class EscalationModel(mesa.Model):
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in self.scenario.all_rules() if r.once}
         self.queue = Queue(self.scenario.delayed, n)  # delayed effects waiting to take hold
         self.observers = Observers(self.scenario, n)  # the scenario's checks and measures
+        # with a journal (traces, play): each turn's beliefs and the truths they are about,
+        # {key: (lanes,) array}, the i-th after turn i + 1
+        self.belief_log: list[dict[str, np.ndarray]] = []
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
             for rule in self.scenario.all_rules()
@@ -191,9 +194,17 @@ class EscalationModel(mesa.Model):
             for event in self.events_after:
                 self.resolve(event)
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
+            if self.journal is not None and self.scenario.has_beliefs:
+                self._log_beliefs()
             if self.observers.per_turn:
                 self.observers.on_turn(self.state, played, self.turn)
         self.datacollector.collect(self)
+
+    def _log_beliefs(self) -> None:
+        """Keep this turn's beliefs and the truths they are about, for the story."""
+        keys = [s.key for s in self.scenario.slots if s.about is not None]
+        keys += [str(s.about) for s in self.scenario.slots if s.about is not None]
+        self.belief_log.append({key: self.state[key].copy() for key in keys})
 
     def _simultaneous_moves(self) -> None:
         """Every actor decides on the world as the actors' phase begins, and no actor sees

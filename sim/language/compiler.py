@@ -135,8 +135,10 @@ class _Builder:
         # an actor's rule is judged on its view (the beliefs it reads are recorded), and so
         # are its effects' values; chance events read the truth
         view = self.views.get(rule.actor or "", self.names) if not event else self.names
-        reads: set[str] = set()  # an actor's rule: the beliefs it is judged on
-        names = view.recording(None if event else reads)
+        judged: set[str] = set()  # the keys its condition, chance, weights, ballots read
+        consequences: set[str] = set()  # the keys its effects read
+        names = view.recording(judged)
+        effect_view = view.recording(consequences)
         if event and rule.actor is not None:
             self.problems.add(
                 path + ("actor",), "events belong to no actor", "move it under `rules:`"
@@ -163,15 +165,17 @@ class _Builder:
         options: tuple[Option, ...] = ()
         if rule.options is not None:
             options = tuple(
-                self._option(path + ("options", i), option, rule.id, names, view)
+                self._option(path + ("options", i), option, rule.id, names, effect_view)
                 for i, option in enumerate(rule.options)
             )
         vote = None
         if rule.vote is not None:
-            vote = self._vote(path + ("vote",), rule, rule.vote, reads)
-        effects = self._effects(path + ("effects",), rule.effects, view)
+            vote = self._vote(path + ("vote",), rule, rule.vote, judged)
+        effects = self._effects(path + ("effects",), rule.effects, effect_view)
         effects += self._reveal(path + ("reveal",), rule.reveal)
-        delayed = self._delayed(path + ("delayed",), rule.delayed, rule.id, view)
+        delayed = self._delayed(path + ("delayed",), rule.delayed, rule.id, effect_view)
+        # an actor's rule judged on a belief: a firing on a false one is counted
+        beliefs = [] if event else sorted(k for k in judged if k in self.names.beliefs)
         return Rule(
             index=index,
             id=rule.id,
@@ -186,7 +190,8 @@ class _Builder:
             vote=vote,
             narration=rule.narration,
             after_actors=event and rule.phase == "after-actors",
-            beliefs_read=tuple((key, self.names.beliefs[key]) for key in sorted(reads)),
+            beliefs_read=tuple((key, self.names.beliefs[key]) for key in beliefs),
+            reads=frozenset(judged | consequences),
         )
 
     def _option(

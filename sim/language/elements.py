@@ -162,6 +162,14 @@ class Rule:
     # the beliefs its condition, chance, weights and ballots read: (belief key, truth key);
     # a firing where one differed from the truth is a firing on a false belief
     beliefs_read: tuple[tuple[str, str], ...] = ()
+    reads: frozenset[str] = frozenset()  # every state key its expressions read
+
+    def writes(self) -> frozenset[str]:
+        """Every state key its effects (and its options' and delayed ones) may write."""
+        effects = list(self.effects) + [e for d in self.delayed for e in d.effects]
+        for option in self.options:
+            effects += list(option.effects) + [e for d in option.delayed for e in d.effects]
+        return frozenset(effect.key for effect in effects)
 
     @property
     def stream(self) -> str:

@@ -76,7 +76,7 @@ class Namespace:
         self.viewer: str | None = None
         self.unseen: dict[str, tuple[str, str]] = {}
         self.beliefs: dict[str, str] = {}
-        # where the beliefs an expression reads are recorded (a rule's, while compiling it)
+        # where the state keys an expression reads are recorded (a rule's, while compiling it)
         self.reads: set[str] | None = None
 
     def with_alias(self, alias: str, actor: str) -> Namespace:
@@ -107,7 +107,7 @@ class Namespace:
         return clone
 
     def recording(self, reads: set[str] | None) -> Namespace:
-        """A namespace recording into `reads` the belief keys its expressions read."""
+        """A namespace recording into `reads` the state keys its expressions read."""
         clone = self._clone()
         clone.reads = reads
         return clone

@@ -122,7 +122,7 @@ class ExpressionCompiler(Functions):
             raise self.error(node, message, hint)
         if symbol.key is None:
             return constant(symbol.constant, symbol.type)
-        if self.names.reads is not None and symbol.key in self.names.beliefs:
+        if self.names.reads is not None:
             self.names.reads.add(symbol.key)
         state_key = symbol.key
         return Compiled(lambda env: env[state_key], symbol.type)

@@ -8,7 +8,7 @@ out is the renderers' job (`sim.story.render`): nothing here prints or formats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,10 +16,13 @@ import numpy as np
 
 from sim.engine.model import NO_OUTCOME, EscalationModel, Firing
 from sim.language.compiled import CompiledScenario, DelayedEffects, Option, Rule
+from sim.language.observations import FALSE_BELIEF_FIRINGS
+from sim.story.fog import Misbelief, misbeliefs
 from sim.text import yaml_value
 
-# a chance event, an actor's rule, an alliance's vote that failed, or effects taking hold
-HappeningKind = Literal["event", "rule", "vote-failed", "delayed"]
+# a chance event, an actor's rule, an alliance's vote that failed, effects taking hold, an
+# observation's reading reaching a belief, or (to a seat at play) an act whose cause is hidden
+HappeningKind = Literal["event", "rule", "vote-failed", "delayed", "observation", "unseen"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class Happening:
     by_player: bool = False
     scheduled: tuple[Scheduled, ...] = ()  # delayed effects this firing scheduled
     scheduled_on: int | None = None  # for a delayed effect taking hold: when it was scheduled
+    on_false_belief: bool = False  # fired on a belief that differed from the truth
+    taken_on: int | None = None  # for an observation arriving late: the turn it was taken
 
 
 @dataclass(frozen=True)
@@ -77,10 +82,14 @@ class Turn:
     level_before: str
     level_after: str
     happenings: tuple[Happening, ...]
+    # fog of war: the beliefs that differ from the truth at the end of the turn, and
+    # whether they are not those of the turn before
+    misbeliefs: tuple[Misbelief, ...] = ()
+    beliefs_changed: bool = False
 
     @property
     def quiet(self) -> bool:
-        return not self.happenings
+        return not self.happenings and not self.beliefs_changed
 
 
 Quiet = tuple[Turn, ...]  # a stretch of turns in which nothing happened
@@ -107,6 +116,7 @@ class Ending:
     turn: int
     peak: str
     violated: tuple[tuple[str, str], ...] = ()  # (check id, what it means) this run broke
+    false_belief_firings: int | None = None  # with fog of war: firings on a false belief
 
 
 @dataclass(frozen=True)
@@ -202,7 +212,7 @@ def story_of(model: EscalationModel, run: int, command: str = "") -> Story:
         start_level=terms.level(scenario.initial_level),
         drawn=drawn,
         fixed=fixed,
-        turns=tuple(turns(terms, model.journal, 1, last, scenario.initial_level)),
+        turns=tuple(turns(terms, model.journal, 1, last, scenario.initial_level, model.belief_log)),
         ending=ending(model),
         command=command,
     )
@@ -223,11 +233,20 @@ def ending(model: EscalationModel) -> Ending:
         if model.observers.violated[check.id][0]
     )
     end_turn = int(model.end_turn[0])
-    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated)
+    misread = int(model.state[FALSE_BELIEF_FIRINGS][0]) if scenario.has_beliefs else None
+    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated, misread)
 
 
-def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:
-    """Turns `first` to `last` of a one-lane journal; `level` is the ladder index before `first`."""
+def turns(
+    terms: Terms,
+    journal: Iterable[Firing],
+    first: int,
+    last: int,
+    level: int,
+    beliefs: Sequence[Mapping[str, np.ndarray]] = (),
+) -> list[Turn]:
+    """Turns `first` to `last` of a one-lane journal; `level` is the ladder index before `first`;
+    `beliefs` the model's `belief_log` (each turn's beliefs and truths), if kept."""
     by_turn: dict[int, list[Happening]] = {}
     levels: dict[int, int] = {}
     for firing in journal:
@@ -239,11 +258,22 @@ def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level:
             if key == "level":
                 levels[firing.turn] = int(after[0])
     out = []
+    before: tuple[Misbelief, ...] = ()
+    if first > 1 and len(beliefs) >= first - 1:
+        before = misbeliefs(terms.scenario, beliefs[first - 2], terms.value)
     for number in range(first, last + 1):
         after_turn = levels.get(number, level)
         told = tuple(by_turn.get(number, ()))
-        out.append(Turn(number, terms.level(level), terms.level(after_turn), told))
-        level = after_turn
+        wrong = (
+            misbeliefs(terms.scenario, beliefs[number - 1], terms.value)
+            if (len(beliefs) >= number)
+            else ()
+        )
+        turn = Turn(
+            number, terms.level(level), terms.level(after_turn), told, wrong, wrong != before
+        )
+        out.append(turn)
+        level, before = after_turn, wrong
     return out
 
 
@@ -253,6 +283,8 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
     changes = _changes(terms, firing.changes)
     if firing.delayed is not None:
         return _delayed(terms, firing, changes) if fired else None
+    if firing.observation is not None:
+        return _observed(terms, firing, changes) if fired else None
     rule = firing.rule
     if rule is None:
         raise ValueError("a journal entry names its rule unless it is a delayed effect")
@@ -289,6 +321,7 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
         changes=changes,
         by_player=by_player,
         scheduled=tuple(_scheduled(terms, firing.turn, item) for item in delayed),
+        on_false_belief=fired and firing.misread is not None and bool(firing.misread[0]),
     )
 
 
@@ -316,6 +349,22 @@ def _delayed(terms: Terms, firing: Firing, changes: tuple[Change, ...]) -> Happe
         option=option,
         changes=changes,
         scheduled_on=firing.turn - item.after,
+    )
+
+
+def _observed(terms: Terms, firing: Firing, changes: tuple[Change, ...]) -> Happening:
+    """An observation's reading reaching its actor's belief."""
+    observation = firing.observation
+    assert observation is not None
+    return Happening(
+        kind="observation",
+        rule=observation.id,
+        actor=observation.actor,
+        actor_name=terms.actor_name(observation.actor),
+        narration=observation.description,
+        description=f"`{observation.about}`",
+        changes=changes,
+        taken_on=firing.taken if firing.taken != firing.turn else None,
     )
 
 

@@ -66,6 +66,10 @@ class Renderer(Protocol):
         """A game stopped before it ended (quit, end of input, interrupted)."""
         ...
 
+    def revealed(self, story: Story) -> str:
+        """At a game's end, the truth and every actor's beliefs, turn by turn."""
+        ...
+
     def comparison(self, comparison: RulesVersusPlayer) -> str:
         """The player's outcome beside how often the rules alone reach each outcome."""
         ...
