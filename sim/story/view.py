@@ -59,9 +59,7 @@ class SeatView:
         out = []
         for slot in self.scenario.slots:
             if slot.key in shown and self.sees(slot.key):
-                label = (
-                    f"belief: {self.beliefs[slot.key]}" if slot.key in self.beliefs else slot.key
-                )
+                label = f"belief.{self.beliefs[slot.key]}" if slot.key in self.beliefs else slot.key
                 out.append((label, slot.key))
         return out
 
