@@ -15,6 +15,8 @@ import pytest
 import sim
 from sim.engine import EscalationModel
 from sim.errors import ScenarioError
+from sim.exact_analysis.beliefs import NoiseUnsupported
+from sim.exact_analysis.crosscheck import against_runs
 from sim.results.intervals import wilson
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -203,3 +205,32 @@ def test_one_observations_accuracy_leaves_the_other_draws_as_they_were(tmp_path)
     assert same_truths[same].all()  # other observations read the same numbers
     assert (models[0].fired[:, same] == models[1].fired[:, same]).all()
     assert (models[0].outcome[same] == models[1].outcome[same]).all()
+
+
+# --- the exact analysis ---------------------------------------------------------------
+
+
+def test_exact_analysis_solves_the_misperception_case_by_the_formula():
+    scenario = sim.load_scenario(MISPERCEPTION)
+    war = next(o for o in sim.exact(scenario).outcomes if o.id == "war")
+    assert war.probability == pytest.approx(1 - (1 - 0.3 * 0.5) ** scenario.horizon, abs=1e-12)
+
+
+def test_exact_analysis_and_monte_carlo_agree_on_a_fog_scenario(tmp_path):
+    """Flips, a confusion matrix with a delay, other values, reveals, planted and shared
+    beliefs, votes on each member's view, and the false-belief count in measures."""
+    path = variant(
+        tmp_path, FULL, "- {id: satellites, noise: spread}", '- {id: satellites, when: "turn == 2"}'
+    )
+    scenario = sim.load_scenario(path)
+    check = against_runs(sim.exact(scenario), scenario, 40_000, seed=2026)
+    assert check.agree, check
+    assert any(m.id == "acted-on-misreading" for m in check.measures)
+
+
+def test_exact_analysis_refuses_noise_on_a_number_in_one_line():
+    with pytest.raises(NoiseUnsupported) as refused:
+        sim.exact(sim.load_scenario(FULL))
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "blue's `satellites` of `strength`" in message
