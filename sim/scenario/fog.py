@@ -9,9 +9,16 @@ options may `reveal` the truth to actors (in `schema`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    StrictBool,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from sim.scenario.fields import Expr, Id, Name, Placed, Replace, Strict
 
@@ -87,8 +94,20 @@ class BeliefSpec(Strict):
         return self
 
 
+if TYPE_CHECKING:
+    # After validation a belief is always a `BeliefSpec` (`ActorSpec` expands the shorthand
+    # first); the union below exists for the JSON Schema (editors).
+    Belief = BeliefSpec
+else:
+    Belief = Annotated[
+        Annotated[BeliefSpec, Tag("mapping")]
+        | Annotated[StrictBool | int | float | str, Tag("scalar")],
+        Discriminator(lambda v: "mapping" if isinstance(v, dict) else "scalar"),
+        Field(description="a belief, or shorthand: its prior alone (`deliberate: false`)"),
+    ]
+
 Beliefs = Annotated[
-    dict[VariableKey, BeliefSpec],
+    dict[VariableKey, Belief],
     Field(description="the actor's beliefs, by the hidden variable they are about"),
 ]
 Observes = Annotated[
