@@ -4,8 +4,9 @@ A seat sees the public state, its actor's own state, the hidden variables its
 actor observes, and its actor's beliefs (labelled as beliefs); it never sees a
 hidden truth it does not observe, nor another actor's belief. What happened is
 told to it through the same filter: its own acts in full, its own observations,
-others' acts by their visible changes only when they touched something hidden
-from it (a rule's name or narration can give a hidden truth away). The umpire's
+others' acts in full unless they write a truth hidden from it, and chance
+events in full unless they read it; those are told by their visible changes
+alone (a rule's name, option or narration can give a hidden truth away). The umpire's
 seat (`open`) sees everything. The game of `play` and, later, the web table use
 this one definition.
 """
@@ -40,13 +41,17 @@ class SeatView:
             or slot.key in observes
         }
         self.beliefs = {s.key: str(s.about) for s in scenario.slots if s.believer == actor}
-        # the rules and events whose expressions read, or effects write, what the seat
-        # may not see: their firing could give it away, so only their visible changes show
+        # others' rules that write a truth the seat may not see, and chance events that
+        # read what it may not see: their names, options and narration could give it
+        # away, so only their visible changes show. (Another actor's act judged on what
+        # only it sees is still an act the seat sees.)
         unseen = {slot.key for slot in scenario.slots} - self.visible
+        truths = {slot.key for slot in scenario.slots if slot.believer is None} & unseen
         self.telling = {
             rule.id
             for rule in scenario.all_rules()
-            if (rule.reads | rule.writes()) & unseen and rule.actor != actor
+            if rule.actor != actor
+            and (rule.writes() & truths or (rule.actor is None and rule.reads & unseen))
         }
 
     def sees(self, key: str) -> bool:
