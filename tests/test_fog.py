@@ -234,3 +234,35 @@ def test_exact_analysis_refuses_noise_on_a_number_in_one_line():
     message = str(refused.value)
     assert "\n" not in message
     assert "blue's `satellites` of `strength`" in message
+
+
+# --- show and the JSON Schema -----------------------------------------------------------
+
+
+def test_show_tells_what_each_actor_sees_believes_and_observes():
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = CliRunner().invoke(main, ["show", str(FULL)]).output
+    assert "deliberate: bool (starts false), hidden" in out
+    assert "sees the truth of: deliberate, nature, strength" in out
+    assert "believes about red.intent (starts press)" in out
+    assert "observation analysts: when nature != 'unknown', misread: accident read as" in out
+    assert "arriving 1 turn late" in " ".join(out.split())
+    assert "-> reveals the truth of deliberate to blue, green" in out
+    assert "observations: each actor's readings" in out  # the turn's phase
+
+
+def test_the_json_schema_knows_every_fog_key():
+    from sim.scenario.schema import json_schema
+
+    schema = json_schema()
+    definitions = schema["$defs"]
+    assert {"observes", "beliefs"} <= set(definitions["ActorSpec"]["properties"])
+    assert "hidden" in definitions["VariableSpec"]["properties"]
+    assert "reveal" in definitions["RuleSpec"]["properties"]
+    assert "reveal" in definitions["OptionSpec"]["properties"]
+    observation = definitions["ObservationSpec"]["properties"]
+    assert {"id", "when", "error", "confusion", "noise", "delay"} <= set(observation)
+    assert {"initial", "observations"} <= set(definitions["BeliefSpec"]["properties"])

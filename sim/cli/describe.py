@@ -224,7 +224,8 @@ def _observation(observation: schema.ObservationSpec) -> str:
         how = f"with normal noise of sd {_text(observation.noise)}"
     else:
         how = "read exactly"
-    late = f", arriving {observation.delay} turns late" if observation.delay else ""
+    turns = "turn" if observation.delay == 1 else "turns"
+    late = f", arriving {observation.delay} {turns} late" if observation.delay else ""
     return f"{when}, {how}{late}"
 
 
