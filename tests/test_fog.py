@@ -266,3 +266,32 @@ def test_the_json_schema_knows_every_fog_key():
     observation = definitions["ObservationSpec"]["properties"]
     assert {"id", "when", "error", "confusion", "noise", "delay"} <= set(observation)
     assert {"initial", "observations"} <= set(definitions["BeliefSpec"]["properties"])
+
+
+# --- simultaneous moves and events after the actors ---------------------------------------
+
+
+def test_beliefs_work_with_simultaneous_moves_and_events_after_the_actors(tmp_path):
+    """With one actor moving, simultaneous moves give the same formula; an event after the
+    actors reads Blue's belief of this turn (nature reads every belief)."""
+    text = MISPERCEPTION.read_text().replace("horizon: 6\n", "horizon: 6\nmoves: simultaneous\n")
+    text = text.replace(
+        "outcomes:",
+        "  - id: alarm-noted\n    phase: after-actors\n    when: blue.belief.deliberate\n"
+        "    effects: {alarmed: true}\noutcomes:",
+    )
+    text = text.replace("world:\n", "world:\n  alarmed: false\n")
+    path = tmp_path / "fog-simultaneous.yaml"
+    path.write_text(text)
+    scenario = sim.load_scenario(path)
+    results = sim.run(scenario, RUNS, seed=8)
+    war = next(o for o in results.summary["outcomes"] if o["id"] == "war")
+    assert_matches(war["count"], RUNS, 1 - (1 - 0.3 * 0.5) ** scenario.horizon)
+    runs = results.runs
+    assert (runs["false_belief_firings"] == runs["fired.blue-strikes"]).all()
+    # Blue misread at least once in every run that struck, and the event saw it
+    struck = runs["fired.blue-strikes"] > 0
+    assert (runs.loc[struck, "fired.alarm-noted"] > 0).all()
+    # the chance of never misreading in six turns, seen by the event after the actors
+    never = int((runs["fired.alarm-noted"] == 0).sum())
+    assert_matches(never, RUNS, (1 - 0.3) ** scenario.horizon)

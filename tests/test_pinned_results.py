@@ -41,8 +41,8 @@ PINNED = {
         "1ff3ccb6e044b275257aa4abdc7cc5ca9eb2fd651a07240d3d850f4427d7833a",
     ),
     "turkish-straits": (
-        "621fbdbbdb91d30204d33cd27444b79ff4a6148f087d7cafdfada6ed29b18b0e",
-        "65a9e1782c3623910b4655678e11846dc600f613791766e82dbd2af5fc2c3aa1",
+        "4a5c3c127403417c52ff0e1969f8722953fbec162d2bc6de27893d01a7afafa6",
+        "0489853f64c8e9cad813038459465ad7026ec2db13d616ba36102fb80f0d2674",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",

@@ -131,7 +131,6 @@ class _Builder:
     # --- rules ----------------------------------------------------------
 
     def _rule(self, path: Path, rule: schema.RuleSpec, index: int, event: bool) -> Rule:
-        actors = self.spec.actors
         # an actor's rule is judged on its view (the beliefs it reads are recorded), and so
         # are its effects' values; chance events read the truth
         view = self.views.get(rule.actor or "", self.names) if not event else self.names
@@ -139,27 +138,7 @@ class _Builder:
         consequences: set[str] = set()  # the keys its effects read
         names = view.recording(judged)
         effect_view = view.recording(consequences)
-        if event and rule.actor is not None:
-            self.problems.add(
-                path + ("actor",), "events belong to no actor", "move it under `rules:`"
-            )
-        if not event:
-            if rule.actor is None:
-                self.problems.add(
-                    path, f"rule {rule.id!r} needs an `actor`", "or move it under `events:`"
-                )
-            elif rule.actor not in actors:
-                self.problems.add(
-                    path + ("actor",),
-                    f"unknown actor {rule.actor!r}",
-                    did_you_mean(rule.actor, actors),
-                )
-            if "phase" in rule.model_fields_set:
-                self.problems.add(
-                    path + ("phase",),
-                    "only chance events have a `phase`; an actor's rules move in the actors' turn",
-                    "move the rule under `events:` or drop `phase`",
-                )
+        self._check_actor(path, rule, event)
         when = self.problems.expression(path + ("when",), rule.when, names, BOOL)
         chance = self.problems.expression(path + ("chance",), rule.chance, names, FLOAT)
         options: tuple[Option, ...] = ()
@@ -193,6 +172,31 @@ class _Builder:
             beliefs_read=tuple((key, self.names.beliefs[key]) for key in beliefs),
             reads=frozenset(judged | consequences),
         )
+
+    def _check_actor(self, path: Path, rule: schema.RuleSpec, event: bool) -> None:
+        """An event has no actor and no phase of an actor; a rule has a known actor."""
+        actors = self.spec.actors
+        if event and rule.actor is not None:
+            self.problems.add(
+                path + ("actor",), "events belong to no actor", "move it under `rules:`"
+            )
+        if not event:
+            if rule.actor is None:
+                self.problems.add(
+                    path, f"rule {rule.id!r} needs an `actor`", "or move it under `events:`"
+                )
+            elif rule.actor not in actors:
+                self.problems.add(
+                    path + ("actor",),
+                    f"unknown actor {rule.actor!r}",
+                    did_you_mean(rule.actor, actors),
+                )
+            if "phase" in rule.model_fields_set:
+                self.problems.add(
+                    path + ("phase",),
+                    "only chance events have a `phase`; an actor's rules move in the actors' turn",
+                    "move the rule under `events:` or drop `phase`",
+                )
 
     def _option(
         self, path: Path, option: schema.OptionSpec, rule_id: str, names: Namespace, view: Namespace

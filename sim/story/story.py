@@ -17,7 +17,7 @@ import numpy as np
 from sim.engine.model import NO_OUTCOME, EscalationModel, Firing
 from sim.language.compiled import CompiledScenario, DelayedEffects, Option, Rule
 from sim.language.observations import FALSE_BELIEF_FIRINGS
-from sim.story.fog import Misbelief, misbeliefs
+from sim.story.fog import Misbelief, misbeliefs, what
 from sim.text import yaml_value
 
 # a chance event, an actor's rule, an alliance's vote that failed, effects taking hold, an
@@ -362,7 +362,7 @@ def _observed(terms: Terms, firing: Firing, changes: tuple[Change, ...]) -> Happ
         actor=observation.actor,
         actor_name=terms.actor_name(observation.actor),
         narration=observation.description,
-        description=f"`{observation.about}`",
+        description=what(terms.scenario, observation.about),
         changes=changes,
         taken_on=firing.taken if firing.taken != firing.turn else None,
     )

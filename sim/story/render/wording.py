@@ -36,7 +36,7 @@ def said(happening: Happening) -> str:
         text = sentence(happening.narration or "Delayed effects take hold")
         return f"{text} (scheduled on turn {happening.scheduled_on})"
     if happening.kind == "observation":
-        text = sentence(happening.narration or f"A reading of {happening.description}")
+        text = sentence(happening.narration or f'A reading of "{happening.description}"')
         late = f" (taken on turn {happening.taken_on})" if happening.taken_on is not None else ""
         return text + late
     parts = [happening.narration, happening.option_narration]
