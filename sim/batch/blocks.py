@@ -16,7 +16,7 @@ from sim.engine import EscalationModel
 from sim.engine.streams import BLOCK_SIZE
 from sim.language.compiled import CompiledScenario
 from sim.language.positions import peak_key, rung_key
-from sim.results.columns import actor_end_column, actor_peak_column
+from sim.results.columns import FALSE_BELIEF_FIRINGS, actor_end_column, actor_peak_column
 
 
 @dataclass
@@ -38,6 +38,8 @@ class BlockResult:
     # int16 ladder index, and actor -> (horizon + 1, levels) int64 runs on each rung by turn
     rungs: dict[str, np.ndarray] = field(default_factory=dict)
     rung_counts: dict[str, np.ndarray] = field(default_factory=dict)
+    # fog of war: firings taken on a false belief, (runs,) int32 (zeros without beliefs)
+    false_belief_firings: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
 Task = tuple[int, int]  # (block, runs in it)
@@ -78,6 +80,7 @@ def played(model: EscalationModel, block: int, runs: int) -> BlockResult:
             rung_counts={
                 actor: model.level_counts(rung_key(actor)) for actor in model.positions.actors
             },
+            false_belief_firings=model.state[FALSE_BELIEF_FIRINGS],
         )
     finally:
         model.release()

@@ -18,6 +18,7 @@ from sim.engine.streams import BLOCK_SIZE
 from sim.results.columns import (
     PER_RUN,
     RUN,
+    fog_columns,
     measure_column,
     parameter_column,
     rung_columns,
@@ -47,6 +48,8 @@ def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
     for name in rung_columns(scenario.positions.actors):
         codes = pa.array(result.rungs[name], pa.int16())
         columns[name] = pa.DictionaryArray.from_arrays(codes, rungs)
+    for name in fog_columns(scenario):
+        columns[name] = pa.array(getattr(result, name), pa.int32())
     for parameter in scenario.sampled_parameters:
         values = sampling.column(parameter, result.parameters[parameter.name])
         columns[parameter_column(parameter.name)] = pa.array(values)

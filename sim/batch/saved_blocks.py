@@ -23,7 +23,9 @@ from sim.batch.identity import refused
 from sim.errors import ResultsError
 from sim.language.compiled import CompiledScenario
 from sim.results.columns import (
+    FALSE_BELIEF_FIRINGS,
     PER_RUN,
+    fog_columns,
     measure_column,
     parameter_column,
     rung_columns,
@@ -51,6 +53,7 @@ def block_arrays(result: BlockResult, identity: BatchIdentity) -> dict[str, Any]
         "runs": np.int64(result.runs),
         **{column.name: getattr(result, column.name) for column in PER_RUN},
         "fired": result.fired,
+        FALSE_BELIEF_FIRINGS: result.false_belief_firings,
         "level_counts": result.level_counts,
         "peak_counts": result.peak_counts,
         **{parameter_column(name): values for name, values in result.parameters.items()},
@@ -96,6 +99,8 @@ def read_block(
             for actor in scenario.positions.actors
         },
     )
+    for name in fog_columns(scenario):
+        setattr(result, name, _array(path, arrays, name))
     problem = inconsistency(result, scenario)
     if problem:
         raise _bad(path, f"its arrays do not fit a block of this batch: {problem}")
@@ -159,6 +164,10 @@ def inconsistency(result: BlockResult, scenario: CompiledScenario) -> str | None
     for name in ("level_counts", "peak_counts"):
         if (getattr(result, name).sum(axis=1) != runs).any():
             return f"{name} do not add up to the block's {runs} runs at every turn"
+    for name in fog_columns(scenario):
+        values = getattr(result, name)
+        if values.shape != (runs,) or values.dtype.kind != "i" or (values < 0).any():
+            return f"{name} is not {runs} counts"
     for kind, columns in (("violated", result.violated), ("measure", result.measures)):
         for key, values in columns.items():
             if values.shape != (runs,):

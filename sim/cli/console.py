@@ -15,7 +15,7 @@ from sim.story.decision import HELP_WORDS, Decision, EndOfInput, InvalidChoice, 
 from sim.story.render.markdown import MarkdownRenderer
 from sim.story.render.renderer import Renderer, told
 from sim.story.render.text import TextRenderer
-from sim.story.story import Quiet, Turn, TurnSoFar
+from sim.story.told import Quiet, Turn, TurnSoFar
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports it
 
@@ -116,6 +116,7 @@ def play_game(game: play.Game, console: Console, compare_runs: int) -> int:
         return EXIT_INTERRUPTED
     horizon = game.scenario.horizon
     console.say(lambda renderer: renderer.game_end(ending, horizon))
+    _reveal(game, console)
     console.say(lambda renderer: renderer.choices_made(game.made))
     if compare_runs:
         click.echo(f"\n(playing {compare_runs:,} rules-only runs to compare...)", err=True)
@@ -130,4 +131,12 @@ def play_game(game: play.Game, console: Console, compare_runs: int) -> int:
 
 def _stopped(game: play.Game, console: Console, why: Stop) -> None:
     turn, horizon = game.model.turn, game.scenario.horizon
+    _reveal(game, console)
     console.say(lambda renderer: renderer.stopped(why, turn, horizon, game.made))
+
+
+def _reveal(game: play.Game, console: Console) -> None:
+    """Once the game is over, what was hidden from the seat: the truth and every belief."""
+    if game.scenario.has_beliefs and not game.view.open:
+        story = game.truth()
+        console.say(lambda renderer: renderer.revealed(story))

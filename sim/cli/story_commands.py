@@ -304,6 +304,13 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
     help="Save the whole session to FILE as Markdown (also when you quit).",
 )
 @click.option(
+    "--open",
+    "umpire",
+    is_flag=True,
+    help="The umpire's view: show every hidden truth and every actor's beliefs as the game "
+    "goes (for teaching); without it you see only your actor's view until the end.",
+)
+@click.option(
     "--compare",
     "compare_runs",
     type=click.IntRange(0, 10**7),
@@ -318,6 +325,7 @@ def play_command(
     run_index: int,
     assignments: tuple[str, ...],
     transcript: Path | None,
+    umpire: bool,
     compare_runs: int,
 ) -> None:
     """Play SCENARIO at the table, deciding for one actor while the rules play the others.
@@ -329,6 +337,12 @@ def play_command(
     the rules-only run: choosing what the rules would have chosen replays run
     I exactly. For an alliance's vote, you decide for the alliance. At the
     end you see your outcome beside how often the rules alone reach each one.
+
+    In a scenario with fog of war you see only your actor's view: the public
+    state, its own, what it observes and its beliefs (labelled as beliefs);
+    others' acts that touch what is hidden from you show only their visible
+    changes. At the end the truth and every actor's beliefs are told turn by
+    turn. --open gives the umpire's view throughout.
 
     Answer with a number (or a choice's name), just Enter to pass, ? to see
     the choices again, q to quit. Quitting or ending the input (Ctrl-D)
@@ -354,7 +368,7 @@ def play_command(
         raise PathError(transcript, "no such folder")
     command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
     console = Console(_width())
-    game = play.Game(compiled, actor, console, seed, run_index)
+    game = play.Game(compiled, actor, console, seed, run_index, open=umpire)
     console.open(game, command)
     status = 0
     try:

@@ -20,6 +20,7 @@ import numpy as np
 
 from sim.engine import sampling
 from sim.engine.agents import Actor
+from sim.engine.beliefs import Beliefs
 from sim.engine.chances import Chances, OutOfRange
 from sim.engine.combine import Combiner
 from sim.engine.delayed import Queue
@@ -30,6 +31,7 @@ from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.engine.variates import SiteDraws, World
 from sim.language.compiled import CompiledScenario, Effect, Rule
+from sim.language.observations import FALSE_BELIEF_FIRINGS
 from sim.language.types import Compiled, Env, Value
 
 NO_OUTCOME = -1
@@ -105,6 +107,9 @@ class EscalationModel(mesa.Model):
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in self.scenario.all_rules() if r.once}
         self.queue = Queue(self.scenario.delayed, n)  # delayed effects waiting to take hold
         self.observers = Observers(self.scenario, n)  # the scenario's checks and measures
+        # with a journal (traces, play): each turn's beliefs and the truths they are about,
+        # {key: (lanes,) array}, the i-th after turn i + 1
+        self.belief_log: list[dict[str, np.ndarray]] = []
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
             for rule in self.scenario.all_rules()
@@ -115,7 +120,9 @@ class EscalationModel(mesa.Model):
         """The actors in turn order, the events around them, and the per-turn tallies."""
         for actor_id in self.scenario.actors:
             rules = self.scenario.rules_of(actor_id)
-            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules)
+            observations = self.scenario.observations_of(actor_id)
+            beliefs = Beliefs(observations, self.seed, self.block, self.lanes, self.chances)
+            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules, beliefs)
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
         self.events_before = self.scenario.events_before_actors()
         self.events_after = self.scenario.events_after_actors()
@@ -170,13 +177,14 @@ class EscalationModel(mesa.Model):
             self.state[f"{actor}.level"] = np.full(n, rung, dtype=np.int16)
             self.state[f"{actor}.peak"] = np.full(n, rung, dtype=np.int16)
         self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
+        self.state[FALSE_BELIEF_FIRINGS] = np.zeros(n, dtype=np.int32)  # (lanes,) per run
         self.state["turn"] = 0  # type: ignore[assignment]  # a plain int, as each turn sets it
 
     # --- the turn -------------------------------------------------------
 
     def step(self) -> None:
-        """One turn: delayed effects, chance events, actors in order, chance events after the
-        actors, then outcomes."""
+        """One turn: delayed effects, chance events, observations, actors in order, chance
+        events after the actors, then outcomes."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
         with np.errstate(all="ignore"):
@@ -184,6 +192,8 @@ class EscalationModel(mesa.Model):
             self._delayed_effects()
             for event in self.events_before:
                 self.resolve(event)
+            if self.scenario.observations:
+                self.agents.do("observe")
             if self.simultaneous:
                 self._simultaneous_moves()
             else:
@@ -191,9 +201,17 @@ class EscalationModel(mesa.Model):
             for event in self.events_after:
                 self.resolve(event)
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
+            if self.journal is not None and self.scenario.has_beliefs:
+                self._log_beliefs()
             if self.observers.per_turn:
                 self.observers.on_turn(self.state, played, self.turn)
         self.datacollector.collect(self)
+
+    def _log_beliefs(self) -> None:
+        """Keep this turn's beliefs and the truths they are about, for the story."""
+        keys = [s.key for s in self.scenario.slots if s.about is not None]
+        keys += [str(s.about) for s in self.scenario.slots if s.about is not None]
+        self.belief_log.append({key: self.state[key].copy() for key in keys})
 
     def _simultaneous_moves(self) -> None:
         """Every actor decides on the world as the actors' phase begins, and no actor sees
@@ -256,8 +274,22 @@ class EscalationModel(mesa.Model):
             self._consult_policy(rule, eligible, firing)
         if rule.once:
             self.spent[rule.id] |= firing.fired
+        if rule.beliefs_read:
+            self._count_misreadings(rule, firing, seen)
         if self.journal is not None or some(firing.fired):
             self._take_effect(rule, firing, seen)
+
+    def _count_misreadings(self, rule: Rule, firing: Firing, seen: Env) -> None:
+        """Count the firings taken on a false belief: where a belief the rule's condition,
+        chance, weights or ballots read differed from the truth as the rule was judged."""
+        misread = np.zeros(self.size, dtype=bool)  # (lanes,) bool
+        for belief, truth in rule.beliefs_read:
+            misread |= seen[belief] != seen[truth]
+        firing.misread = misread
+        if some(firing.fired & misread):
+            self.state[FALSE_BELIEF_FIRINGS] = self.state[FALSE_BELIEF_FIRINGS] + (
+                firing.fired & misread
+            )
 
     def _eligible(self, rule: Rule, seen: Env) -> np.ndarray:
         """The active lanes where the rule's condition holds (and a `once` rule is unspent)."""

@@ -7,6 +7,9 @@ parameter (`param.<name>`), one fire count per rule and option
 (`fired.<rule>[.<option>]`, from the scenario), one bool per check
 (`violated.<check>`: true where the run broke it) and one column per measure
 (`measure.<id>`: bool, int32 or float64, see `docs/results-format.md`).
+A scenario with fog of war (an actor holds a belief) also has `false_belief_firings`
+after the peak level (and the actors' rungs): how many firings of actors' rules the run
+took on a false belief.
 The same names are used in `runs.parquet`, in the blocks a folder keeps for
 `--resume`, and as the fields of a block's result; the coded columns say here
 how their codes become text when written and ordered categories when read.
@@ -55,6 +58,14 @@ PEAK_LEVEL = Column(
     order=lambda summary: [level.id for level in summary.ladder],
 )
 PER_RUN: tuple[Column, ...] = (OUTCOME, END_TURN, PEAK_LEVEL)
+# Firings of actors' rules whose condition, chance, weights or ballots read a belief that
+# differed from the truth at that moment (int32); only in scenarios where actors hold beliefs.
+FALSE_BELIEF_FIRINGS = "false_belief_firings"
+
+
+def fog_columns(scenario: CompiledScenario) -> list[str]:
+    """The fog-of-war columns of a scenario's per-run table (none without beliefs)."""
+    return [FALSE_BELIEF_FIRINGS] if scenario.has_beliefs else []
 
 
 def parameter_column(name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Placed, Replace, Strict
+from sim.scenario.fog import Beliefs, BeliefSpec, ObservationSpec, Observes, Reveal
 from sim.scenario.history import HistorySpec
 from sim.scenario.observations import CheckSpec, MeasureSpec
 from sim.scenario.quantities import (
@@ -37,6 +38,7 @@ __all__ = [
     "RESERVED_NAMES",
     "ActorSpec",
     "BaseModel",
+    "BeliefSpec",
     "BernoulliSpec",
     "BetaSpec",
     "CheckSpec",
@@ -47,6 +49,7 @@ __all__ = [
     "HistorySpec",
     "LevelSpec",
     "MeasureSpec",
+    "ObservationSpec",
     "OptionSpec",
     "OutcomeSpec",
     "ParameterSpec",
@@ -93,6 +96,7 @@ class OptionSpec(Placed):
     weight: Expr = 1.0
     effects: Effects = Field({})
     delayed: list[DelayedSpec] = Field([])
+    reveal: Reveal = Field({})
     narration: str = ""
     replace: Replace = Field([])
 
@@ -146,6 +150,7 @@ class RuleSpec(Placed):
     delayed: list[DelayedSpec] = Field([])
     options: list[OptionSpec] | None = None
     vote: VoteSpec | None = None
+    reveal: Reveal = Field({})
     phase: Phase = Field(
         "before-actors",
         description="chance events only: resolved before the actors' moves of the turn "
@@ -179,6 +184,8 @@ class ActorSpec(Placed):
         "(`<actor>.level`, with its highest so far `<actor>.peak`)",
     )
     state: dict[Name, Variable] = Field({})
+    observes: Observes = Field([])
+    beliefs: Beliefs = Field({})
     replace: Replace = Field([])
 
     @field_validator("state", mode="before")
@@ -186,6 +193,14 @@ class ActorSpec(Placed):
     def _expand(cls, value: object) -> object:
         if isinstance(value, dict):
             return {k: expand_variable(v) for k, v in value.items()}
+        return value
+
+    @field_validator("beliefs", mode="before")
+    @classmethod
+    def _expand_beliefs(cls, value: object) -> object:
+        """Shorthand: `deliberate: false` is a belief with that prior and no observations."""
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, dict) else {"initial": v} for k, v in value.items()}
         return value
 
 

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import Rule
-from sim.story.story import Quiet, Turn, TurnSoFar
+from sim.story.told import Quiet, Turn, TurnSoFar
 
 QUIT_WORDS = ("q", "quit", "exit")
 HELP_WORDS = ("?", "h", "help")

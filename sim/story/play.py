@@ -37,7 +37,9 @@ from sim.language.compiled import CompiledScenario, Rule, Vote
 from sim.scenario.schema import DelayedSpec
 from sim.story.decision import Choice, Decision, Made, Opening, Situation, Table
 from sim.story.replay import one_run, replay
-from sim.story.story import Ending, Happening, Terms, Turn, TurnSoFar, ending, happening_of
+from sim.story.story import Terms, ending, happening_of, story_of
+from sim.story.told import Ending, Happening, Story, Turn, TurnSoFar
+from sim.story.view import SeatView
 from sim.text import yaml_value
 
 
@@ -102,9 +104,17 @@ class Game:
     """One game: run `run` of the batch with `seed`, the person deciding for `actor`."""
 
     def __init__(
-        self, scenario: CompiledScenario, actor: str, table: Table, seed: int = 0, run: int = 0
+        self,
+        scenario: CompiledScenario,
+        actor: str,
+        table: Table,
+        seed: int = 0,
+        run: int = 0,
+        open: bool = False,
     ) -> None:
+        """`open`: the umpire's view (every truth and belief), else the seat's own."""
         check_playable(scenario, actor)
+        self.view = SeatView(scenario, actor, open)
         self.scenario = scenario
         self.actor = actor
         self.table = table
@@ -142,6 +152,10 @@ class Game:
             horizon=spec.horizon,
             start_level=terms.level(self.scenario.initial_level),
         )
+
+    def truth(self) -> Story:
+        """The game as the umpire saw it, turn by turn: every truth and every belief."""
+        return story_of(self.model, self.run)
 
     def play(self) -> Ending:
         """Play to the end; `Quit` from the table stops it (the game can be told up to there)."""
@@ -247,15 +261,19 @@ class Game:
     def _situation(self) -> Situation:
         model = self.model
         terms = self.terms
-        # the player's own variables and the world's enums always; the rest once they change
-        shown = []
+        # of what the seat may see: its own variables and beliefs and the world's enums
+        # always, the rest once they change
+        shown = set()
         for slot in self.scenario.slots:
-            value = model.state[slot.key][0]
-            owner = slot.key.split(".", 1)[0] if "." in slot.key else None
-            changed = bool(value != self._initial[slot.key][0])
-            always = owner == self.actor or (owner is None and slot.type.kind == "enum")
-            if always or changed:
-                shown.append((slot.key, terms.value(slot.key, value)))
+            changed = bool(model.state[slot.key][0] != self._initial[slot.key][0])
+            own = self.actor in (slot.owner, slot.believer)
+            world = slot.owner is None and slot.believer is None and slot.type.kind == "enum"
+            if own or world or changed:
+                shown.add(slot.key)
+        state = tuple(
+            (label, terms.value(key, model.state[key][0]))
+            for label, key in self.view.state(model.state, shown)
+        )
         last = tuple(
             (h.actor_name, _what(h)) for h in self._telling.last_turn if h.actor != self.actor
         )
@@ -263,7 +281,7 @@ class Game:
             turn=model.turn,
             horizon=self.scenario.horizon,
             level=terms.level(int(model.state["level"][0])),
-            state=tuple(shown),
+            state=state,
             last_turn=last,
             again=any(made.turn == model.turn for made in self.made),
         )
@@ -280,7 +298,8 @@ class Game:
         telling.read = len(self.journal)
         number = self.model.turn
         told = (happening_of(self.terms, firing) for firing in entries)
-        happenings = [h for h in told if h is not None]
+        seen = (self.view.happening(h) for h in told if h is not None)
+        happenings = [h for h in seen if h is not None]
         telling.this_turn += happenings
         level = int(self.model.state["level"][0])
         turn = Turn(
@@ -312,6 +331,8 @@ class Game:
 
 def _what(happening: Happening) -> str:
     """Which rule a happening was, in a word or three."""
+    if happening.kind == "unseen":
+        return "its cause hidden"
     if happening.kind == "vote-failed":
         return f"{happening.rule}, vote failed"
     if happening.kind == "delayed":
