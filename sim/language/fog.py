@@ -4,7 +4,9 @@ A belief `poland.belief.deliberate` is a slot of the state like any variable, so
 effects can plant, share or reveal it and nature (events, outcomes, checks,
 measures) can read it. What an actor may read is its view: the public state, its
 own, what it `observes`, and its own beliefs; `unseen` lists every other key with
-the message and hint a rule reading it gets at load time.
+the message and hint a rule reading it gets at load time. A belief's prior is read
+on that view as the run starts, and a belief about a number counts as false only
+beyond its tolerance (`differs`).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def with_priors(
     spec: schema.ScenarioSpec, slots: tuple[Slot, ...], names: Namespace, problems: Problems
 ) -> tuple[Slot, ...]:
     """The slots with each written prior compiled on what its actor sees as a run starts:
-    the parameters, the public state, its own and what it observes (see `prior_view`)."""
+    the parameters, the public state, its own and what it observes (see `prior_unseen`)."""
     out = []
     for slot in slots:
         written = None
