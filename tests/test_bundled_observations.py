@@ -68,7 +68,10 @@ def test_acting_on_a_misreading_needs_a_misreading(tmp_path_factory):
     runs = pq.read_table(out / "runs.parquet").to_pandas()
     acted = runs["measure.acted-on-misreading"].astype(bool)
     assert 0 < acted.sum() < len(runs)
-    assert runs.loc[acted, "measure.misread"].all()
+    # the allies' misreading of an incursion, or Moscow's of a shoot-down
+    allies, moscow = (runs[f"measure.{m}"].astype(bool) for m in ("misread", "moscow-misread"))
+    assert (allies | moscow)[acted].all()
+    assert (moscow & ~allies)[acted].any()  # Moscow's misreadings alone are acted on too
 
 
 def test_a_deal_is_struck_only_in_runs_where_turkey_negotiated(tmp_path_factory):

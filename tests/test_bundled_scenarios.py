@@ -101,6 +101,34 @@ def test_more_misperception_makes_clashes_more_likely():
     assert z_score(high, drawn) > SIGNIFICANT
 
 
+def test_moscow_misreading_a_shootdown_makes_clashes_more_likely_without_the_line():
+    """Read as an ambush, the loss of an aircraft makes Moscow more ready to fire back and
+    to lash out; with the line closed nothing corrects the reading."""
+    closed = {"deconfliction_line": False}
+    right = at_least(
+        batch("airspace-straying", russian_misperception=0.0, **closed), "limited-clash"
+    )
+    wrong = at_least(
+        batch("airspace-straying", russian_misperception=0.9, **closed), "limited-clash"
+    )
+    assert z_score(wrong, right) > SIGNIFICANT
+
+
+def test_an_answered_call_shows_moscow_the_truth_of_a_shootdown(tmp_path):
+    """With every shoot-down misread, Moscow still never holds the misreading once it has
+    answered a call about the incursion: the call shows it the truth."""
+    path = tmp_path / "always-misread.yaml"
+    path.write_text(
+        "extends: airspace-straying\nid: always-misread\nparameters:\n"
+        "  russian_misperception: 1\nmeasures:\n"
+        "  - {id: misread-after-call, ever: 'russia.belief.ambush and line_answered'}\n"
+        "  - {id: ever-misread, ever: russia.belief.ambush}\n"
+    )
+    runs = sim.run(sim.load_scenario(path), 20_000, seed=SEED).runs
+    assert runs["measure.ever-misread"].sum() > 100
+    assert not runs["measure.misread-after-call"].any()
+
+
 def test_without_the_carrier_the_straits_crisis_is_more_likely_to_become_war():
     """The scenario argues that the carrier deters more than it provokes: its presence and
     its patrols over the straits cut Russia's readiness to force the passage and to attack

@@ -265,7 +265,7 @@ def test_the_json_schema_knows_every_fog_key():
     assert "reveal" in definitions["OptionSpec"]["properties"]
     observation = definitions["ObservationSpec"]["properties"]
     assert {"id", "when", "error", "confusion", "noise", "delay"} <= set(observation)
-    assert {"initial", "observations"} <= set(definitions["BeliefSpec"]["properties"])
+    assert {"initial", "observations", "tolerance"} <= set(definitions["BeliefSpec"]["properties"])
 
 
 # --- simultaneous moves and events after the actors ---------------------------------------

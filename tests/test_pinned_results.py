@@ -25,8 +25,8 @@ RUNS = 32_768 + 1_000
 
 PINNED = {
     "airspace-straying": (
-        "5b5eedd7ca42c39e78e24005493c9e97e35f5b9a06561f4155b1356085e3bf7e",
-        "a8a39ff0c7f5d17efb94e29f2030b3ca52ff857d593e82c2b464cbccbf8378fd",
+        "8c9728266ca4dc746c631efc36f2101fa699c42c51bb01f468ad94c9f7ecc5a9",
+        "3a5b311b88ff3d9fcdd3a8cf94a557d9374fc53382ab9efceba2cae53952343a",
     ),
     "fog-full": (
         "8ea734453868e06aefd17ae152b4401121ec34fb53414b7a2a6969a6bb32bc29",

@@ -228,6 +228,8 @@ def _fog(actor: schema.ActorSpec) -> list[str]:
         lines.append(f"{INDENT}sees the truth of: {', '.join(actor.observes)}")
     for about, belief in actor.beliefs.items():
         start = "" if belief.initial is None else f" (starts {_text(belief.initial)})"
+        if belief.tolerance:
+            start += f", counted true within {belief.tolerance:g} of the truth"
         lines.append(f"{INDENT}believes about {about}{start}")
         if belief.description:
             lines += _wrap(belief.description, INDENT * 2)

@@ -31,6 +31,7 @@ from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.engine.variates import SiteDraws, World
 from sim.language.compiled import CompiledScenario, Effect, Rule
+from sim.language.fog import differs
 from sim.language.observations import FALSE_BELIEF_FIRINGS
 from sim.language.types import Compiled, Env, Value
 
@@ -167,16 +168,17 @@ class EscalationModel(mesa.Model):
 
     def _initial_state(self) -> None:
         n = self.size
-        with np.errstate(all="ignore"):
+        # the rungs first: an actor's prior may read them
+        for actor, rung in zip(self.positions.actors, self.positions.initial, strict=True):
+            self.state[f"{actor}.level"] = np.full(n, rung, dtype=np.int16)
+            self.state[f"{actor}.peak"] = np.full(n, rung, dtype=np.int16)
+        self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
+        with np.errstate(all="ignore"):  # variables, then beliefs, whose priors read them
             for slot in self.scenario.slots:
                 value = np.broadcast_to(slot.initial(self.state), (n,))
                 if slot.low is not None or slot.high is not None:
                     value = np.clip(value, slot.low, slot.high)
                 self.state[slot.key] = value.astype(slot.dtype)
-        for actor, rung in zip(self.positions.actors, self.positions.initial, strict=True):
-            self.state[f"{actor}.level"] = np.full(n, rung, dtype=np.int16)
-            self.state[f"{actor}.peak"] = np.full(n, rung, dtype=np.int16)
-        self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
         self.state[FALSE_BELIEF_FIRINGS] = np.zeros(n, dtype=np.int32)  # (lanes,) per run
         self.state["turn"] = 0  # type: ignore[assignment]  # a plain int, as each turn sets it
 
@@ -283,8 +285,8 @@ class EscalationModel(mesa.Model):
         """Count the firings taken on a false belief: where a belief the rule's condition,
         chance, weights or ballots read differed from the truth as the rule was judged."""
         misread = np.zeros(self.size, dtype=bool)  # (lanes,) bool
-        for belief, truth in rule.beliefs_read:
-            misread |= seen[belief] != seen[truth]
+        for belief, truth, tolerance in rule.beliefs_read:
+            misread |= differs(seen[belief], seen[truth], tolerance)
         firing.misread = misread
         if some(firing.fired & misread):
             self.state[FALSE_BELIEF_FIRINGS] = self.state[FALSE_BELIEF_FIRINGS] + (

@@ -196,13 +196,13 @@ def initial(scenario: CompiledScenario, nodes: int) -> Distribution:
     table = [params.nodes(p, nodes) for p in scenario.sampled_parameters]
     columns, probability = params.grid(table)
     size = len(probability)
+    columns["level"] = np.full(size, scenario.initial_level, dtype=np.int16)  # priors read it
     with np.errstate(all="ignore"):
         for slot in scenario.slots:
             value = np.broadcast_to(slot.initial(columns), (size,))
             if slot.low is not None or slot.high is not None:
                 value = np.clip(value, slot.low, slot.high)
             columns[slot.key] = value.astype(slot.dtype)
-    columns["level"] = np.full(size, scenario.initial_level, dtype=np.int16)
     columns["peak"] = columns["level"].copy()
     for rule in scenario.all_rules():
         if rule.once:

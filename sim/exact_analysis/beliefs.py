@@ -18,6 +18,7 @@ import numpy as np
 from sim.errors import SimulationError, WargameError
 from sim.exact_analysis.distribution import Distribution, join
 from sim.language.compiled import CompiledScenario, Observation, Rule
+from sim.language.fog import differs
 from sim.language.observations import FALSE_BELIEF_FIRINGS
 from sim.language.types import Env
 
@@ -70,8 +71,8 @@ def initial_columns(scenario: CompiledScenario, size: int) -> dict[str, np.ndarr
 def misread(rule: Rule, env: Env, size: int) -> np.ndarray:
     """(lanes,) bool: where a belief the rule is judged on differs from the truth."""
     wrong = np.zeros(size, dtype=bool)
-    for belief, truth in rule.beliefs_read:
-        wrong |= np.broadcast_to(np.asarray(env[belief] != env[truth]), (size,))
+    for belief, truth, tolerance in rule.beliefs_read:
+        wrong |= np.broadcast_to(differs(env[belief], env[truth], tolerance), (size,))
     return wrong
 
 

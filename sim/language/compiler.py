@@ -79,12 +79,12 @@ class _Builder:
         slots = tuple(state.slots(spec, parameters, self.problems, variates))
         truths = {s.key: s for s in slots}
         fog.check_observes(spec, truths, self.problems)
-        initial_names = state.parameter_names(parameters, variates)
-        slots += tuple(fog.belief_slots(spec, truths, initial_names, self.problems))
+        slots += tuple(fog.belief_slots(spec, truths, self.problems))
         self.positions = positions(spec, self.ladder, self.problems)
         self.names = state.namespace(spec, self.ladder_type, parameters, slots, self.positions)
         self.names.variates = variates
         self.names.beliefs = {s.key: s.about for s in slots if s.about is not None}
+        slots = fog.with_priors(spec, slots, self.names, self.problems)
         self.views = {
             actor: self.names.seen_by(actor, fog.unseen_by(actor, spec, slots))
             for actor in spec.actors
@@ -183,7 +183,9 @@ class _Builder:
             vote=vote,
             narration=rule.narration,
             after_actors=event and rule.phase == "after-actors",
-            beliefs_read=tuple((key, self.names.beliefs[key]) for key in beliefs),
+            beliefs_read=tuple(
+                (key, self.names.beliefs[key], self.slot_by_key[key].tolerance) for key in beliefs
+            ),
             reads=frozenset(judged | consequences),
         )
 

@@ -38,6 +38,9 @@ class Slot:
     owner: str | None = None  # the actor whose variable it is; None for the world's
     believer: str | None = None  # a belief: the actor holding it (its key `actor.belief.x`)
     about: str | None = None  # a belief: the key of the variable it is about
+    # a belief about a number: how far from the truth it may be and still count as true
+    # (None for true/false and enums, which must match)
+    tolerance: float | None = None
 
     @property
     def dtype(self) -> builtins.type[np.generic]:
@@ -159,9 +162,10 @@ class Rule:
     vote: Vote | None
     narration: str
     after_actors: bool = False  # a chance event resolved after the actors' moves
-    # the beliefs its condition, chance, weights and ballots read: (belief key, truth key);
-    # a firing where one differed from the truth is a firing on a false belief
-    beliefs_read: tuple[tuple[str, str], ...] = ()
+    # the beliefs its condition, chance, weights and ballots read: (belief key, truth key,
+    # tolerance); a firing where one differed from the truth (beyond its tolerance, for a
+    # number: see `fog.differs`) is a firing on a false belief
+    beliefs_read: tuple[tuple[str, str, float | None], ...] = ()
     reads: frozenset[str] = frozenset()  # every state key its expressions read
 
     def writes(self) -> frozenset[str]:

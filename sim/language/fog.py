@@ -4,13 +4,18 @@ A belief `poland.belief.deliberate` is a slot of the state like any variable, so
 effects can plant, share or reveal it and nature (events, outcomes, checks,
 measures) can read it. What an actor may read is its view: the public state, its
 own, what it `observes`, and its own beliefs; `unseen` lists every other key with
-the message and hint a rule reading it gets at load time.
+the message and hint a rule reading it gets at load time. A belief's prior is read
+on that view as the run starts, and a belief about a number counts as false only
+beyond its tolerance (`differs`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
+
+import numpy as np
 
 from sim.errors import did_you_mean
 from sim.language.elements import Effect, Misreading, Observation, Slot
@@ -19,6 +24,22 @@ from sim.language.types import BOOL, FLOAT, Compiled, Namespace, Type
 from sim.scenario import schema
 
 _BARE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# A float belief within this share of the truth is never counted false, whatever its
+# tolerance: the difference is rounding, not a misreading.
+ROUNDING = 1e-9
+
+
+def differs(believed: object, truth: object, tolerance: float | None) -> np.ndarray:
+    """Where a belief differs from the truth, (lanes,) bool (or a scalar for scalars): any
+    difference for true/false and enums (`tolerance` None); for a number, a distance
+    beyond `tolerance` (and, for a float, beyond rounding)."""
+    if tolerance is None:
+        return np.asarray(believed != truth)
+    b, t = np.asarray(believed), np.asarray(truth)
+    gap = np.abs(b.astype(np.float64) - t)
+    if b.dtype.kind == "f" or t.dtype.kind == "f":
+        return np.asarray(gap > tolerance + ROUNDING * np.abs(t))
+    return np.asarray(gap > tolerance)
 
 
 def belief_key(actor: str, about: str) -> str:
@@ -27,12 +48,10 @@ def belief_key(actor: str, about: str) -> str:
 
 
 def belief_slots(
-    spec: schema.ScenarioSpec,
-    slots: Mapping[str, Slot],
-    parameters: Namespace,
-    problems: Problems,
+    spec: schema.ScenarioSpec, slots: Mapping[str, Slot], problems: Problems
 ) -> Iterator[Slot]:
-    """A slot for every belief every actor holds, typed as the variable it is about."""
+    """A slot for every belief every actor holds, typed as the variable it is about; its
+    prior is the variable's initial value until `with_priors` compiles the one written."""
     for actor_id, actor in spec.actors.items():
         if "belief" in actor.state:
             problems.add(
@@ -45,21 +64,80 @@ def belief_slots(
             truth = _hidden_variable(spec, slots, actor_id, about, path, problems)
             if truth is None:
                 continue
-            initial = truth.initial
-            if belief.initial is not None:
-                source = _bare(belief.initial, truth.type)
-                compiled = problems.expression(path + ("initial",), source, parameters, truth.type)
-                initial = compiled if compiled is not None else truth.initial
             yield Slot(
                 belief_key(actor_id, about),
                 truth.type,
-                initial,
+                truth.initial,
                 truth.low,
                 truth.high,
                 " ".join(belief.description.split()),
                 believer=actor_id,
                 about=about,
+                tolerance=_tolerance(path, belief.tolerance, truth.type, problems),
             )
+
+
+def _tolerance(
+    path: Path, tolerance: float | None, type_: Type, problems: Problems
+) -> float | None:
+    """A number's tolerance (0 when not given); None for true/false and enums."""
+    if type_.kind in ("int", "float"):
+        return tolerance or 0.0
+    if tolerance is not None:
+        problems.add(
+            path + ("tolerance",),
+            f"`tolerance` applies to a belief about a number, not {type_.describe()}",
+            "drop it: a true/false or enum belief is false whenever it differs from the truth",
+        )
+    return None
+
+
+def with_priors(
+    spec: schema.ScenarioSpec, slots: tuple[Slot, ...], names: Namespace, problems: Problems
+) -> tuple[Slot, ...]:
+    """The slots with each written prior compiled on what its actor sees as a run starts:
+    the parameters, the public state, its own and what it observes (see `prior_unseen`)."""
+    out = []
+    for slot in slots:
+        written = None
+        if slot.believer is not None:
+            written = spec.actors[slot.believer].beliefs[str(slot.about)].initial
+        if written is None:
+            out.append(slot)
+            continue
+        path = ("actors", slot.believer, "beliefs", slot.about, "initial")
+        view = names.seen_by(str(slot.believer), prior_unseen(str(slot.believer), spec, slots))
+        compiled = problems.expression(path, _bare(written, slot.type), view, slot.type)
+        out.append(slot if compiled is None else replace(slot, initial=compiled))
+    return tuple(out)
+
+
+def prior_unseen(actor: str, spec: schema.ScenarioSpec, slots: tuple[Slot, ...]) -> dict:
+    """What a prior of `actor` may not read, key -> (message, hint): what its rules may not,
+    every belief (all are set at once, as the run starts), and `peak` and `turn` (no value
+    before the first turn)."""
+    reason = f"a prior is what {actor} believes before it observes anything"
+    truths = {s.key for s in slots if s.believer is None}
+    unseen = {
+        key: (
+            f"{actor}'s prior cannot read the hidden `{key}`: {reason}",
+            "give a value, or read the parameter the variable's own initial value reads",
+        )
+        for key in unseen_by(actor, spec, slots)
+        if key in truths
+    }
+    for slot in slots:
+        if slot.believer is not None:
+            unseen[slot.key] = (
+                f"a prior cannot read a belief (`{slot.key}`): every belief starts at once",
+                "read the variable the belief is about, if it is public, or a parameter",
+            )
+    for key in ("peak", "turn"):
+        unseen[key] = (
+            f"a prior cannot read `{key}`: it has no value before the first turn",
+            "read `level`, the rung the run starts at",
+        )
+    return unseen
 
 
 def _hidden_variable(

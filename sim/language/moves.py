@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sim.errors import did_you_mean
+from sim.language.fog import belief_key
 from sim.language.problems import Problems
 from sim.language.types import Type
 from sim.scenario import schema
@@ -40,7 +41,7 @@ def check_simultaneous(
     for i, rule in enumerate(spec.rules):
         if rule.actor is None:
             continue
-        for path, target in _targets(i, rule):
+        for path, target in _targets(i, rule, rule.actor):
             first = writer.setdefault(target, (rule.actor, rule.id))
             if first[0] != rule.actor and target not in spec.combine:
                 problems.add(
@@ -78,14 +79,29 @@ def _check_combine(
             )
 
 
-def _targets(index: int, rule: schema.RuleSpec) -> list[tuple[tuple, str]]:
-    """(path, variable) of every effect of the rule and its options (delayed effects take
-    hold at the start of a later turn, not in the actors' phase)."""
-    found: list[tuple[tuple, str]] = [
-        (("rules", index, "effects", target), target) for target in rule.effects
-    ]
+def _targets(index: int, rule: schema.RuleSpec, actor: str) -> list[tuple[tuple, str]]:
+    """(path, variable) of every write of the rule and its options: effects, and beliefs
+    set by `reveal` (delayed effects take hold at the start of a later turn, not in the
+    actors' phase). A belief is named by its state key, `actor.belief.x`, however written."""
+    path = ("rules", index)
+    found = _writes(path, rule.effects, rule.reveal, actor)
     for j, option in enumerate(rule.options or []):
+        found += _writes(path + ("options", j), option.effects, option.reveal, actor)
+    return found
+
+
+def _writes(
+    path: tuple, effects: Mapping[str, object], reveal: Mapping[str, list[str]], actor: str
+) -> list[tuple[tuple, str]]:
+    found = [
+        (path + ("effects", target), belief_key(actor, target[len("belief.") :]))
+        if target.startswith("belief.")
+        else (path + ("effects", target), target)
+        for target in effects
+    ]
+    for believer, variables in reveal.items():
         found += [
-            (("rules", index, "options", j, "effects", target), target) for target in option.effects
+            (path + ("reveal", believer, i), belief_key(believer, about))
+            for i, about in enumerate(variables)
         ]
     return found

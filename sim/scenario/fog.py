@@ -78,10 +78,18 @@ class BeliefSpec(Strict):
 
     initial: Expr | None = Field(
         None,
-        description="the prior: a value, or an expression over parameters; the variable's "
-        "own initial value when omitted",
+        description="the prior: a value, or an expression over parameters and what the "
+        "actor sees as the run starts (public variables, its own); the variable's own "
+        "initial value when omitted",
     )
     description: str = ""
+    tolerance: float | None = Field(
+        None,
+        ge=0,
+        description="numbers: how far the belief may be from the truth and still count as "
+        "true in traces and `false_belief_firings` (default 0: any difference, beyond "
+        "rounding for a float)",
+    )
     observations: list[ObservationSpec] = Field([])
     replace: Replace = Field([])
 

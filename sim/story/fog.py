@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sim.language.compiled import CompiledScenario, Slot
+from sim.language.fog import differs
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def misbeliefs(
     for slot in belief_slots(scenario):
         about = str(slot.about)
         believed, truth = values[slot.key][0], values[about][0]
-        if believed != truth:
+        if differs(believed, truth, slot.tolerance):
             out.append(
                 Misbelief(
                     actor=str(slot.believer),
