@@ -61,8 +61,11 @@ class EscalationModel(mesa.Model):
         policy_actors: frozenset[str] = frozenset(),
         journal: list[Firing] | None = None,
         given: Mapping[str, np.ndarray] | None = None,
+        branch: str = "",
     ) -> None:
         super().__init__(rng=block_seed(seed, block))
+        self.branch = branch  # a continuation's own streams: their names start with it
+        self._prefix = f"branch:{branch}/" if branch else ""
         self.scenario = scenario
         self.seed = seed
         self.block = block
@@ -73,12 +76,14 @@ class EscalationModel(mesa.Model):
         self.journal = journal
         self.given = dict(given or {})  # sampled parameter -> (lanes,) values given, not drawn
         self.turn = 0
+        self.first_turn = 0  # the turn the block started from (a continuation's is later)
+        self.cursor: int | None = None  # the next resolution of a turn in progress, else None
         self.start_of_moves: State | None = None  # simultaneous moves: the phase's start
         self.simultaneous = scenario.spec.moves == "simultaneous"
 
         self.state: State = {}  # variable key -> (lanes,) array
         if scenario.variates:  # expressions draw numbers: the state carries their streams
-            self.state = World(SiteDraws(seed, block, self.lanes, lambda: self.turn))
+            self.state = World(SiteDraws(seed, block, self.lanes, lambda: self.turn, self._prefix))
         self.chances = Chances(block, self.lanes, self.size)
         self._open_streams()
         self._sample_parameters()
@@ -116,6 +121,11 @@ class EscalationModel(mesa.Model):
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
         self.events_before = self.scenario.events_before_actors()
         self.events_after = self.scenario.events_after_actors()
+        # the turn's resolutions in order: a turn in progress resumes at one of them
+        self.order: list[tuple[Actor | None, Rule]] = [(None, e) for e in self.events_before]
+        self.order += [(actor, rule) for actor in self.actors for rule in actor.rules]
+        self.order += [(None, e) for e in self.events_after]
+        self._moves = (len(self.events_before), len(self.order) - len(self.events_after))
         levels = len(self.scenario.ladder)
         self.datacollector = mesa.DataCollector(
             model_reporters={
@@ -130,12 +140,22 @@ class EscalationModel(mesa.Model):
         self._stream: dict[str, Stream] = {}  # rule id -> its stream
         self._ballots: dict[str, tuple[Stream, ...]] = {}  # rule id -> a stream per member
         for rule in self.scenario.all_rules():
-            self._stream[rule.id] = Stream(self.seed, self.block, rule.stream, self.lanes)
+            self._stream[rule.id] = self.stream(rule.stream)
             if rule.vote is not None:
                 self._ballots[rule.id] = tuple(
-                    Stream(self.seed, self.block, f"{rule.stream}/vote:{member}", self.lanes)
-                    for member, _ in rule.vote.ballots
+                    self.stream(f"{rule.stream}/vote:{member}") for member, _ in rule.vote.ballots
                 )
+
+    def stream(self, name: str) -> Stream:
+        """The block's stream `name` (a continuation's own, keyed by its branch)."""
+        return Stream(self.seed, self.block, self._prefix + name, self.lanes)
+
+    def streams(self) -> dict[str, Stream]:
+        """Every stream the block has opened, by name: rules', events' and ballots'."""
+        named = {stream.name: stream for stream in self._stream.values()}  # prefixed names
+        for ballots in self._ballots.values():
+            named.update((stream.name, stream) for stream in ballots)
+        return named
 
     def _sample_parameters(self) -> None:
         """Each sampled parameter's values: drawn from its own stream, or given per lane
@@ -149,7 +169,7 @@ class EscalationModel(mesa.Model):
                         f"{parameter.name}: {values.shape} values for {self.size} lanes"
                     )
             else:
-                stream = Stream(self.seed, self.block, f"param:{parameter.name}", self.lanes)
+                stream = self.stream(f"param:{parameter.name}")
                 values = sampling.sample(parameter, stream.fine_row())
             self.parameters[parameter.name] = values
             self.state[parameter.key] = values
@@ -170,39 +190,59 @@ class EscalationModel(mesa.Model):
     def step(self) -> None:
         """One turn: delayed effects, chance events, actors in order, chance events after the
         actors, then outcomes."""
+        self.begin_turn()
+        self.play_turn()
+
+    def begin_turn(self) -> None:
+        """Start the next turn: its number, then the delayed effects due (nothing resolved)."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
+        self.played = self.active.copy()  # (lanes,) bool: the runs that play this turn
         with np.errstate(all="ignore"):
-            played = self.active.copy() if self.observers.per_turn else self.active
             self._delayed_effects()
-            for event in self.events_before:
-                self.resolve(event)
-            if self.simultaneous:
-                self._simultaneous_moves()
-            else:
-                self.agents.do("step")
-            for event in self.events_after:
-                self.resolve(event)
+        self.cursor = 0
+
+    def play_turn(self, stop: int | None = None) -> bool:
+        """Resolve the turn's rules from the cursor on, in order (`order`), and end the turn;
+        or stop before resolution `stop` (False: the turn is still in progress)."""
+        assert self.cursor is not None, "begin_turn first"
+        first, last = self._moves
+        with np.errstate(all="ignore"):
+            while self.cursor < len(self.order):
+                if self.cursor == stop:
+                    return False
+                actor, rule = self.order[self.cursor]
+                if self.simultaneous and self.cursor == first and self.start_of_moves is None:
+                    self._open_moves()
+                if actor is None:
+                    self.resolve(rule)
+                else:
+                    actor.act(rule)
+                self.cursor += 1
+                if self.cursor == last:
+                    self.start_of_moves = None
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
             if self.observers.per_turn:
-                self.observers.on_turn(self.state, played, self.turn)
+                self.observers.on_turn(self.state, self.played, self.turn)
+        self.cursor = None
         self.datacollector.collect(self)
+        return True
 
-    def _simultaneous_moves(self) -> None:
-        """Every actor decides on the world as the actors' phase begins, and no actor sees
-        another's move of this turn (no two actors write one variable: their order does
-        not matter). Arrays are replaced, never changed in place, except the peak."""
-        start = dict(self.state)
+    def _open_moves(self) -> None:
+        """Simultaneous moves: every actor decides on the world as the actors' phase begins,
+        and no actor sees another's move of this turn (no two actors write one variable:
+        their order does not matter). Arrays are replaced, never changed in place, except
+        the peak, which is copied. Random variates draw on as in the world."""
+        start: State = World(self.state.draws) if isinstance(self.state, World) else {}
+        start.update(self.state)
         start["peak"] = self.peak.copy()
         self.start_of_moves = start
-        try:
-            self.agents.do("step")
-        finally:
-            self.start_of_moves = None
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon), then read the checks and
-        measures of the end of a run."""
+        measures of the end of a run. A turn in progress is played to its end first."""
+        if self.cursor is not None:  # a turn in progress (a continuation) first ends
+            self.play_turn()
         while self.turn < self.scenario.horizon and some(self.active):
             self.step()
         with np.errstate(all="ignore"):
@@ -416,9 +456,13 @@ class EscalationModel(mesa.Model):
         """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put.
 
         With `reporter="peaks"`, runs by the highest level they have reached so far.
+        A continuation counts its runs from the turn it started on; before it, at the
+        level they started from.
         """
         rows = self.datacollector.model_vars[reporter]
         counts = np.zeros((self.scenario.horizon + 1, len(self.scenario.ladder)), dtype=np.int64)
-        counts[: len(rows)] = rows
-        counts[len(rows) :] = rows[-1]
+        start = self.first_turn
+        counts[:start] = rows[0]
+        counts[start : start + len(rows)] = rows
+        counts[start + len(rows) :] = rows[-1]
         return counts
