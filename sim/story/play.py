@@ -25,8 +25,8 @@ the story as data and asks for choices; how that is printed is the table's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,11 +34,10 @@ import numpy as np
 from sim.engine import EscalationModel
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import CompiledScenario, Rule, Vote
-from sim.scenario.schema import DelayedSpec
+from sim.story.choices import choices_for
 from sim.story.decision import Choice, Decision, Made, Opening, Situation, Table
 from sim.story.replay import one_run, replay
 from sim.story.story import Ending, Happening, Terms, Turn, TurnSoFar, ending, happening_of
-from sim.text import yaml_value
 
 
 class NotPlayable(WargameError):
@@ -192,45 +191,7 @@ class Game:
         )
 
     def _choices(self, rule: Rule) -> tuple[Choice, ...]:
-        """The options in order (or act), then pass; each with the rules' odds of it here."""
-        state = self.model.state
-        spec = self._spec_rules[rule.id]
-        chance = _number(rule.chance(state))
-        shared = _effects(spec.effects, spec.delayed)
-        choices = []
-        if rule.options:
-            option_specs = spec.options or []
-            allowed = [bool(_number(o.when(state))) for o in rule.options]
-            weights = [
-                max(_number(o.weight(state)), 0.0) if ok else 0.0
-                for o, ok in zip(rule.options, allowed, strict=True)
-            ]
-            total = sum(weights)
-            for i, (option, ok) in enumerate(zip(rule.options, allowed, strict=True)):
-                own = _effects(option_specs[i].effects, option_specs[i].delayed)
-                choices.append(
-                    Choice(
-                        key=option.id,
-                        text=option.narration or option.description or option.id,
-                        fires=True,
-                        option=i,
-                        available=ok,
-                        requires="" if ok else _source(option_specs[i].when),
-                        odds=chance * weights[i] / total if total > 0 else 0.0,
-                        effects="; ".join(e for e in (shared, own) if e),
-                    )
-                )
-            passing = 1 - chance if total > 0 else 1.0
-        else:
-            text = rule.narration or rule.description or f"{rule.id} fires"
-            choices.append(Choice("act", text, fires=True, odds=chance, effects=shared))
-            passing = 1 - chance
-        choices.append(
-            Choice("pass", "not now (the rule does not fire this turn)", False, odds=passing)
-        )
-        if rule.vote is not None:  # the vote, not the draw alone, decides: no odds to show
-            choices = [replace(choice, odds=None) for choice in choices]
-        return tuple(choices)
+        return choices_for(self.scenario, rule, self.model.state)
 
     def _vote_note(self, rule: Rule, vote: Vote) -> str:
         members = len(vote.ballots)
@@ -317,25 +278,6 @@ def _what(happening: Happening) -> str:
     if happening.kind == "delayed":
         return f"{happening.rule}, taking hold"
     return happening.rule + (f" -> {happening.option}" if happening.option else "")
-
-
-def _number(value: object) -> float:
-    """A lane-0 value of an expression (a scalar or a one-lane array) as a float."""
-    return float(np.asarray(value).reshape(-1)[0])
-
-
-def _effects(effects: Mapping[str, Any], delayed: Sequence[DelayedSpec]) -> str:
-    """Effects as the scenario writes them: `target = value`, and what comes after a delay."""
-    parts = [f"{target} = {_source(value)}" for target, value in effects.items()]
-    for entry in delayed:
-        later = ", ".join(f"{t} = {_source(v)}" for t, v in entry.effects.items())
-        parts.append(f"after {entry.after} turns: {later}")
-    return "; ".join(parts)
-
-
-def _source(value: object) -> str:
-    """A value as the scenario writes it: an expression as typed, a literal as YAML."""
-    return value if isinstance(value, str) else yaml_value(value)
 
 
 # --- how the rules alone do from the same start ------------------------------------
