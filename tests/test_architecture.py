@@ -28,6 +28,7 @@ STAGES = [
     ("sim.calibration",),
     ("sim.exact_analysis",),
     ("sim.story",),
+    ("sim.table",),
     ("sim.views",),
     ("sim.cli",),
 ]

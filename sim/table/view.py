@@ -1,0 +1,142 @@
+"""What a seat at the table sees, and the umpire's whole picture, in the scenario's words.
+
+`seat_view` is the one place that decides what a seat may see: every page, prompt,
+record and report a seat is shown is built from its `SeatView`, never from the state.
+Today every variable of a scenario is public, so a seat sees the whole state; a
+scenario with hidden variables narrows it here, and only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.language.compiled import CompiledScenario
+from sim.language.types import Env
+from sim.story.render.wording import said
+from sim.story.story import Happening, Terms
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One variable as a person reads it: what it is, and its value in words."""
+
+    key: str  # the variable's key (for the record; never shown as the only name)
+    label: str  # its description, or its name in words
+    value: str  # its value in words
+    owner: str  # the actor it belongs to, by name; "" for the world
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of narration: who acted, and what happened."""
+
+    who: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SeatView:
+    """Everything one seat may see at one moment."""
+
+    seat: str  # actor id
+    name: str  # actor name
+    turn: int
+    horizon: int
+    turn_length: str
+    rung: int  # ladder index of the current level
+    ladder: tuple[tuple[str, str], ...]  # (label, description) of every rung, in order
+    facts: tuple[Fact, ...]  # its own state first, then the world's and the others'
+    beliefs: tuple[Fact, ...]  # what it believes, labelled as beliefs (none today)
+    last_turn: tuple[Line, ...]  # the narration of the last turn played
+
+    @property
+    def level(self) -> str:
+        return self.ladder[self.rung][0]
+
+
+def seat_view(
+    scenario: CompiledScenario,
+    state: Env,
+    seat: str,
+    turn: int,
+    last_turn: Sequence[Happening],
+) -> SeatView:
+    """What `seat` may see of a one-lane `state` on `turn`, and of what happened last turn.
+
+    Every variable of the scenario is public today: the seat sees them all (its own
+    first) and all of the last turn's narration.
+    """
+    facts = facts_of(scenario, state, [slot.key for slot in scenario.slots])
+    own = tuple(f for f in facts if f.owner == scenario.actor_name(seat))
+    others = tuple(f for f in facts if f.owner != scenario.actor_name(seat))
+    return SeatView(
+        seat=seat,
+        name=scenario.actor_name(seat),
+        turn=turn,
+        horizon=scenario.horizon,
+        turn_length=scenario.spec.turn_length,
+        rung=int(np.asarray(state["level"]).reshape(-1)[0]),
+        ladder=ladder(scenario),
+        facts=own + others,
+        beliefs=(),
+        last_turn=tuple(narrated(h) for h in last_turn),
+    )
+
+
+def truth(scenario: CompiledScenario, state: Env) -> tuple[Fact, ...]:
+    """Every variable's true value (the umpire's view), the world's first."""
+    return facts_of(scenario, state, [slot.key for slot in scenario.slots])
+
+
+def facts_of(scenario: CompiledScenario, state: Env, keys: Sequence[str]) -> tuple[Fact, ...]:
+    """The variables `keys` of a one-lane `state` in words, the world's before the actors'."""
+    terms = Terms(scenario)
+    slots = {slot.key: slot for slot in scenario.slots}
+    facts = []
+    for key in keys:
+        owner = key.split(".", 1)[0] if "." in key else ""
+        value = np.asarray(state[key]).reshape(-1)[0]
+        facts.append(
+            Fact(
+                key=key,
+                label=slots[key].description or in_words(key.split(".", 1)[-1]),
+                value=value_in_words(terms, key, value),
+                owner=scenario.actor_name(owner) if owner in scenario.actors else "",
+            )
+        )
+    return tuple(sorted(facts, key=lambda f: f.owner != ""))
+
+
+def ladder(scenario: CompiledScenario) -> tuple[tuple[str, str], ...]:
+    """Every rung of the escalation ladder: (label, description), from the lowest."""
+    return tuple((level.label, level.description) for level in scenario.spec.ladder)
+
+
+def narrated(happening: Happening) -> Line:
+    """A happening as one line of narration."""
+    if happening.kind == "event":
+        who = "Event"
+    elif happening.kind == "delayed":
+        who = "Taking hold"
+    else:
+        who = happening.actor_name
+    return Line(who, said(happening))
+
+
+def in_words(name: str) -> str:
+    """A variable or value name as words: `requested_support` -> `requested support`."""
+    return name.replace("_", " ").replace("-", " ")
+
+
+def value_in_words(terms: Terms, key: str, value: object) -> str:
+    """A value as a person reads it: yes/no, an enum value in words, a rung by name."""
+    text = terms.value(key, value)
+    kind = terms.types[key].kind if key in terms.types else ""
+    if kind == "bool":
+        return "yes" if text == "true" else "no"
+    if kind == "enum":
+        return in_words(text)
+    return text
