@@ -89,7 +89,7 @@ def test_a_choice_is_recorded_beside_the_rules_and_its_odds(straits):
     session = Session(straits, ["turkey"], seed=4, run=2, odds_runs=512)
     while session.due is None or session.due.decision.rule.id != "turkey-turns-to-nato":
         play_one(session)
-    odds = session.odds()
+    odds = session.odds()  # shown, so kept in the record with the answer
     assert odds is not None and odds.runs == 512
     assert {o.key for o in odds.choices} == {"request-support", "negotiate", "pass"}
     session.choose("turkey", "request-support")

@@ -204,9 +204,28 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
 # --- play ----------------------------------------------------------------------------
 
 
-@click.command(name="play", short_help="Play a scenario at the table as one actor.")
+@click.command(name="play", short_help="Play a scenario at the table, for one actor or several.")
 @click.argument("scenario")
 @click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
+@click.option(
+    "--seats",
+    metavar="A,B,...",
+    default=None,
+    help="Several actors decided at one keyboard, taking turns (instead of --as).",
+)
+@click.option(
+    "--pause/--no-pause",
+    default=None,
+    help="Stop before every turn with a briefing (default: when playing at a terminal).",
+)
+@click.option(
+    "--odds",
+    "odds_runs",
+    type=click.IntRange(0, 10**6),
+    default=4096,
+    show_default=True,
+    help="Continuations per choice for the odds from here that ? shows (0: none).",
+)
 @seed_option("Seed of the batch the run belongs to.")
 @click.option(
     "--run",
@@ -234,18 +253,23 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
     show_default=True,
     help="Rules-only runs to compare your outcome with at the end (0 to skip).",
 )
-def play_command(
+def play_command(  # long function: one command's options, checked and handed on
     scenario: str,
     actor: str | None,
+    seats: str | None,
+    pause: bool | None,
+    odds_runs: int,
     seed: int,
     run_index: int,
     assignments: tuple[str, ...],
     transcript: Path | None,
     compare_runs: int,
 ) -> None:
-    """Play SCENARIO at the table, deciding for one actor while the rules play the others.
+    """Play SCENARIO at the table, deciding for one actor (or several, taking turns at one
+    keyboard) while the rules play the others.
 
-    The game is run I of the batch with seed S. Whenever one of your actor's
+    The game is run I of the batch with seed S. Before each turn a briefing says
+    where things stand, in the scenario's words. Whenever one of your actor's
     rules could act, you choose: an option of a decision, act, or pass. Your
     choice replaces that rule's own draw (its chance and option) and nothing
     else, so every chance event and every other actor's dice are those of
@@ -253,8 +277,9 @@ def play_command(
     I exactly. For an alliance's vote, you decide for the alliance. At the
     end you see your outcome beside how often the rules alone reach each one.
 
-    Answer with a number (or a choice's name), just Enter to pass, ? to see
-    the choices again, q to quit. Quitting or ending the input (Ctrl-D)
+    Answer with a number (or a choice's name), just Enter to pass, ? to have
+    the choice explained with each answer's odds from here (a few thousand
+    continuations of this very moment), q to quit. Quitting or ending the input (Ctrl-D)
     stops the game cleanly (exit status 0); Ctrl-C stops it with status 130.
     The transcript is saved in every case.
 
@@ -263,21 +288,24 @@ def play_command(
       wargame play turkish-straits --as turkey
       wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
       wargame play turkish-straits --as us --set carrier_present=false --compare 0
+      wargame play turkish-straits --seats turkey,russia --no-pause
     """
     from sim.cli.console import Console, play_game
     from sim.language.load import load_scenario
     from sim.story import play
+    from sim.table.game import Game
 
     compiled = load_scenario(scenario, overrides(assignments), scenario_path())
-    if actor is None:
-        playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
-        raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
-    play.check_playable(compiled, actor)
+    chosen = _seats(compiled, actor, seats)
+    for seat in chosen:
+        play.check_playable(compiled, seat)
     if transcript is not None and not transcript.parent.is_dir():
         raise PathError(transcript, "no such folder")
-    command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
+    who = ("--as", actor) if actor is not None else ("--seats", ",".join(chosen))
+    command = _command("play", scenario, seed, assignments, *who, "--run", str(run_index))
     console = Console(_width())
-    game = play.Game(compiled, actor, console, seed, run_index)
+    pause = console.stdin.isatty() if pause is None else pause
+    game = Game(compiled, chosen, console, seed, run_index, pause, odds_runs)
     console.open(game, command)
     status = 0
     try:
@@ -287,6 +315,23 @@ def play_command(
             console.save(transcript)
     if status:
         raise click.exceptions.Exit(status)
+
+
+def _seats(compiled: CompiledScenario, actor: str | None, seats: str | None) -> list[str]:
+    """The actors played by people: `--as ACTOR` or `--seats A,B`, one of the two."""
+    playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
+    if actor is not None and seats is not None:
+        raise UserError("give --as ACTOR or --seats A,B, not both")
+    if actor is None and seats is None:
+        raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
+    if actor is not None:
+        return [actor]
+    chosen = [seat.strip() for seat in (seats or "").split(",")]
+    if not all(chosen):
+        raise UserError(
+            f"--seats takes actor ids separated by commas; in {compiled.id}: {playable}"
+        )
+    return list(dict.fromkeys(chosen))
 
 
 COMMANDS = [trace, play_command]

@@ -1,5 +1,6 @@
-"""Tabletop play: a person decides for one actor while the rules play everyone else.
+"""Tabletop play: who may be played, and how the rules alone do from the same start.
 
+The game itself is `sim.table`'s (a session, read out at one table by `sim.table.game`).
 A game is run *i* of the batch with the same seed, simulated alone by the
 engine (one lane) with a policy for the person's actor. Each time one of that
 actor's rules could fire (its `when` holds, and a `once` rule is not spent),
@@ -26,18 +27,13 @@ the story as data and asks for choices; how that is printed is the table's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from sim.engine import EscalationModel
 from sim.errors import Suggestion, WargameError, suggest
-from sim.language.compiled import CompiledScenario, Rule, Vote
-from sim.story.choices import choices_for
-from sim.story.decision import Choice, Decision, Made, Opening, Situation, Table
-from sim.story.replay import one_run, replay
-from sim.story.story import Ending, Happening, Terms, Turn, TurnSoFar, ending, happening_of
+from sim.language.compiled import CompiledScenario
+from sim.story.replay import replay
+from sim.story.story import Ending, ending
 
 
 class NotPlayable(WargameError):
@@ -83,201 +79,6 @@ def check_playable(scenario: CompiledScenario, actor: str) -> None:
         raise NotPlayable(actor, scenario.id, playable, known=False, suggestion=suggestion)
     if actor not in playable:
         raise NotPlayable(actor, scenario.id, playable, known=True)
-
-
-@dataclass
-class _Telling:
-    """What has been told so far, so that each thing is told once and quiet turns bunch up."""
-
-    read: int = 0  # journal entries told
-    headed: int = 0  # the last turn whose heading was shown
-    turn_start_level: int = 0
-    quiet: list[Turn] = field(default_factory=list)
-    this_turn: list[Happening] = field(default_factory=list)
-    last_turn: list[Happening] = field(default_factory=list)
-
-
-class Game:
-    """One game: run `run` of the batch with `seed`, the person deciding for `actor`."""
-
-    def __init__(
-        self, scenario: CompiledScenario, actor: str, table: Table, seed: int = 0, run: int = 0
-    ) -> None:
-        check_playable(scenario, actor)
-        self.scenario = scenario
-        self.actor = actor
-        self.table = table
-        self.seed = seed
-        self.run = run
-        self.terms = Terms(scenario)
-        self.made: list[Made] = []
-        self.model: EscalationModel = one_run(
-            scenario, seed, run, policy=self._policy, policy_actors=frozenset({actor})
-        )
-        self.journal = self.model.journal if self.model.journal is not None else []
-        self._initial = {key: value.copy() for key, value in self._state_items()}
-        self._spec_rules = {r.id: r for r in scenario.spec.rules}
-        self._telling = _Telling(turn_start_level=scenario.initial_level)
-
-    @property
-    def over(self) -> bool:
-        model = self.model
-        return model.turn >= self.scenario.horizon or not model.active[0]
-
-    def opening(self) -> Opening:
-        """What the game opens with, for the table to read out."""
-        spec = self.scenario.spec
-        terms = self.terms
-        return Opening(
-            scenario=spec.id,
-            title=spec.title,
-            description=spec.description,
-            run=self.run,
-            seed=self.seed,
-            you=terms.actor_name(self.actor),
-            you_description=spec.actors[self.actor].description,
-            others=tuple(terms.actor_name(a) for a in self.scenario.actors if a != self.actor),
-            turn_length=spec.turn_length,
-            horizon=spec.horizon,
-            start_level=terms.level(self.scenario.initial_level),
-        )
-
-    def play(self) -> Ending:
-        """Play to the end; `Quit` from the table stops it (the game can be told up to there)."""
-        try:
-            while not self.over:
-                self.model.step()
-                self._tell(end_of_turn=True)
-            self._tell_quiet()
-        finally:
-            self.model.unregister()
-        return ending(self.model)
-
-    # --- the policy: the person's answer in place of the rule draw -----------------
-
-    def _policy(
-        self,
-        rule: Rule,
-        model: EscalationModel,
-        eligible: np.ndarray,
-        fires: np.ndarray,
-        option: np.ndarray | None,
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        self._tell(end_of_turn=False)
-        decision = self._decision(rule, fires, option)
-        index = self.table.choose(decision)
-        choice = decision.choices[index]
-        if not choice.available:
-            raise ValueError(f"choice {choice.key!r} is not available")
-        self.made.append(Made(decision, index))
-        chosen = eligible & choice.fires
-        if choice.option is not None:
-            option = np.full(model.size, choice.option, dtype=np.int16)
-        return chosen, option
-
-    def _decision(self, rule: Rule, fires: np.ndarray, option: np.ndarray | None) -> Decision:
-        choices = self._choices(rule)
-        drawn = len(choices) - 1  # pass
-        if bool(fires[0]):
-            drawn = int(option[0]) if rule.options and option is not None else 0
-        return Decision(
-            rule=rule,
-            actor_name=self.terms.actor_name(rule.actor),
-            question=rule.description or (rule.narration if rule.options else ""),
-            choices=choices,
-            rules_choice=drawn,
-            vote=self._vote_note(rule, rule.vote) if rule.vote is not None else "",
-            situation=self._situation(),
-        )
-
-    def _choices(self, rule: Rule) -> tuple[Choice, ...]:
-        return choices_for(self.scenario, rule, self.model.state)
-
-    def _vote_note(self, rule: Rule, vote: Vote) -> str:
-        members = len(vote.ballots)
-        how = {
-            "consensus": f"a consensus of all {members} members",
-            "majority": f"a majority ({vote.required()} of {members}) of the members",
-            "threshold": f"{vote.required()} of the {members} members",
-        }[vote.method]
-        return (
-            f"By the rules this is put to a vote and needs {how}; "
-            f"here you decide for {self.terms.actor_name(rule.actor)}."
-        )
-
-    def _situation(self) -> Situation:
-        model = self.model
-        terms = self.terms
-        # the player's own variables and the world's enums always; the rest once they change
-        shown = []
-        for slot in self.scenario.slots:
-            value = model.state[slot.key][0]
-            owner = slot.key.split(".", 1)[0] if "." in slot.key else None
-            changed = bool(value != self._initial[slot.key][0])
-            always = owner == self.actor or (owner is None and slot.type.kind == "enum")
-            if always or changed:
-                shown.append((slot.key, terms.value(slot.key, value)))
-        last = tuple(
-            (h.actor_name, _what(h)) for h in self._telling.last_turn if h.actor != self.actor
-        )
-        return Situation(
-            turn=model.turn,
-            horizon=self.scenario.horizon,
-            level=terms.level(int(model.state["level"][0])),
-            state=tuple(shown),
-            last_turn=last,
-            again=any(made.turn == model.turn for made in self.made),
-        )
-
-    def _state_items(self) -> list[tuple[str, np.ndarray]]:
-        return [(slot.key, self.model.state[slot.key]) for slot in self.scenario.slots]
-
-    # --- telling what happened -----------------------------------------------------
-
-    def _tell(self, end_of_turn: bool) -> None:
-        """Tell the journal entries not yet told: the rest of a turn, or a turn so far."""
-        telling = self._telling
-        entries = self.journal[telling.read :]
-        telling.read = len(self.journal)
-        number = self.model.turn
-        told = (happening_of(self.terms, firing) for firing in entries)
-        happenings = [h for h in told if h is not None]
-        telling.this_turn += happenings
-        level = int(self.model.state["level"][0])
-        turn = Turn(
-            number,
-            self.terms.level(telling.turn_start_level),
-            self.terms.level(level),
-            tuple(happenings),
-        )
-        if end_of_turn:
-            telling.last_turn, telling.this_turn = telling.this_turn, []
-            telling.turn_start_level = level
-            if telling.headed != number and turn.quiet:
-                telling.quiet.append(turn)
-                return
-        self._tell_quiet()
-        heading = telling.headed != number
-        telling.headed = number
-        if heading and end_of_turn:  # the whole turn at once, its heading showing the level's move
-            self.table.tell(turn)
-        elif heading or happenings:
-            self.table.tell(TurnSoFar(turn, heading))
-
-    def _tell_quiet(self) -> None:
-        quiet = self._telling.quiet
-        if quiet:
-            self.table.tell(tuple(quiet))
-            self._telling.quiet = []
-
-
-def _what(happening: Happening) -> str:
-    """Which rule a happening was, in a word or three."""
-    if happening.kind == "vote-failed":
-        return f"{happening.rule}, vote failed"
-    if happening.kind == "delayed":
-        return f"{happening.rule}, taking hold"
-    return happening.rule + (f" -> {happening.option}" if happening.option else "")
 
 
 # --- how the rules alone do from the same start ------------------------------------

@@ -106,7 +106,8 @@ class _Stop(Exception):
 
 class Session:
     """One game: `seats` are the actors people may hold; `people` hold some of them now
-    (all, unless given); the rules play every other actor."""
+    (all, unless given); the rules play every other actor. A game begun `paused` waits
+    for the umpire before its first turn."""
 
     def __init__(
         self,
@@ -117,6 +118,7 @@ class Session:
         people: Iterable[str] | None = None,
         odds_runs: int = DEFAULT_RUNS,
         pause_each_turn: bool = True,
+        paused: bool = False,
     ) -> None:
         for seat in seats:
             check_playable(scenario, seat)
@@ -133,7 +135,7 @@ class Session:
         self.actions: list[str] = []  # the umpire's, in order, for the record
         self.due: Due | None = None
         self.ready: set[str] = set()
-        self.paused = False
+        self.paused = paused  # no turn starts until the umpire advances
         self.stopped = False
         self._answers: dict[tuple[int, int], Answer] = {}  # (turn, cursor) -> its answer
         self._branches = 0
@@ -221,7 +223,7 @@ class Session:
                 raise NotYourTurn(f"there is no choice {index + 1}")
             if not due.decision.choices[index].available:
                 read_choice(due.decision, str(index + 1))  # raises ChoiceNotPossible
-        self._answer(due, index, "person", self.odds())
+        self._answer(due, index, "person", due.odds)
         self._play_on()
 
     def set_ready(self, seat: str) -> None:
@@ -241,7 +243,7 @@ class Session:
         self.actions.append(f"turn {self.model.turn}: advanced")
         self.paused = False
         if self.due is not None:
-            self._answer(self.due, self.due.decision.rules_choice, "umpire", self.odds())
+            self._answer(self.due, self.due.decision.rules_choice, "umpire", self.due.odds)
         else:
             self.ready = set(self.people)
         self._play_on()

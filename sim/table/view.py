@@ -24,8 +24,9 @@ class Fact:
     """One variable as a person reads it: what it is, and its value in words."""
 
     key: str  # the variable's key (for the record; never shown as the only name)
-    label: str  # its description, or its name in words
+    label: str  # its name in words (`requested support`)
     value: str  # its value in words
+    description: str  # what it means, as the scenario says (may be long; "" if not said)
     owner: str  # the actor it belongs to, by name; "" for the world
 
 
@@ -102,8 +103,9 @@ def facts_of(scenario: CompiledScenario, state: Env, keys: Sequence[str]) -> tup
         facts.append(
             Fact(
                 key=key,
-                label=slots[key].description or in_words(key.split(".", 1)[-1]),
+                label=in_words(key.split(".", 1)[-1]),
                 value=value_in_words(terms, key, value),
+                description=" ".join(slots[key].description.split()),
                 owner=scenario.actor_name(owner) if owner in scenario.actors else "",
             )
         )
