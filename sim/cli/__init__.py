@@ -50,6 +50,7 @@ def _register() -> None:
         explore_command,
         run_command,
         scenario_commands,
+        serve_command,
         story_commands,
     )
 
@@ -60,6 +61,7 @@ def _register() -> None:
         scenario_commands,
         analysis,
         story_commands,
+        serve_command,
         calibrate_command,
     )
     for module in modules:
