@@ -449,6 +449,7 @@ class EscalationModel(mesa.Model):
         self.unregister()
         self.remove_all_agents()
         self.actors = []
+        self.order = []  # the turn's resolutions name the actors, which name the model
         self.__dict__.pop("step", None)
         self.__dict__.pop("_user_step", None)
 

@@ -176,8 +176,11 @@ class Session:
     def view(self, seat: str) -> SeatView:
         """What `seat` sees now (between turns, or as its decision is due)."""
         last = self.turns[-1].happenings if self.turns else ()
-        state = self.model.state
-        return seat_view(self.scenario, state, seat, self.model.turn, last)
+        return self._seen(seat, last)
+
+    def _seen(self, seat: str, last_turn: Sequence[Happening]) -> SeatView:
+        """The one way the game shows a seat anything: `seat_view` of the model as it is."""
+        return seat_view(self.scenario, self.model.state, seat, self.model.turn, last_turn)
 
     def due_for(self, seat: str) -> Due | None:
         """The decision due from `seat`, if any."""
@@ -330,9 +333,7 @@ class Session:
             self.turns[-1].level_after if self.turns else terms.level(self.scenario.initial_level)
         )
         answers = tuple(a for (turn, _), a in sorted(self._answers.items()) if turn == number)
-        views = {
-            s: seat_view(self.scenario, model.state, s, number, happenings) for s in self.seats
-        }
+        views = {seat: self._seen(seat, happenings) for seat in self.seats}
         level = terms.level(int(model.state["level"][0]))
         self.turns.append(TurnRecord(number, start, level, happenings, views, answers))
         self.history.append(checkpoint(model))
