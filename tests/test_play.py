@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -474,3 +475,23 @@ def test_as_and_seats_exclude_each_other():
     assert result.exit_code == 2 and "not both" in result.stderr
     result = invoke("play", "turkish-straits", "--seats", "turkey,,russia")
     assert result.exit_code == 2 and "separated by commas" in result.stderr
+
+
+def test_the_record_and_the_after_action_report_are_saved(tmp_path):
+    record, report = tmp_path / "game.json", tmp_path / "aar.md"
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
+        "--odds", 128, "--record", record, "--report", report, input="?\n1\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(record.read_text(encoding="utf-8"))
+    # the input ended during turn 1: the record keeps that turn as far as it got
+    assert [t["complete"] for t in data["turns"]] == [False]
+    assert data["ending"]["outcome"] is None
+    first = data["turns"][0]["decisions"][0]
+    assert first["seat"] == "turkey" and first["by"] == "person" and first["choice"] == "act"
+    assert first["odds"]["runs"] == 128  # the odds shown with ? are kept
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# After action: Turkish Straits control")
+    assert "| 1 | Turkey |" in text and "the rules would have chosen" in text
+    assert "### Turn 1 (the game stopped during it)" in text

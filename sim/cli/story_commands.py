@@ -29,6 +29,7 @@ from sim.text import command_line
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
+    from sim.table.game import Game
 
 EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
 TraceFormat = Literal["text", "markdown"]
@@ -246,6 +247,20 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
     help="Save the whole session to FILE as Markdown (also when you quit).",
 )
 @click.option(
+    "--record",
+    "record_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Save the game record to FILE as JSON: every turn, view, choice and the odds shown.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Save the after-action report to FILE as Markdown.",
+)
+@click.option(
     "--compare",
     "compare_runs",
     type=click.IntRange(0, 10**7),
@@ -263,6 +278,8 @@ def play_command(  # long function: one command's options, checked and handed on
     run_index: int,
     assignments: tuple[str, ...],
     transcript: Path | None,
+    record_path: Path | None,
+    report_path: Path | None,
     compare_runs: int,
 ) -> None:
     """Play SCENARIO at the table, deciding for one actor (or several, taking turns at one
@@ -281,14 +298,16 @@ def play_command(  # long function: one command's options, checked and handed on
     the choice explained with each answer's odds from here (a few thousand
     continuations of this very moment), q to quit. Quitting or ending the input (Ctrl-D)
     stops the game cleanly (exit status 0); Ctrl-C stops it with status 130.
-    The transcript is saved in every case.
+    The transcript, the game record (--record, JSON) and the after-action report
+    (--report, Markdown: each turn, each choice beside the rules', how each
+    choice moved the odds shown) are saved in every case.
 
     \b
     Examples:
       wargame play turkish-straits --as turkey
       wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
       wargame play turkish-straits --as us --set carrier_present=false --compare 0
-      wargame play turkish-straits --seats turkey,russia --no-pause
+      wargame play turkish-straits --seats turkey,russia --record game.json --report aar.md
     """
     from sim.cli.console import Console, play_game
     from sim.language.load import load_scenario
@@ -299,8 +318,9 @@ def play_command(  # long function: one command's options, checked and handed on
     chosen = _seats(compiled, actor, seats)
     for seat in chosen:
         play.check_playable(compiled, seat)
-    if transcript is not None and not transcript.parent.is_dir():
-        raise PathError(transcript, "no such folder")
+    for path in (transcript, record_path, report_path):
+        if path is not None and not path.parent.is_dir():
+            raise PathError(path, "no such folder")
     who = ("--as", actor) if actor is not None else ("--seats", ",".join(chosen))
     command = _command("play", scenario, seed, assignments, *who, "--run", str(run_index))
     console = Console(_width())
@@ -313,8 +333,26 @@ def play_command(  # long function: one command's options, checked and handed on
     finally:
         if transcript is not None:
             console.save(transcript)
+        _save_record(game, record_path, report_path)
     if status:
         raise click.exceptions.Exit(status)
+
+
+def _save_record(game: Game, record_path: Path | None, report_path: Path | None) -> None:
+    """The game record (JSON) and the after-action report (Markdown), where asked for."""
+    import json
+
+    from sim.table.record import after_action, game_record
+
+    if record_path is None and report_path is None:
+        return
+    record = game_record(game.session)
+    if record_path is not None:
+        write_text(record_path, json.dumps(record, indent=1) + "\n")
+        click.echo(f"game record: {record_path}", err=True)
+    if report_path is not None:
+        write_text(report_path, after_action(record))
+        click.echo(f"after-action report: {report_path}", err=True)
 
 
 def _seats(compiled: CompiledScenario, actor: str | None, seats: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sim.story.odds import Odds, OddsFromHere
+from sim.story.story import happening_of
 from sim.table.session import Answer, Session, Timeline, TurnRecord
 from sim.table.view import narrated
 from sim.version import __version__
@@ -39,7 +40,7 @@ def game_record(session: Session) -> dict[str, Any]:
         "outcomes": [{"id": o.id, "label": o.label} for o in scenario.outcomes],
         "ladder": [level.label for level in scenario.spec.ladder],
         "names": {actor: scenario.actor_name(actor) for actor in scenario.actors},
-        "turns": [_turn(t) for t in session.turns],
+        "turns": [_turn(t) for t in session.turns] + _in_progress(session),
         "umpire": list(session.actions),
         "earlier_lines": [_timeline(t) for t in session.timelines[:-1]],
         "ending": {
@@ -60,9 +61,28 @@ def _timeline(timeline: Timeline) -> dict[str, Any]:
     }
 
 
+def _in_progress(session: Session) -> list[dict[str, Any]]:
+    """The turn the game stopped in, as far as it got (none if it stopped between turns)."""
+    model = session.model
+    if model.cursor is None:
+        return []
+    told = (happening_of(session.terms, f) for f in model.journal or () if f.turn == model.turn)
+    happenings = tuple(h for h in told if h is not None)
+    start = (
+        session.turns[-1].level_after
+        if session.turns
+        else session.terms.level(session.scenario.initial_level)
+    )
+    answers = tuple(a for a in session.answers if a.turn == model.turn)
+    level = session.terms.level(int(model.state["level"][0]))
+    partial = TurnRecord(model.turn, start, level, happenings, {}, answers)
+    return [{**_turn(partial), "complete": False}]
+
+
 def _turn(turn: TurnRecord) -> dict[str, Any]:
     return {
         "turn": turn.number,
+        "complete": True,
         "level_before": turn.level_before,
         "level_after": turn.level_after,
         "narration": [asdict(narrated(h)) for h in turn.happenings],
@@ -170,6 +190,8 @@ def _turn_lines(turn: dict[str, Any], names: dict[str, str]) -> list[str]:
     heading = f"### Turn {turn['turn']}"
     if turn["level_before"] != turn["level_after"]:
         heading += f": {turn['level_before']} to {turn['level_after']}"
+    if not turn["complete"]:
+        heading += " (the game stopped during it)"
     lines = [heading, ""]
     lines += [f"- **{line['who']}**: {line['text']}" for line in turn["narration"]]
     if not turn["narration"]:
