@@ -193,3 +193,23 @@ def test_serve_listens_on_this_computer_only_by_default():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--host TEXT" in result.output and "[default: 127.0.0.1]" in result.output
+
+
+def test_serve_on_a_port_in_use_is_a_one_line_error():
+    import socket
+
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        result = CliRunner().invoke(main, ["serve", "turkish-straits", "--port", str(port)])
+    finally:
+        taken.close()
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.output
