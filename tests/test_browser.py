@@ -20,7 +20,7 @@ import sim
 import sim.web.table as web_table
 from sim.results.intervals import difference
 from sim.story.odds import continuations
-from sim.table.view import SeatView
+from sim.table.view import SeatPicture
 from sim.web.app import create_app
 from sim.web.table import WebTable
 
@@ -50,11 +50,11 @@ def hidden_deterrence(monkeypatch):
     """Seats do not see `deterrence` (the umpire does): a stand-in for a hidden variable."""
     real = web_table.Session.view
 
-    def hiding(session, seat) -> SeatView:
+    def hiding(session, seat) -> SeatPicture:
         view = real(session, seat)
         kept = tuple(f for f in view.facts if f.key != "deterrence")
         lines = tuple(line for line in view.last_turn if not HIDDEN.search(line.text))
-        return SeatView(**{**view.__dict__, "facts": kept, "last_turn": lines})
+        return SeatPicture(**{**view.__dict__, "facts": kept, "last_turn": lines})
 
     monkeypatch.setattr(web_table.Session, "view", hiding)
 

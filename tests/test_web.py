@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 import sim
 import sim.web.table as web_table
 from sim.story.replay import replay
-from sim.table.view import SeatView
+from sim.table.view import SeatPicture
 from sim.web.app import create_app
 from sim.web.serve import links
 from sim.web.table import WebTable
@@ -113,10 +113,10 @@ def test_a_seat_sees_only_what_seat_view_shows(straits, monkeypatch):
     the umpire sees it: the one function is the only way the state reaches a seat."""
     real = web_table.Session.view
 
-    def hiding(session, seat) -> SeatView:
+    def hiding(session, seat) -> SeatPicture:
         view = real(session, seat)
         kept = tuple(f for f in view.facts if f.key != "deterrence")
-        return SeatView(**{**view.__dict__, "facts": kept, "last_turn": ()})
+        return SeatPicture(**{**view.__dict__, "facts": kept, "last_turn": ()})
 
     monkeypatch.setattr(web_table.Session, "view", hiding)
     table, client = open_table(straits, odds_runs=0)

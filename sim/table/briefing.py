@@ -8,7 +8,7 @@ import textwrap
 from sim.story.decision import Decision
 from sim.story.odds import Odds, OddsFromHere, OutcomeOdds
 from sim.table.game import Briefing
-from sim.table.view import Fact, SeatView
+from sim.table.view import Fact, SeatPicture
 from sim.text import table
 
 
@@ -32,7 +32,7 @@ def briefing_lines(briefing: Briefing, full: bool, width: int = 88) -> list[str]
     return lines
 
 
-def ladder_line(view: SeatView) -> str:
+def ladder_line(view: SeatPicture) -> str:
     """The ladder's rungs in order, the current one in brackets."""
     rungs = [label for label, _ in view.ladder]
     rungs[view.rung] = f"[{rungs[view.rung]}]"

@@ -4,7 +4,7 @@ The game tells the story as it unfolds through a `Table` (`sim.story.decision`),
 for each decision due from a seat, and, with `pause_each_turn`, briefs it before every
 turn and waits until it is read. Several seats may share the table (people taking turns
 at one keyboard); the rules play every other actor. Everything a seat is shown comes
-from its `SeatView`.
+from its `SeatPicture`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sim.story.decision import Table as StoryTable
 from sim.story.odds import DEFAULT_RUNS
 from sim.story.story import Ending, Happening, Terms, Turn, TurnSoFar, happening_of
 from sim.table.session import Due, Session
-from sim.table.view import Fact, SeatView
+from sim.table.view import Fact, SeatPicture
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Briefing:
     turn: int  # the turn about to be played
     horizon: int
     turn_length: str
-    views: tuple[SeatView, ...]  # one per seat at the table
+    views: tuple[SeatPicture, ...]  # one per seat at the table
     changed: tuple[tuple[str, ...], ...]  # per seat: keys changed since the start
 
 
@@ -145,7 +145,7 @@ class Game:
             odds=self.session.odds if self.session.odds_runs > 0 else None,
         )
 
-    def _situation(self, view: SeatView, due: Due) -> Situation:
+    def _situation(self, view: SeatPicture, due: Due) -> Situation:
         """The seat's own state and the world's, and the others' that changed."""
         shown = [
             (f.label, f.value)
@@ -218,7 +218,7 @@ class Game:
         return self.terms.level(self.scenario.initial_level)
 
 
-def _always(fact: Fact, view: SeatView) -> bool:
+def _always(fact: Fact, view: SeatPicture) -> bool:
     """A fact always shown to a seat: its own, and the world's."""
     return fact.owner in ("", view.name)
 

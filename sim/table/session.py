@@ -37,7 +37,7 @@ from sim.story.odds import DEFAULT_RUNS, OddsFromHere, odds_from_here
 from sim.story.play import check_playable
 from sim.story.replay import one_run
 from sim.story.story import Ending, Happening, Terms, ending, happening_of
-from sim.table.view import SeatView, seat_view
+from sim.table.view import SeatPicture, seat_view
 
 Status = Literal["deciding", "between-turns", "paused", "over"]
 DecidedBy = Literal["person", "rules", "umpire"]
@@ -83,7 +83,7 @@ class TurnRecord:
     level_before: str
     level_after: str
     happenings: tuple[Happening, ...]
-    views: dict[str, SeatView]
+    views: dict[str, SeatPicture]
     answers: tuple[Answer, ...]
 
 
@@ -173,12 +173,12 @@ class Session:
         """Every decision taken on this line of play, in the order taken."""
         return tuple(answer for _, answer in sorted(self._answers.items()))
 
-    def view(self, seat: str) -> SeatView:
+    def view(self, seat: str) -> SeatPicture:
         """What `seat` sees now (between turns, or as its decision is due)."""
         last = self.turns[-1].happenings if self.turns else ()
         return self._seen(seat, last)
 
-    def _seen(self, seat: str, last_turn: Sequence[Happening]) -> SeatView:
+    def _seen(self, seat: str, last_turn: Sequence[Happening]) -> SeatPicture:
         """The one way the game shows a seat anything: `seat_view` of the model as it is."""
         return seat_view(self.scenario, self.model.state, seat, self.model.turn, last_turn)
 

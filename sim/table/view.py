@@ -1,7 +1,7 @@
 """What a seat at the table sees, and the umpire's whole picture, in the scenario's words.
 
 `seat_view` is the one place that decides what a seat may see: every page, prompt,
-record and report a seat is shown is built from its `SeatView`, never from the state.
+record and report a seat is shown is built from its `SeatPicture`, never from the state.
 Today every variable of a scenario is public, so a seat sees the whole state; a
 scenario with hidden variables narrows it here, and only here.
 """
@@ -39,7 +39,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class SeatView:
+class SeatPicture:
     """Everything one seat may see at one moment."""
 
     seat: str  # actor id
@@ -64,7 +64,7 @@ def seat_view(
     seat: str,
     turn: int,
     last_turn: Sequence[Happening],
-) -> SeatView:
+) -> SeatPicture:
     """What `seat` may see of a one-lane `state` on `turn`, and of what happened last turn.
 
     Every variable of the scenario is public today: the seat sees them all (its own
@@ -73,7 +73,7 @@ def seat_view(
     facts = facts_of(scenario, state, [slot.key for slot in scenario.slots])
     own = tuple(f for f in facts if f.owner == scenario.actor_name(seat))
     others = tuple(f for f in facts if f.owner != scenario.actor_name(seat))
-    return SeatView(
+    return SeatPicture(
         seat=seat,
         name=scenario.actor_name(seat),
         turn=turn,

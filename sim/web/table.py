@@ -20,7 +20,7 @@ from sim.story.decision import InvalidChoice
 from sim.story.odds import DEFAULT_RUNS
 from sim.table.record import after_action, game_record, odds_record
 from sim.table.session import NotYourTurn, Session
-from sim.table.view import SeatView, in_words, truth
+from sim.table.view import SeatPicture, in_words, truth
 
 
 class Refused(Exception):
@@ -214,7 +214,7 @@ class WebTable:
         self.version += 1
 
 
-def _view(view: SeatView) -> dict[str, Any]:
+def _view(view: SeatPicture) -> dict[str, Any]:
     data = asdict(view)
     data["level"] = view.level
     return data
