@@ -204,3 +204,67 @@ def test_a_continuation_has_at_most_a_block_of_runs():
     with pytest.raises(ValueError, match="1 to"):
         continue_from(scenario, checkpoint(model), 0, 0, branch="x")
     model.unregister()
+
+
+SHARED = """\
+id: shared
+title: Simultaneous moves that write one variable, two rules each
+moves: simultaneous
+combine: {x: sum}
+horizon: 8
+ladder: [{id: calm}, {id: crisis}]
+world:
+  x: {type: int, initial: 0, min: 0, max: 30}
+actors:
+  blue: {}
+  red: {}
+rules:
+  - {id: blue-adds, actor: blue, chance: 0.5, effects: {x: x + 1}}
+  - {id: blue-adds-more, actor: blue, chance: 0.5, effects: {x: x + 2}}
+  - {id: red-adds, actor: red, chance: 0.5, effects: {x: x + 3}}
+  - {id: red-adds-more, actor: red, when: x > 2, chance: 0.5, effects: {x: x + 1}}
+outcomes:
+  - {id: crisis, when: x >= 25}
+  - {id: calm, default: true}
+measures:
+  - {id: x, value: x}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    path = tmp_path_factory.mktemp("branching") / "shared.yaml"
+    path.write_text(SHARED, encoding="utf-8")
+    return sim.load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tests/fixtures/fog-full.yaml",  # beliefs, observations with errors and a delay
+        "scenarios/examples/swarm-escalation-sandbox.yaml",  # rungs, simultaneous moves
+        "shared",  # simultaneous writes combined by `combine:`
+    ],
+)
+def test_a_turn_in_progress_carries_beliefs_readings_rungs_and_combined_writes(shared, name):
+    """Stopped before any resolution of a later turn (observations made or not, an
+    actor's writes to combine kept or not), a run continues exactly as it would have:
+    beliefs, readings on their way, each actor's rung and the writes still to combine
+    are carried with the rest."""
+    scenario = shared if name == "shared" else sim.load_scenario(name)
+    rungs = [k for a in scenario.positions.actors for k in (f"{a}.level", f"{a}.peak")]
+    for seed, run in ((3, 17), (4, 2)):
+        alone = replay(scenario, seed, run)
+        source = EscalationModel(scenario, seed, 0, lanes=np.array([run]))
+        for stop in range(len(source.order) + 1):
+            model = EscalationModel(scenario, seed, 0, lanes=np.array([run]))
+            for _ in range(2):
+                model.step()
+            model.begin_turn()
+            model.play_turn(stop)
+            resumed = finished(continue_from(scenario, checkpoint(model), 0))
+            assert_same_run(resumed, 0, alone)
+            for key in rungs:
+                assert resumed.state[key][0] == alone.state[key][0], (stop, key)
+            model.unregister()
+        source.unregister()

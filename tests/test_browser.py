@@ -17,10 +17,8 @@ from pathlib import Path
 import pytest
 
 import sim
-import sim.web.table as web_table
 from sim.results.intervals import difference
 from sim.story.odds import continuations
-from sim.table.view import SeatPicture
 from sim.web.app import create_app
 from sim.web.table import WebTable
 
@@ -35,7 +33,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-HIDDEN = re.compile(r"deterrence|allied moves cut Russia", re.I)  # withheld from seats below
+# Russia's intent is hidden from Turkey (fog of war): its true value's row, its variable,
+# or the narration of the rule that sets it; Turkey sees its belief about it instead
+HIDDEN = re.compile(r"Russia: intent|(?<!belief\.)russia\.intent|Moscow means to ", re.I)
 WAIT = 30_000  # ms: the longest any page may take to show what it is waiting for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -46,21 +46,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def hidden_deterrence(monkeypatch):
-    """Seats do not see `deterrence` (the umpire does): a stand-in for a hidden variable."""
-    real = web_table.Session.view
-
-    def hiding(session, seat) -> SeatPicture:
-        view = real(session, seat)
-        kept = tuple(f for f in view.facts if f.key != "deterrence")
-        lines = tuple(line for line in view.last_turn if not HIDDEN.search(line.text))
-        return SeatPicture(**{**view.__dict__, "facts": kept, "last_turn": lines})
-
-    monkeypatch.setattr(web_table.Session, "view", hiding)
-
-
-@pytest.fixture
-def server(hidden_deterrence) -> Iterator[tuple[WebTable, str]]:
+def server() -> Iterator[tuple[WebTable, str]]:
     import uvicorn
 
     scenario = sim.load_scenario("turkish-straits")
@@ -113,12 +99,12 @@ def test_two_seats_and_the_umpire_play_a_game_to_its_end(server, browser):
     umpire.wait_for_selector("#odds", timeout=WAIT)
     shown = umpire.request.get(umpire.url + "/state").json()
     due = table.session.due
-    assert shown["odds"]["rule"] == due.decision.rule.id == "russia-presses-for-passage"
-    force = next(c for c in due.decision.choices if c.key == "force-passage")
+    assert shown["odds"]["rule"] == due.decision.rule.id == "russia-sets-its-aim"
+    force = next(c for c in due.decision.choices if c.key == "force")
     batch = continuations(
         table.scenario, due.start, "a batch", 4096, rule=due.decision.rule, choice=force
     )
-    odds = next(c for c in shown["odds"]["choices"] if c["key"] == "force-passage")
+    odds = next(c for c in shown["odds"]["choices"] if c["key"] == "force")
     for mine, theirs in zip(odds["outcomes"], batch.outcomes, strict=True):
         _, low, high = difference(mine["count"], 4096, theirs.count, 4096, confidence=0.99)
         assert low <= 0 <= high, mine["id"]
@@ -136,11 +122,14 @@ def test_two_seats_and_the_umpire_play_a_game_to_its_end(server, browser):
         assert turns < 200, "the game did not end"
         turns += 1
         for page, seat in ((russia, "russia"), (turkey, "turkey")):
-            assert not HIDDEN.search(seat_text(page)), f"{seat} saw a hidden value"
+            if seat == "turkey":
+                shown = seat_text(page)
+                assert not HIDDEN.search(shown), "Turkey saw Russia's hidden intent"
+                assert "belief: intent" in shown  # its belief, labelled as one
             _move(page, seat, table)
     for page in (turkey, russia):
         page.wait_for_selector("text=The game is over", timeout=WAIT)
-        assert not HIDDEN.search(seat_text(page))
+    assert not HIDDEN.search(seat_text(turkey))
     ended = table.session.ending()
     assert ended.outcome is not None
     assert "The game is over" in umpire.inner_text("#status") or umpire.wait_for_selector(
@@ -155,29 +144,40 @@ def test_two_seats_and_the_umpire_play_a_game_to_its_end(server, browser):
     assert "Turn by turn" in umpire.content() and ended.outcome_label in umpire.content()
     record = umpire.request.get(f"{address}/umpire/{table.umpire_token}/record.json").json()
     assert record["ending"]["outcome"] == ended.outcome and len(record["turns"]) == ended.turn
+    told = [line["text"] for turn in record["turns"] for line in turn["narration"]]
+    assert any("Moscow means to seize" in text for text in told)  # what Turkey never saw
 
     # nothing was asked of any address but the table's own
     assert requests and all(url.startswith(address + "/") for url in requests)
 
 
 def _move(page, seat: str, table: WebTable) -> None:
-    """The seat's person does what is asked: decide (Russia presses for two days, then
-    backs down; Turkey passes), or say it is ready; else waits a moment."""
-    if page.query_selector("#decision"):
-        wanted = "pass"
-        if seat == "russia":
-            wanted = "back-down" if table.session.model.turn >= 3 else "keep-pressing"
-        button = page.query_selector(f"#decision button:has-text('{wanted}')")
-        if button is None or button.is_disabled():
-            button = page.query_selector("#decision button:has-text('pass')")
-    else:
-        button = page.query_selector("#ready")
-    if button is None:
-        page.wait_for_timeout(100)
-        return
+    """The seat's person does what is asked: decide (Russia means to seize the straits,
+    hidden from Turkey, presses for two days, then backs down; Turkey passes), or say it
+    is ready; else waits a moment."""
     try:
+        button = _button(page, seat, table)
+        if button is None:
+            page.wait_for_timeout(100)
+            return
         button.click(timeout=2_000)
     except playwright_api.Error:
         return  # the panel was drawn again meanwhile (a live update): look again
     # the page takes the answer in when its panel is drawn again
     page.wait_for_function("button => !button.isConnected", arg=button, timeout=WAIT)
+
+
+def _button(page, seat: str, table: WebTable):
+    """The button the seat's person presses now, if any (see `_move`)."""
+    if not page.query_selector("#decision"):
+        return page.query_selector("#ready")
+    wanted = "pass"
+    due = table.session.due
+    if seat == "russia" and due is not None and due.decision.rule.id == "russia-sets-its-aim":
+        wanted = "seize"
+    elif seat == "russia":
+        wanted = "back-down" if table.session.model.turn >= 3 else "keep-pressing"
+    button = page.query_selector(f"#decision button:has-text('{wanted}')")
+    if button is None or button.is_disabled():
+        button = page.query_selector("#decision button:has-text('pass')")
+    return button

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import sim
 from sim.cli import main
+from sim.scenario import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -50,8 +51,9 @@ def test_readme_outcome_tables_are_what_the_command_prints(tmp_path, command, ta
     assert printed[start : start + len(table)] == table
 
 
-def test_the_readme_shows_both_bundled_tables():
-    assert {p.id for p in scenario_tables()} == {"turkish-straits", "airspace-straying"}
+def test_the_readme_shows_every_bundled_table():
+    names = {entry.name for entry in catalog.bundled() + catalog.examples()}
+    assert {p.id for p in scenario_tables()} == names
 
 
 def test_the_readme_validate_example_is_real(tmp_path, monkeypatch):

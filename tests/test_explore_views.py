@@ -73,12 +73,12 @@ def test_the_command_writes_charts_and_a_self_contained_report(tmp_path, write_s
     words += ["--vary", "mode=slow,fast", "--points", "12", "--runs-per-point", "100"]
     result = CliRunner().invoke(main, [*words, "--target", "war", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("target-by-parameter.png", "target-heat-map.png"):
+    for name in ("target-by-parameter.png", "target-heat-map.png", "discovery.png"):
         assert (out / "plots" / name).read_bytes().startswith(b"\x89PNG")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page  # opens without a network
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
-    assert len(images) == 2 and all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    assert len(images) == 3 and all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
     assert "Which assumptions lead to war?" in page and "<code>p</code>" in page
     assert "--vary p=0:0.4" in page  # the command that makes it again
     assert read_sweep(out).points.equals(pd.read_parquet(out / "points.parquet"))
@@ -91,6 +91,7 @@ def test_one_varied_parameter_says_a_heat_map_needs_two(tmp_path, write_scenario
     assert [p.name for p in written] == [
         "target-by-parameter.png",
         "target-heat-map.png",
+        "discovery.png",
         "report.html",
     ]
 

@@ -25,8 +25,12 @@ RUNS = 32_768 + 1_000
 
 PINNED = {
     "airspace-straying": (
-        "bd3057efca3770a6669c7f5ff1a9e6f46b1897ecd7b624af4aefa73bf7615d1b",
-        "e99fdcfc03a274ae694538ec8feec911dc5b5800a5628c97ad99f30bf4ea59db",
+        "5b5eedd7ca42c39e78e24005493c9e97e35f5b9a06561f4155b1356085e3bf7e",
+        "a8a39ff0c7f5d17efb94e29f2030b3ca52ff857d593e82c2b464cbccbf8378fd",
+    ),
+    "fog-full": (
+        "8ea734453868e06aefd17ae152b4401121ec34fb53414b7a2a6969a6bb32bc29",
+        "49f0c80b72465387b5a3e76a7bd8ead35976fd8373321a62105cd1246eaadbd2",
     ),
     "full-language": (
         "5a668184abd29b20a0270a3a01fbad4b7921ec1058c518482093f9e490c20c9f",
@@ -37,8 +41,8 @@ PINNED = {
         "1ff3ccb6e044b275257aa4abdc7cc5ca9eb2fd651a07240d3d850f4427d7833a",
     ),
     "turkish-straits": (
-        "41101ef03d599763243c072a308b94a1ad9eb8ff6a6850255d20e033d71536cb",
-        "f20a4fa81f2fc52b11f5d706a3578ccd01af6d58c119d18d5c95ffcc3a98e5a6",
+        "4a5c3c127403417c52ff0e1969f8722953fbec162d2bc6de27893d01a7afafa6",
+        "0489853f64c8e9cad813038459465ad7026ec2db13d616ba36102fb80f0d2674",
     ),
     "two-step": (
         "00c76ddcd83534374fffa65d6e80bef0fbd03b3c5aaa69f02d8a5f9140c58df2",

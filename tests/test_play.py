@@ -456,6 +456,23 @@ def test_a_pause_before_every_turn_briefs_in_words():
 
 
 def test_help_explains_a_choice_with_its_odds_from_here():
+    # the odds continue the true state, part of which (Russia's intent) is hidden from
+    # Turkey: they are the umpire's view's
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
+        "--odds", 256, "--open", input="?\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "About turkey-closes-straits:" in out
+    assert "Left to the rules, this turn: act 20%, pass 80%." in out
+    assert "Odds from here: how 256 continuations of this very moment end" in out
+    table = out[out.index("Odds from here") :]
+    assert re.search(r"the rules\s+act\s+pass", table)
+    assert re.search(r"De-escalation\s+\d+\.\d \(\d+\.\d-\d+\.\d\)", table)
+
+
+def test_a_seat_in_the_fog_is_not_shown_odds_that_read_the_hidden_truth():
     result = invoke(
         "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
         "--odds", 256, input="?\nq\n",
@@ -463,11 +480,9 @@ def test_help_explains_a_choice_with_its_odds_from_here():
     assert result.exit_code == 0, result.output
     out = result.output
     assert "About turkey-closes-straits:" in out
-    assert "Left to the rules, this turn: act 30%, pass 70%." in out
-    assert "Odds from here: how 256 continuations of this very moment end" in out
-    table = out[out.index("Odds from here") :]
-    assert re.search(r"the rules\s+act\s+pass", table)
-    assert re.search(r"De-escalation\s+\d+\.\d \(\d+\.\d-\d+\.\d\)", table)
+    assert "Left to the rules, this turn: act 20%, pass 80%." in out  # judged on its view
+    assert "Odds from here" not in out
+    assert "No odds from here: they continue the game from the true state" in out
 
 
 def test_as_and_seats_exclude_each_other():
@@ -481,7 +496,7 @@ def test_the_record_and_the_after_action_report_are_saved(tmp_path):
     record, report = tmp_path / "game.json", tmp_path / "aar.md"
     result = invoke(
         "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
-        "--odds", 128, "--record", record, "--report", report, input="?\n1\n",
+        "--odds", 128, "--open", "--record", record, "--report", report, input="?\n1\n",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(record.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import sim
@@ -120,3 +121,14 @@ def test_the_default_command_is_quoted_for_the_shell(tmp_path):
     path.write_text(ONE_RULE.read_text(encoding="utf-8"), encoding="utf-8")
     command = default_command(sim.load_scenario(path), 100, 4)
     assert shlex.split(command) == ["wargame", "run", str(path), "--runs", "100", "--seed", "4"]
+
+
+def test_the_saved_scenario_never_writes_yaml_aliases():
+    """A value shared by two places of the data (as an `extends` merge may share one) is
+    written out in full at both, so the file reads the same as data loaded from a file."""
+    from sim.batch.folder import dump_scenario
+
+    shared = ["russia.intent"]
+    text = dump_scenario({"observes": {"turkey": shared, "us": shared}})
+    assert "&" not in text and "*" not in text
+    assert yaml.safe_load(text) == {"observes": {"turkey": shared, "us": shared}}

@@ -233,3 +233,24 @@ def test_sigterm_also_leaves_a_resumable_folder(tmp_path):
     assert stopped.returncode == 130, stopped.stderr
     assert "wargame run --resume" in stopped.stderr
     assert (out / "INCOMPLETE").is_file()
+
+
+def test_a_batch_of_one_block_saves_none_and_resumes_to_the_same_bytes(tmp_path, monkeypatch):
+    """One block needs no saved copy: stopped just before its summary is written, the
+    folder holds no block, and `--resume` plays the block again to the same results."""
+    scenario = sim.load_scenario(FULL)
+    whole = tmp_path / "whole"
+    sim.run(scenario, 1000, seed=SEED, out=whole)
+
+    def stop(self):
+        assert not list((self.folder / "blocks").glob("*.npz"))
+        raise KeyboardInterrupt
+
+    stopped = tmp_path / "stopped"
+    monkeypatch.setattr(FolderSink, "finish", stop)
+    with pytest.raises((KeyboardInterrupt, BatchInterrupted)):
+        sim.run(scenario, 1000, seed=SEED, out=stopped)
+    monkeypatch.undo()
+    assert (stopped / "INCOMPLETE").is_file()
+    sim.run(scenario, 1000, seed=SEED, out=stopped, resume=True)
+    assert_same_results(stopped, whole)

@@ -105,7 +105,7 @@ def test_two_actors_writing_one_variable_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["show", str(path)])
     assert result.exit_code == 2
     assert "'blue.rung' is written by both 'blue' (rule 'blue-raises') and 'red'" in result.output
-    assert f"{path.name}:" in result.output and "phase: after-actors" in result.output
+    assert f"{path.name}:" in result.output and "`combine: {blue.rung: max}`" in result.output
     assert "Traceback" not in result.output
 
 
@@ -125,3 +125,37 @@ def test_the_exact_analysis_refuses_simultaneous_moves(tmp_path):
     result = CliRunner().invoke(main, ["exact", str(scenario(tmp_path, BLUE, RED))])
     assert result.exit_code == 2
     assert "does not support `moves: simultaneous`" in result.output
+
+
+VARIATE = """\
+id: variate-at-once
+title: A random variate in a simultaneous move
+horizon: 3
+moves: MOVES
+ladder: [{id: calm}, {id: war}]
+world:
+  x: {type: float, initial: 0}
+actors:
+  blue: {}
+rules:
+  - {id: draw, actor: blue, effects: {x: "x + normal(0, 1)"}}
+outcomes:
+  - {id: end, default: true}
+measures:
+  - {id: x, value: x}
+"""
+
+
+def test_a_variate_in_an_actors_rule_draws_in_simultaneous_moves(tmp_path):
+    """Actors judge their rules on the start of the phase, which draws from the same
+    streams: the numbers are those of sequential moves, and their sum over three turns
+    has mean 0 and variance 3."""
+    values = {}
+    for moves in ("simultaneous", "sequential"):
+        path = tmp_path / f"{moves}.yaml"
+        path.write_text(VARIATE.replace("MOVES", moves))
+        values[moves] = sim.run(sim.load_scenario(path), 40_000, seed=3).runs["measure.x"]
+    pd.testing.assert_series_equal(values["simultaneous"], values["sequential"])
+    x = values["simultaneous"].to_numpy()
+    assert abs(x.mean()) < 4.5 * (3 / len(x)) ** 0.5
+    assert abs(x.var() - 3) < 4.5 * 3 * (2 / len(x)) ** 0.5

@@ -17,7 +17,8 @@ from sim.errors import Suggestion, WargameError
 from sim.scenario import catalog
 from sim.story.render.text import TextRenderer
 from sim.story.replay import TargetError, replay, target
-from sim.story.story import Happening, Terms, Turn, group_quiet, story_of
+from sim.story.story import Terms, story_of
+from sim.story.told import Happening, Turn, group_quiet
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

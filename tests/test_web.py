@@ -213,3 +213,58 @@ def test_serve_on_a_port_in_use_is_a_one_line_error():
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.output
+
+
+# Run 2 of seed 5: Moscow means to force the passage all game long, while Turkey, the US
+# and NATO believe it only presses (no act of Russia's shows them its aim).
+HIDDEN_RUN, FOG_SEATS = 2, ("turkey", "us", "nato")
+
+
+def test_a_seat_never_sees_the_hidden_truth_over_http_and_the_umpire_does(straits):
+    alone = replay(straits, 5, HIDDEN_RUN)
+    values = next(s for s in straits.slots if s.key == "russia.intent").type.values
+    beliefs = [f"{seat}.belief.russia.intent" for seat in FOG_SEATS]
+    assert {values[int(turn["russia.intent"][0])] for turn in alone.belief_log} == {"force"}
+    assert {values[int(turn[b][0])] for turn in alone.belief_log for b in beliefs} == {"press"}
+    # the truth's value in a page's cell or the API's facts, its variable, its row's label,
+    # or the narration of the rule that set it
+    leak = re.compile(
+        r""">\s*force\s*<|"value":\s*"force"|(?<!belief\.)russia\.intent|Russia: intent"""
+        r"|Moscow means to force",
+        re.I,
+    )
+    table, client = open_table(straits, seats=FOG_SEATS, odds_runs=0, run=HIDDEN_RUN)
+    scanned, umpire_saw = 0, set()
+    for _ in range(500):
+        if table.session.over:
+            break
+        for seat in FOG_SEATS:
+            for path in ("", "/state", "/panel"):
+                text = client.get(seat_url(table, seat) + path).text
+                assert not leak.search(text), f"{seat}{path}, turn {table.session.model.turn}"
+                scanned += 1
+            assert "belief: intent" in client.get(seat_url(table, seat) + "/panel").text
+            umpire = client.get(umpire_url(table) + "/state").json()
+            truth = {f["key"]: f["value"] for f in umpire["truth"]}
+            umpire_saw.add(truth["russia.intent"])
+            assert "Russia: intent" in client.get(umpire_url(table) + "/panel").text
+            believed = {f["key"]: f["value"] for f in umpire["beliefs"]}
+            assert {believed[b] for b in beliefs} == {"press"}
+            state = client.get(seat_url(table, seat) + "/state").json()
+            if state["due"] is not None:
+                rules = table.session.due.decision
+                key = rules.choices[rules.rules_choice].key
+                assert client.post(seat_url(table, seat) + "/choose", json={"choice": key})
+            elif state["status"] in ("between-turns", "waiting to start") and not state["ready"]:
+                assert client.post(seat_url(table, seat) + "/ready").is_success
+    assert table.session.over and scanned > 100
+    assert "force" in umpire_saw  # the umpire sees the truth (from its first turn on)
+    assert table.session.model.end_turn[0] == alone.end_turn[0]
+    # the game record keeps each seat's view as it saw it: never the truth
+    record = client.get(umpire_url(table) + "/record.json").json()
+    for turn in record["turns"]:
+        for seat in FOG_SEATS:
+            assert not leak.search(json.dumps(turn["views"][seat]))
+    # once the game is over, the report tells the seats what was hidden
+    report = client.get(seat_url(table, "turkey") + "/report").text
+    assert "Moscow means to force" in report

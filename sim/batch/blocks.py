@@ -15,6 +15,8 @@ import numpy as np
 from sim.engine import EscalationModel
 from sim.engine.streams import BLOCK_SIZE
 from sim.language.compiled import CompiledScenario
+from sim.language.positions import peak_key, rung_key
+from sim.results.columns import FALSE_BELIEF_FIRINGS, actor_end_column, actor_peak_column
 
 
 @dataclass
@@ -32,6 +34,12 @@ class BlockResult:
     peak_counts: np.ndarray  # (horizon + 1, levels) int64: runs by peak level so far
     violated: dict[str, np.ndarray] = field(default_factory=dict)  # check id -> (runs,) bool
     measures: dict[str, np.ndarray] = field(default_factory=dict)  # measure id -> (runs,) values
+    # actors with rungs of their own: `peak_level.<actor>` / `end_level.<actor>` -> (runs,)
+    # int16 ladder index, and actor -> (horizon + 1, levels) int64 runs on each rung by turn
+    rungs: dict[str, np.ndarray] = field(default_factory=dict)
+    rung_counts: dict[str, np.ndarray] = field(default_factory=dict)
+    # fog of war: firings taken on a false belief, (runs,) int32 (zeros without beliefs)
+    false_belief_firings: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
 Task = tuple[int, int]  # (block, runs in it)
@@ -68,6 +76,20 @@ def played(model: EscalationModel, block: int, runs: int) -> BlockResult:
             violated=dict(model.observers.violated),
             measures=model.observers.measure_columns(),
             peak_counts=model.level_counts("peaks"),
+            rungs=_rungs(model),
+            rung_counts={
+                actor: model.level_counts(rung_key(actor)) for actor in model.positions.actors
+            },
+            false_belief_firings=model.state[FALSE_BELIEF_FIRINGS],
         )
     finally:
         model.release()
+
+
+def _rungs(model: EscalationModel) -> dict[str, np.ndarray]:
+    """Each rung-holding actor's highest and last rung per run, by column name."""
+    rungs = {}
+    for actor in model.positions.actors:
+        rungs[actor_peak_column(actor)] = model.state[peak_key(actor)]
+        rungs[actor_end_column(actor)] = model.state[rung_key(actor)]
+    return rungs

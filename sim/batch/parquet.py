@@ -15,7 +15,15 @@ import pyarrow.parquet as pq
 
 from sim.engine import sampling
 from sim.engine.streams import BLOCK_SIZE
-from sim.results.columns import PER_RUN, RUN, measure_column, parameter_column, violated_column
+from sim.results.columns import (
+    PER_RUN,
+    RUN,
+    fog_columns,
+    measure_column,
+    parameter_column,
+    rung_columns,
+    violated_column,
+)
 
 if TYPE_CHECKING:
     from sim.batch.blocks import BlockResult
@@ -36,6 +44,12 @@ def block_table(scenario: CompiledScenario, result: BlockResult) -> pa.Table:
             labels = pa.array(column.labels(scenario))
             codes = pa.DictionaryArray.from_arrays(codes, labels)
         columns[column.name] = codes
+    rungs = pa.array(list(scenario.ladder))
+    for name in rung_columns(scenario.positions.actors):
+        codes = pa.array(result.rungs[name], pa.int16())
+        columns[name] = pa.DictionaryArray.from_arrays(codes, rungs)
+    for name in fog_columns(scenario):
+        columns[name] = pa.array(getattr(result, name), pa.int32())
     for parameter in scenario.sampled_parameters:
         values = sampling.column(parameter, result.parameters[parameter.name])
         columns[parameter_column(parameter.name)] = pa.array(values)

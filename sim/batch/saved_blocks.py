@@ -22,7 +22,15 @@ from sim.batch.blocks import BlockResult
 from sim.batch.identity import refused
 from sim.errors import ResultsError
 from sim.language.compiled import CompiledScenario
-from sim.results.columns import PER_RUN, measure_column, parameter_column, violated_column
+from sim.results.columns import (
+    FALSE_BELIEF_FIRINGS,
+    PER_RUN,
+    fog_columns,
+    measure_column,
+    parameter_column,
+    rung_columns,
+    violated_column,
+)
 from sim.scenario.support import numeric_support
 
 
@@ -45,11 +53,14 @@ def block_arrays(result: BlockResult, identity: BatchIdentity) -> dict[str, Any]
         "runs": np.int64(result.runs),
         **{column.name: getattr(result, column.name) for column in PER_RUN},
         "fired": result.fired,
+        FALSE_BELIEF_FIRINGS: result.false_belief_firings,
         "level_counts": result.level_counts,
         "peak_counts": result.peak_counts,
         **{parameter_column(name): values for name, values in result.parameters.items()},
         **{violated_column(check): values for check, values in result.violated.items()},
         **{measure_column(measure): values for measure, values in result.measures.items()},
+        **result.rungs,
+        **{f"rungs_by_turn.{actor}": counts for actor, counts in result.rung_counts.items()},
     }
 
 
@@ -80,7 +91,16 @@ def read_block(
         peak_counts=_array(path, arrays, "peak_counts"),
         violated={c.id: _array(path, arrays, violated_column(c.id)) for c in scenario.checks},
         measures={m.id: _array(path, arrays, measure_column(m.id)) for m in scenario.measures},
+        rungs={
+            name: _array(path, arrays, name) for name in rung_columns(scenario.positions.actors)
+        },
+        rung_counts={
+            actor: _array(path, arrays, f"rungs_by_turn.{actor}")
+            for actor in scenario.positions.actors
+        },
     )
+    for name in fog_columns(scenario):
+        setattr(result, name, _array(path, arrays, name))
     problem = inconsistency(result, scenario)
     if problem:
         raise _bad(path, f"its arrays do not fit a block of this batch: {problem}")
@@ -128,6 +148,12 @@ def inconsistency(result: BlockResult, scenario: CompiledScenario) -> str | None
             runs,
         ),
     }
+    top = len(scenario.ladder) - 1
+    for name in rung_columns(scenario.positions.actors):
+        expected[name] = (result.rungs[name], (runs,), "i", top)
+    for actor in scenario.positions.actors:
+        table = (scenario.horizon + 1, len(scenario.ladder))
+        expected[f"rungs_by_turn.{actor}"] = (result.rung_counts[actor], table, "i", runs)
     for name, (values, shape, kind, highest) in expected.items():
         if values.shape != shape:
             return f"{name} has shape {values.shape}, not {shape}"
@@ -138,6 +164,10 @@ def inconsistency(result: BlockResult, scenario: CompiledScenario) -> str | None
     for name in ("level_counts", "peak_counts"):
         if (getattr(result, name).sum(axis=1) != runs).any():
             return f"{name} do not add up to the block's {runs} runs at every turn"
+    for name in fog_columns(scenario):
+        values = getattr(result, name)
+        if values.shape != (runs,) or values.dtype.kind != "i" or (values < 0).any():
+            return f"{name} is not {runs} counts"
     for kind, columns in (("violated", result.violated), ("measure", result.measures)):
         for key, values in columns.items():
             if values.shape != (runs,):

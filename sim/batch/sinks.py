@@ -111,7 +111,16 @@ class FolderSink(Sink):
 
     def add(self, result: BlockResult) -> None:
         """Save one block (under a temporary name, then renamed: atomic) and write what
-        is now next in block order."""
+        is now next in block order. A batch of one block saves none: stopped before its
+        block is done it has nothing to keep, and after, it is all but finished; `--resume`
+        plays the block again, to the same bytes."""
+        if len(self._order) > 1:
+            self._save(result)
+        if len(self._waiting) < WAITING_BLOCKS or result.block == self._next_block():
+            self._waiting[result.block] = result
+        self._write_ready()
+
+    def _save(self, result: BlockResult) -> None:
         path = self._block_path(result.block)
         temporary = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
         with writing(self.folder):
@@ -123,9 +132,6 @@ class FolderSink(Sink):
                 with contextlib.suppress(OSError):
                     temporary.unlink(missing_ok=True)
                 raise
-        if len(self._waiting) < WAITING_BLOCKS or result.block == self._next_block():
-            self._waiting[result.block] = result
-        self._write_ready()
 
     def finish(self) -> Results:
         with writing(self.folder):

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import BaseModel
 from scipy import stats
 
 from sim.batch.observed import Observed
 from sim.engine.streams import BLOCK_SIZE
 from sim.results import intervals
+from sim.results.columns import actor_end_column, actor_peak_column
 from sim.results.summary_format import (
     FORMAT,
+    ActorRungsRecord,
     LevelRecord,
     LevelsByTurn,
     OutcomeRecord,
@@ -62,6 +66,10 @@ class Summariser:
             for name, bins in self.bins.items()
         }
         self.observed = Observed(scenario)
+        actors, levels = scenario.positions.actors, len(scenario.ladder)
+        self.actor_peaks = {a: np.zeros(levels, dtype=np.int64) for a in actors}
+        self.actor_ends = {a: np.zeros(levels, dtype=np.int64) for a in actors}
+        self.actor_counts = {a: np.zeros_like(self.level_counts) for a in actors}
 
     def add(self, result: BlockResult) -> None:
         outcomes = len(self.outcome_counts)
@@ -81,9 +89,42 @@ class Summariser:
             index = bins.index(result.parameters[name])
             self.bin_counts[name] += _cross_counts(index, result.outcome, self.bin_counts[name])
         self.observed.add(result)
+        levels = len(self.scenario.ladder)
+        for actor in self.scenario.positions.actors:
+            peaks = result.rungs[actor_peak_column(actor)]
+            self.actor_peaks[actor] += np.bincount(peaks, minlength=levels)
+            ends = result.rungs[actor_end_column(actor)]
+            self.actor_ends[actor] += np.bincount(ends, minlength=levels)
+            self.actor_counts[actor] += result.rung_counts[actor]
 
     def summary(self) -> Summary:
         """The figures of `summary.json`, outcome tables least severe outcome first."""
+        summary = self._summary()
+        if not self.scenario.positions.actors:
+            return summary  # no fields of their own, so the file is as it always was
+        return summary.model_copy(
+            update={"world_level": self.scenario.positions.world, "actor_rungs": self._rungs()}
+        )
+
+    def _rungs(self) -> list[ActorRungsRecord]:
+        """Each rung-holding actor's peaks, ends and path, in the order of `actors:`."""
+        ladder = list(self.scenario.ladder)
+        return [
+            ActorRungsRecord(
+                actor=actor,
+                name=self.scenario.actor_name(actor),
+                peak_column=actor_peak_column(actor),
+                end_column=actor_end_column(actor),
+                peaks=self.actor_peaks[actor].tolist(),
+                ends=self.actor_ends[actor].tolist(),
+                levels_by_turn=LevelsByTurn(
+                    levels=ladder, counts=self.actor_counts[actor].tolist()
+                ),
+            )
+            for actor in self.scenario.positions.actors
+        ]
+
+    def _summary(self) -> Summary:
         scenario = self.scenario
         spec = scenario.spec
         return Summary(
@@ -227,8 +268,17 @@ class ParameterBins:
 
 
 def parameter_bins(parameter: Parameter, bins: int = PARAMETER_BINS) -> ParameterBins:
-    """The bins of a sampled parameter, from its distribution alone."""
+    """The bins of a sampled parameter, from its distribution alone (worked out once per
+    distribution: scipy's frozen distributions are a fixed cost of every batch otherwise).
+    The bins are shared between batches: read them, never change them."""
     spec = parameter.spec
+    return _bins(type(spec), spec.model_dump_json(exclude={"description"}), bins)
+
+
+@lru_cache(maxsize=256)
+def _bins(kind: type[BaseModel], written: str, bins: int) -> ParameterBins:
+    """`parameter_bins` of the spec of type `kind` written as JSON."""
+    spec = kind.model_validate_json(written)
     if isinstance(spec, schema.BernoulliSpec):
         return ParameterBins("bernoulli", values=(False, True))
     if isinstance(spec, schema.ChoiceSpec):
@@ -247,12 +297,13 @@ def parameter_bins(parameter: Parameter, bins: int = PARAMETER_BINS) -> Paramete
         distribution = stats.truncnorm(a, b, loc=spec.mean, scale=spec.sd)
         low, high = spec.low, spec.high
     else:
-        raise TypeError(f"parameter {parameter.name!r} has no binning for {type(spec).__name__}")
+        raise TypeError(f"a parameter has no binning for {type(spec).__name__}")
     if high <= low:  # a degenerate range: one bin holding every run
         return ParameterBins(spec.distribution, np.array([low, high]), np.array([low]))
     edges = np.clip(distribution.ppf(quantiles), low, high)
     edges[0], edges[-1] = low, high
     centres = np.clip(distribution.ppf(middles), low, high)
+    edges.flags.writeable = centres.flags.writeable = False  # shared between batches
     return ParameterBins(spec.distribution, edges, centres)
 
 

@@ -48,6 +48,7 @@ def _register() -> None:
         calibrate_command,
         exact_command,
         explore_command,
+        play_command,
         run_command,
         scenario_commands,
         serve_command,
@@ -61,6 +62,7 @@ def _register() -> None:
         scenario_commands,
         analysis,
         story_commands,
+        play_command,
         serve_command,
         calibrate_command,
     )

@@ -23,7 +23,7 @@ from sim.story.decision import (
 from sim.story.render.markdown import MarkdownRenderer
 from sim.story.render.renderer import Renderer, told
 from sim.story.render.text import TextRenderer
-from sim.story.story import Quiet, Turn, TurnSoFar
+from sim.story.told import Quiet, Turn, TurnSoFar
 from sim.table.briefing import briefing_lines, explanation_lines
 from sim.table.game import Briefing, Game
 
@@ -156,6 +156,7 @@ def play_game(game: Game, console: Console, compare_runs: int) -> int:
         return EXIT_INTERRUPTED
     horizon = game.scenario.horizon
     console.say(lambda renderer: renderer.game_end(ending, horizon))
+    _reveal(game, console)
     console.say(lambda renderer: renderer.choices_made(game.made))
     if compare_runs:
         click.echo(f"\n(playing {compare_runs:,} rules-only runs to compare...)", err=True)
@@ -170,4 +171,12 @@ def play_game(game: Game, console: Console, compare_runs: int) -> int:
 
 def _stopped(game: Game, console: Console, why: Stop) -> None:
     turn, horizon = game.model.turn, game.scenario.horizon
+    _reveal(game, console)
     console.say(lambda renderer: renderer.stopped(why, turn, horizon, game.made))
+
+
+def _reveal(game: Game, console: Console) -> None:
+    """Once the game is over, what was hidden from the seats: the truth and every belief."""
+    if game.scenario.has_beliefs and not game.open:
+        story = game.truth()
+        console.say(lambda renderer: renderer.revealed(story))

@@ -48,14 +48,21 @@ def describe(scenario: CompiledScenario) -> str:
         out += [f"  {name}: {_variable(var)}" for name, var in spec.world.items()]
 
     out.append("\nActors (in turn order):")
+    ladder = {level.id: level.label for level in spec.ladder}
     for actor_id, actor in spec.actors.items():
         label = scenario.actor_name(actor_id)
         members = f"  members: {', '.join(actor.members)}" if actor.members else ""
         out.append(f"  {actor_id} ({label}){members}")
+        if actor.rung is not None:
+            out.append(
+                f"{INDENT}{actor_id}.level: its own rung (starts on {ladder[actor.rung]}); "
+                f"{actor_id}.peak: its highest so far"
+            )
         for name, var in actor.state.items():
             out.append(f"{INDENT}{actor_id}.{name}: {_variable(var)}")
+        out += _fog(actor)
 
-    out += _turn(spec) + _rules_in_turn_order(spec)
+    out += _world_level(scenario) + _turn(spec) + _rules_in_turn_order(spec)
 
     out.append("\nOutcomes (checked in this order; the first that holds ends the run):")
     for outcome in spec.outcomes:
@@ -96,23 +103,51 @@ def _rules_in_turn_order(spec: schema.ScenarioSpec) -> list[str]:
     return out
 
 
+def _world_level(scenario: CompiledScenario) -> list[str]:
+    """How the world's level follows the rungs of actors that hold one."""
+    positions = scenario.positions
+    if not positions.actors:
+        return []
+    names = ", ".join(positions.actors)
+    if positions.world == "separate":
+        text = f"a rung of its own, set by rules; {names} hold rungs of their own besides"
+    else:
+        text = f"the {positions.world} of the rungs of {names} (rules set the actors' rungs)"
+    return ["\nThe world's level:"] + _wrap(text, "  ")
+
+
 def _turn(spec: schema.ScenarioSpec) -> list[str]:
     """The phases of a turn, in the order the engine plays them."""
     phases = {rule.phase for rule in spec.events}
     steps = ["delayed effects due this turn"]
     if "before-actors" in phases:
         steps.append("chance events")
-    if spec.moves == "simultaneous":
+    if any(belief.observations for a in spec.actors.values() for belief in a.beliefs.values()):
         steps.append(
-            f"actors, simultaneously (each decides on the state at the start of this step; "
-            f"their effects apply together): {', '.join(spec.actors)}"
+            "observations: each actor's readings of what is hidden from it update its "
+            "beliefs (late readings arrive now)"
+        )
+    actors = ", ".join(
+        f"{actor_id} (on its own rung)" if actor.rung is not None else actor_id
+        for actor_id, actor in spec.actors.items()
+    )
+    if spec.moves == "simultaneous":
+        combined = "; ".join(f"{key} by {rule}" for key, rule in spec.combine.items())
+        steps.append(
+            "actors, simultaneously (each decides on the state at the start of this step; "
+            "their effects apply together"
+            + (f", writes of one variable combined: {combined}" if combined else "")
+            + f"): {actors}"
         )
     else:
-        steps.append(f"actors in turn order: {', '.join(spec.actors)}")
+        steps.append(f"actors in turn order: {actors}")
     if "after-actors" in phases:
         steps.append("chance events after the actors")
     steps.append("outcomes, in the order listed")
-    return ["\nEach turn, in order:"] + [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
+    out = ["\nEach turn, in order:"]
+    for i, step in enumerate(steps, 1):
+        out += textwrap.wrap(step, width=88, initial_indent=f"  {i}. ", subsequent_indent="     ")
+    return out
 
 
 def _observations(spec: schema.ScenarioSpec) -> list[str]:
@@ -150,7 +185,7 @@ def _rule(rule: schema.RuleSpec) -> list[str]:
             f"{INDENT}vote   {method}, support {_text(vote.support)}"
             + "".join(f"; {m}: {_text(c)}" for m, c in vote.members.items())
         )
-    lines += _effects(rule.effects, rule.delayed, INDENT)
+    lines += _effects(rule.effects, rule.delayed, INDENT) + _reveal(rule.reveal, INDENT)
     for option in rule.options or []:
         lines.append(
             f"{INDENT}option {option.id} (weight {_text(option.weight)})"
@@ -159,6 +194,7 @@ def _rule(rule: schema.RuleSpec) -> list[str]:
         if option.description:
             lines += _wrap(option.description, INDENT * 2)
         lines += _effects(option.effects, option.delayed, INDENT * 2)
+        lines += _reveal(option.reveal, INDENT * 2)
     if rule.narration:
         lines += _wrap(f'"{rule.narration}"', INDENT)
     return lines
@@ -172,6 +208,54 @@ def _effects(
         for target, value in entry.effects.items():
             lines.append(f"{indent}-> after {entry.after} turns: {target} = {_text(value)}")
     return lines
+
+
+def _reveal(reveal: Mapping[str, list[str]], indent: str) -> list[str]:
+    """Whom a rule shows the truth, and of what (actors shown the same truths together)."""
+    alike: dict[tuple[str, ...], list[str]] = {}
+    for actor, variables in reveal.items():
+        alike.setdefault(tuple(variables), []).append(actor)
+    return [
+        f"{indent}-> reveals the truth of {', '.join(variables)} to {', '.join(actors)}"
+        for variables, actors in alike.items()
+    ]
+
+
+def _fog(actor: schema.ActorSpec) -> list[str]:
+    """What an actor sees of the hidden state, what it believes, and how it observes."""
+    lines = []
+    if actor.observes:
+        lines.append(f"{INDENT}sees the truth of: {', '.join(actor.observes)}")
+    for about, belief in actor.beliefs.items():
+        start = "" if belief.initial is None else f" (starts {_text(belief.initial)})"
+        lines.append(f"{INDENT}believes about {about}{start}")
+        if belief.description:
+            lines += _wrap(belief.description, INDENT * 2)
+        for observation in belief.observations:
+            lines += _wrap(f"observation {observation.id}: {_observation(observation)}", INDENT * 2)
+            if observation.description:
+                lines += _wrap(observation.description, INDENT * 3)
+    return lines
+
+
+def _observation(observation: schema.ObservationSpec) -> str:
+    """When an observation is made, how it misreads, and how late it arrives, in words."""
+    when = "every turn" if observation.when is True else f"when {_text(observation.when)}"
+    if observation.error is not None:
+        how = f"wrong with chance {_text(observation.error)}"
+    elif observation.confusion is not None:
+        rows = "; ".join(
+            f"{truth} read as " + ", ".join(f"{r} {_text(c)}" for r, c in readings.items())
+            for truth, readings in observation.confusion.items()
+        )
+        how = f"misread: {rows}"
+    elif observation.noise is not None:
+        how = f"with normal noise of sd {_text(observation.noise)}"
+    else:
+        how = "read exactly"
+    turns = "turn" if observation.delay == 1 else "turns"
+    late = f", arriving {observation.delay} {turns} late" if observation.delay else ""
+    return f"{when}, {how}{late}"
 
 
 def _text(value: object) -> str:
@@ -193,14 +277,16 @@ def _variable(var: schema.VariableSpec) -> str:
     kind = var.kind
     if kind == "enum" and var.values:
         start = var.initial or var.values[0]
-        return f"one of {', '.join(var.values)} (starts {start})"
+        hidden = ", hidden" if var.hidden else ""
+        return f"one of {', '.join(var.values)} (starts {start}){hidden}"
     bounds = ""
     if var.min is not None or var.max is not None:
         low = "" if var.min is None else _bound(var.min)
         high = "" if var.max is None else _bound(var.max)
         bounds = f" in [{low}, {high}]"
     start = var.initial if var.initial is not None else False if kind == "bool" else 0
-    return f"{kind}{bounds} (starts {_text(start)})"
+    hidden = ", hidden" if var.hidden else ""
+    return f"{kind}{bounds} (starts {_text(start)}){hidden}"
 
 
 def _bound(value: float) -> str:

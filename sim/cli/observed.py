@@ -1,4 +1,5 @@
-"""What `wargame run` prints of a batch's checks and measures, after the outcome table."""
+"""What `wargame run` prints of a batch after the outcome table: the actors' rungs (for
+actors that hold one), the checks and the measures."""
 
 from __future__ import annotations
 
@@ -121,3 +122,35 @@ def _change(value: float | None, statistic: str) -> str:
         points = value * 100
         return f"{points:+.1f} pp" if abs(points) >= 1 else f"{points:+.2f} pp"
     return ("+" if value >= 0 else "") + number(value)
+
+
+def rungs_report(summary: dict[str, Any]) -> str:
+    """A table of rungs (highest first) by actor: the share of runs whose highest rung of
+    that actor it was, and the share that ended there."""
+    records = summary.get("actor_rungs") or []
+    if not records:
+        return ""
+    runs = summary["runs"]
+    names = [level.get("name") or level["id"] for level in summary["ladder"]]
+    header = ["rung", *(r["name"] for r in records)]
+    rows = []
+    for k in reversed(range(len(names))):
+        if not any(r["peaks"][k] or r["ends"][k] for r in records):
+            continue  # a rung no actor reached in any run
+        cells = [
+            f"{percent(r['peaks'][k] / runs)} / {percent(r['ends'][k] / runs)}" for r in records
+        ]
+        rows.append([names[k], *cells])
+    world = summary.get("world_level") or "highest"
+    follows = (
+        "has a rung of its own"
+        if world == "separate"
+        else f"is the {world} of these rungs (its peak is the `peak_level` of the runs)"
+    )
+    return "\n".join(
+        [
+            "rungs of the actors (share of runs: the highest reached / at the end):",
+            table(header, rows, align="l" + "r" * len(records)),
+            f"  the world's level {follows}",
+        ]
+    )

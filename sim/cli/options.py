@@ -17,7 +17,8 @@ set_option = click.option(
     "assignments",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Fix a parameter for this run, e.g. --set carrier_present=false (repeatable).",
+    help="Fix a parameter, e.g. --set carrier_present=false, or redraw it, e.g. "
+    "--set turkey_alignment=beta(2,5) (repeatable).",
 )
 
 

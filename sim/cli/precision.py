@@ -18,7 +18,16 @@ DEFAULT_MAX_RUNS = 10_000_000
 
 
 def precision_options(command: FC) -> FC:
-    """`--precision` and `--max-runs`."""
+    """`--precision`, `--rel-precision` and `--max-runs`."""
+    command = click.option(
+        "--rel-precision",
+        type=click.FloatRange(0, 1, min_open=True),
+        default=None,
+        metavar="SHARE",
+        help="Add blocks until every outcome's 95% interval is within this share of its "
+        "estimate (0.1: a 2% outcome to ±0.2 points); outcomes no run reached are left out. "
+        "With --precision, an outcome is within when either allows it (their sum).",
+    )(command)
     command = click.option(
         "--max-runs",
         type=click.IntRange(1, 10**9),
@@ -31,24 +40,31 @@ def precision_options(command: FC) -> FC:
         type=click.FloatRange(0, 0.5, min_open=True),
         default=None,
         metavar="HALF-WIDTH",
-        help="Add blocks of runs until every outcome's 95%% interval is within this many "
+        help="Add blocks of runs until every outcome's 95% interval is within this many "
         "(0.002 = 0.2 points) of its estimate; replaces --runs.",
     )(command)
 
 
-def check_precision(ctx: click.Context, precision: float | None, resume: object) -> None:
-    """--precision chooses the run count: it cannot be given with --runs or --resume."""
-    if precision is None:
+def check_precision(ctx: click.Context, resume: object) -> bool:
+    """Whether --precision or --rel-precision chooses the run count; neither can be given
+    with --runs or --resume."""
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ("precision", "rel_precision")
+        if ctx.params.get(name) is not None
+    ]
+    if not given:
         if ctx.get_parameter_source("max_runs") is not click.core.ParameterSource.DEFAULT:
             raise click.UsageError("--max-runs bounds --precision: give --precision too")
-        return
+        return False
     if ctx.get_parameter_source("runs") is not click.core.ParameterSource.DEFAULT:
-        raise click.UsageError("--precision chooses the number of runs: drop --runs")
+        raise click.UsageError(f"{given[0]} chooses the number of runs: drop --runs")
     if resume is not None:
         raise click.UsageError(
-            "--resume finishes a batch of the runs it saved: drop --precision (it was "
+            f"--resume finishes a batch of the runs it saved: drop {given[0]} (it was "
             "turned into --runs when the batch started)"
         )
+    return True
 
 
 def precise(params: Mapping[str, Any], backend: BackendName) -> Precise:
@@ -66,11 +82,12 @@ def precise(params: Mapping[str, Any], backend: BackendName) -> Precise:
     return blocks_to_precision(
         compiled,
         params["seed"],
-        params["precision"],
+        params["precision"] or 0.0,
         params["max_runs"],
         chosen,
         wave,
         progress=not params["quiet"],
+        relative=params["rel_precision"] or 0.0,
     )
 
 
@@ -80,12 +97,30 @@ def precision_note(found: Precise | None) -> str:
     if found is None:
         return ""
     widest = f"widest: {found.widest} ±{found.half_width * 100:.2f} points"
+    if found.relative:
+        widest = f"closest to its limit: {found.widest} ±{found.half_width * 100:.3g} points"
+    asked = " ".join(
+        f"--{name} {value:g}"
+        for name, value in (("precision", found.target), ("rel-precision", found.relative))
+        if value
+    )
     if found.reached:
         return (
-            f"\n--precision {found.target:g}: {found.runs:,} runs put every outcome's 95% "
-            f"interval within ±{found.target * 100:.2g} points ({widest})"
+            f"\n{asked}: {found.runs:,} runs put every outcome's 95% interval within "
+            f"{_tolerance(found)} ({widest})"
         )
     return (
-        f"\nwarning: --precision {found.target:g} not reached within --max-runs "
+        f"\nwarning: {asked} not reached within --max-runs "
         f"{found.max_runs:,}: {found.runs:,} runs ({widest})"
     )
+
+
+def _tolerance(found: Precise) -> str:
+    """The half-width asked for, in words."""
+    absolute = f"±{found.target * 100:.2g} points"
+    relative = f"±{found.relative:.0%} of its estimate"
+    if found.target and found.relative:
+        return f"{absolute} plus {relative}"
+    if found.relative:
+        return relative + " (outcomes no run reached left out)"
+    return absolute

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import shlex
-import signal
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from sim.batch.backends import BACKENDS, BackendName
 from sim.cli.analysis import check_target, draw, target_option
 from sim.cli.errors import UserError
-from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report
+from sim.cli.interrupts import Interrupted, sigterm_as_interrupt
+from sim.cli.observed import CHECKS_VIOLATED, checks_report, measures_report, rungs_report
 from sim.cli.options import (
     overrides,
     runs_option,
@@ -119,6 +115,7 @@ def run(
     by_outcome: bool,
     strict: bool,
     precision: float | None,
+    rel_precision: float | None,
     max_runs: int,
 ) -> None:
     """Play SCENARIO (a file or a bundled name) many times and report the outcomes.
@@ -143,10 +140,10 @@ def run(
     # long function: click hands over each of the 16 options and the docstring is the
     # command's help; the body itself is a short sequence of named steps.
     backend = _backend(backend, workers, scheduler)
-    check_precision(ctx, precision, resume)
+    by_precision = check_precision(ctx, resume)
     if resume is not None:
         batch = _resumed(ctx, resume, scenario, assignments, out)
-    elif precision is not None:
+    elif by_precision:
         found = precise(ctx.params, backend)
         batch = _new(scenario, found.runs, seed, assignments, out, no_plots)
         batch = replace(batch, precise=found)
@@ -179,7 +176,8 @@ def run(
 def _report(results: Results, elapsed: float, out: Path, charts: int, by_outcome: bool) -> None:
     """The outcome table, then the checks and measures, then what the folder holds."""
     click.echo(outcome_report(results, elapsed))
-    for part in (checks_report(results.summary), measures_report(results.summary, by_outcome)):
+    summary = results.summary
+    for part in rungs_report(summary), checks_report(summary), measures_report(summary, by_outcome):
         if part:
             click.echo("\n" + part)
     files = "summary.json, runs.parquet, scenario.yaml"
@@ -249,7 +247,7 @@ def _run_batch(
     from sim.results.folder import INCOMPLETE
 
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             started = time.perf_counter() - (batch.precise.seconds if batch.precise else 0.0)
             results = run_batch(
                 batch.compiled,
@@ -341,32 +339,6 @@ def _resumed(
     runs = given.get("runs", record["runs"])
     seed = given.get("seed", record["seed"])
     return Batch(compiled, runs, seed, folder, record["command"])
-
-
-class Interrupted(UserError):
-    """Ctrl-C (or a TERM signal) during a batch: what is saved, and how to finish it."""
-
-    exit_code = 130  # the shell's code for a process stopped by SIGINT
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(self.format_message(), err=True)
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while a batch runs, so `kill` also leaves a resumable folder."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def outcome_report(results: Results, elapsed: float | None = None) -> str:

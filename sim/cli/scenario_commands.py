@@ -100,22 +100,29 @@ def _counts(compiled: CompiledScenario) -> str:
 
 @click.command("list", short_help="List the bundled scenarios.")
 def list_scenarios() -> None:
-    """List the bundled scenarios: name, title and the question each asks.
+    """List the bundled scenarios and examples: name, title and the question each asks.
 
     \b
     Example:
       wargame list
     """
-    entries = catalog.bundled()
-    if not entries:
+    entries, examples = catalog.bundled(), catalog.examples()
+    if not entries and not examples:
         click.echo("no bundled scenarios found")
         return
-    width = max(len(e.name) for e in entries)
+    _list(entries)
+    if examples:
+        click.echo("\nExamples (models of other projects, translated into this language):")
+        _list(examples)
+    click.echo("\n`wargame show NAME` describes one in full; `wargame run NAME` plays it.")
+
+
+def _list(entries: list[catalog.Entry]) -> None:
+    width = max((len(e.name) for e in entries), default=0)
     for entry in entries:
         click.echo(f"{entry.name:<{width}}  {entry.title}")
         for line in textwrap.wrap(_question(entry.description), width=84):
             click.echo(f"{'':<{width}}  {line}")
-    click.echo("\n`wargame show NAME` describes one in full; `wargame run NAME` plays it.")
 
 
 def _question(description: str) -> str:

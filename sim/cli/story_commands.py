@@ -1,4 +1,4 @@
-"""`wargame trace` (the story of one run) and `wargame play` (a person decides for one actor)."""
+"""`wargame trace`: the story of one run, found by its index or by what happened in it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import click
 from sim.cli.errors import UserError
 from sim.cli.files import write_text
 from sim.cli.options import (
-    DEFAULT_RUNS,
     out_file_option,
     overrides,
     runs_option,
@@ -24,12 +23,10 @@ from sim.cli.options import (
     set_words,
 )
 from sim.engine.streams import MAX_RUN
-from sim.errors import PathError
-from sim.text import command_line
+from sim.text import command_line, yaml_value
 
 if TYPE_CHECKING:
     from sim.language.compiled import CompiledScenario
-    from sim.table.game import Game
 
 EXIT_NOT_FOUND = 1  # `trace --find` found no run, like grep
 TraceFormat = Literal["text", "markdown"]
@@ -54,7 +51,7 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], 
 
 
 @click.command(short_help="Tell one run turn by turn.")
-@click.argument("scenario")
+@click.argument("scenario", required=False)
 @seed_option("Seed of the batch the run belongs to.")
 @click.option(
     "--run",
@@ -93,10 +90,28 @@ def _command(name: str, scenario: str, seed: int, assignments: tuple[str, ...], 
     "[default: markdown for an --out FILE ending in .md, else text].",
 )
 @out_file_option
+@click.option(
+    "--from",
+    "swept",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    metavar="EXPLORE_DIR",
+    help="Tell a run of an exploration's folder (with --point and --replicate) instead of "
+    "SCENARIO's.",
+)
+@click.option(
+    "--point", type=click.IntRange(0), default=None, help="With --from: the design point."
+)
+@click.option(
+    "--replicate",
+    type=click.IntRange(0, MAX_RUN),
+    default=None,
+    help="With --from: the replicate of the point (its run index).  [default: 0]",
+)
 @click.pass_context
 def trace(
     ctx: click.Context,
-    scenario: str,
+    scenario: str | None,
     seed: int,
     run_index: int | None,
     wanted: str | None,
@@ -105,6 +120,9 @@ def trace(
     assignments: tuple[str, ...],
     style: TraceFormat | None,
     out: Path | None,
+    swept: Path | None,
+    point: int | None,
+    replicate: int | None,
 ) -> None:
     """Tell one run of SCENARIO turn by turn: what fired, what it changed, how it ended.
 
@@ -121,15 +139,25 @@ def trace(
       wargame trace airspace-straying --find article5-war
       wargame trace airspace-straying --find "peak >= 'incident' and not settled" --count 3
       wargame trace turkish-straits --run 7 --format markdown --out run7.md
+
+    With --from DIR --point P --replicate R, the run is replicate R of design
+    point P of the `wargame explore` folder DIR: the point's values fixed as
+    --set would, with the sweep's scenario and seed, so it is the row (P, R) of
+    the sweep's runs.parquet; the point's values are printed on standard error.
     """
-    from sim.language.load import load_scenario
+    # long function: click hands over each option and the docstring is the command's help;
+    # the body is a short sequence of named steps.
     from sim.story.render.markdown import MarkdownRenderer
     from sim.story.render.text import WIDTH, TextRenderer
     from sim.story.replay import replay
     from sim.story.story import story_of
 
     _check_search_options(ctx, wanted, run_index)
-    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
+    if swept is not None:
+        scenario, compiled, seed, run_index = _from_sweep(ctx, swept, point, replicate)
+    else:
+        compiled = _scenario(scenario, assignments, point, replicate)
+        scenario = scenario or compiled.id
     if style is None:
         style = "markdown" if out is not None and out.suffix.lower() == ".md" else "text"
     found = [run_index or 0] if wanted is None else _find(compiled, seed, runs, wanted, count)
@@ -138,9 +166,55 @@ def trace(
     texts = []
     for index in found:
         command = _command("trace", scenario, seed, assignments, "--run", str(index))
+        if swept is not None:
+            command = command_line(
+                "wargame", "trace", "--from", swept, "--point", point, "--replicate", index
+            )
         texts.append(renderer.story(story_of(replay(compiled, seed, index), index, command)))
     separator = "\n---\n\n" if style == "markdown" else "\n" + "=" * 40 + "\n\n"
     _write(separator.join(texts), out)
+
+
+def _scenario(
+    scenario: str | None, assignments: tuple[str, ...], point: int | None, replicate: int | None
+) -> CompiledScenario:
+    """The scenario to trace, with its --set values (without --from)."""
+    from sim.language.load import load_scenario
+
+    if scenario is None:
+        raise click.UsageError("give a SCENARIO, or --from an exploration's folder")
+    if point is not None or replicate is not None:
+        raise click.UsageError("--point and --replicate go with --from EXPLORE_DIR")
+    return load_scenario(scenario, overrides(assignments), scenario_path())
+
+
+def _from_sweep(
+    ctx: click.Context, folder: Path, point: int | None, replicate: int | None
+) -> tuple[str, CompiledScenario, int, int]:
+    """(scenario name, scenario with the point's values, seed, run index) of replicate
+    `replicate` of design point `point` of the exploration in `folder`."""
+    from sim.explore.folder import swept_point
+
+    if point is None:
+        raise click.UsageError("--from needs --point P (and --replicate R, 0 by default)")
+    clashing = [
+        option
+        for option, name in (("--run", "run_index"), ("--find", "wanted"), ("--seed", "seed"))
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    ] + (["--set"] if ctx.params["assignments"] else [])
+    if clashing:
+        raise click.UsageError(
+            f"--from takes the run, seed and settings from the folder: drop {clashing[0]}"
+        )
+    chosen = swept_point(folder, point)
+    replicate = replicate or 0
+    if replicate >= chosen.runs:
+        raise UserError(
+            f"point {point} of {folder} has replicates 0 to {chosen.runs - 1}, not {replicate}"
+        )
+    sets = ", ".join(f"{k}={yaml_value(v)}" for k, v in chosen.settings.items())
+    click.echo(f"point {point} ({sets}), replicate {replicate}", err=True)
+    return chosen.scenario.source or chosen.scenario.id, chosen.scenario, chosen.seed, replicate
 
 
 def _check_search_options(ctx: click.Context, wanted: str | None, run_index: int | None) -> None:
@@ -202,174 +276,4 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
     return found
 
 
-# --- play ----------------------------------------------------------------------------
-
-
-@click.command(name="play", short_help="Play a scenario at the table, for one actor or several.")
-@click.argument("scenario")
-@click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
-@click.option(
-    "--seats",
-    metavar="A,B,...",
-    default=None,
-    help="Several actors decided at one keyboard, taking turns (instead of --as).",
-)
-@click.option(
-    "--pause/--no-pause",
-    default=None,
-    help="Stop before every turn with a briefing (default: when playing at a terminal).",
-)
-@click.option(
-    "--odds",
-    "odds_runs",
-    type=click.IntRange(0, 10**6),
-    default=4096,
-    show_default=True,
-    help="Continuations per choice for the odds from here that ? shows (0: none).",
-)
-@seed_option("Seed of the batch the run belongs to.")
-@click.option(
-    "--run",
-    "-r",
-    "run_index",
-    type=click.IntRange(0, MAX_RUN),
-    default=0,
-    show_default=True,
-    help="The run of the batch to play: its chance events and parameter draws.",
-)
-@set_option
-@scenario_path_option
-@click.option(
-    "--transcript",
-    "-t",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Save the whole session to FILE as Markdown (also when you quit).",
-)
-@click.option(
-    "--record",
-    "record_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Save the game record to FILE as JSON: every turn, view, choice and the odds shown.",
-)
-@click.option(
-    "--report",
-    "report_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Save the after-action report to FILE as Markdown.",
-)
-@click.option(
-    "--compare",
-    "compare_runs",
-    type=click.IntRange(0, 10**7),
-    default=DEFAULT_RUNS,
-    show_default=True,
-    help="Rules-only runs to compare your outcome with at the end (0 to skip).",
-)
-def play_command(  # long function: one command's options, checked and handed on
-    scenario: str,
-    actor: str | None,
-    seats: str | None,
-    pause: bool | None,
-    odds_runs: int,
-    seed: int,
-    run_index: int,
-    assignments: tuple[str, ...],
-    transcript: Path | None,
-    record_path: Path | None,
-    report_path: Path | None,
-    compare_runs: int,
-) -> None:
-    """Play SCENARIO at the table, deciding for one actor (or several, taking turns at one
-    keyboard) while the rules play the others.
-
-    The game is run I of the batch with seed S. Before each turn a briefing says
-    where things stand, in the scenario's words. Whenever one of your actor's
-    rules could act, you choose: an option of a decision, act, or pass. Your
-    choice replaces that rule's own draw (its chance and option) and nothing
-    else, so every chance event and every other actor's dice are those of
-    the rules-only run: choosing what the rules would have chosen replays run
-    I exactly. For an alliance's vote, you decide for the alliance. At the
-    end you see your outcome beside how often the rules alone reach each one.
-
-    Answer with a number (or a choice's name), just Enter to pass, ? to have
-    the choice explained with each answer's odds from here (a few thousand
-    continuations of this very moment), q to quit. Quitting or ending the input (Ctrl-D)
-    stops the game cleanly (exit status 0); Ctrl-C stops it with status 130.
-    The transcript, the game record (--record, JSON) and the after-action report
-    (--report, Markdown: each turn, each choice beside the rules', how each
-    choice moved the odds shown) are saved in every case.
-
-    \b
-    Examples:
-      wargame play turkish-straits --as turkey
-      wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
-      wargame play turkish-straits --as us --set carrier_present=false --compare 0
-      wargame play turkish-straits --seats turkey,russia --record game.json --report aar.md
-    """
-    from sim.cli.console import Console, play_game
-    from sim.language.load import load_scenario
-    from sim.story import play
-    from sim.table.game import Game
-
-    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
-    chosen = _seats(compiled, actor, seats)
-    for seat in chosen:
-        play.check_playable(compiled, seat)
-    for path in (transcript, record_path, report_path):
-        if path is not None and not path.parent.is_dir():
-            raise PathError(path, "no such folder")
-    who = ("--as", actor) if actor is not None else ("--seats", ",".join(chosen))
-    command = _command("play", scenario, seed, assignments, *who, "--run", str(run_index))
-    console = Console(_width())
-    pause = console.stdin.isatty() if pause is None else pause
-    game = Game(compiled, chosen, console, seed, run_index, pause, odds_runs)
-    console.open(game, command)
-    status = 0
-    try:
-        status = play_game(game, console, compare_runs)
-    finally:
-        if transcript is not None:
-            console.save(transcript)
-        _save_record(game, record_path, report_path)
-    if status:
-        raise click.exceptions.Exit(status)
-
-
-def _save_record(game: Game, record_path: Path | None, report_path: Path | None) -> None:
-    """The game record (JSON) and the after-action report (Markdown), where asked for."""
-    import json
-
-    from sim.table.record import after_action, game_record
-
-    if record_path is None and report_path is None:
-        return
-    record = game_record(game.session)
-    if record_path is not None:
-        write_text(record_path, json.dumps(record, indent=1) + "\n")
-        click.echo(f"game record: {record_path}", err=True)
-    if report_path is not None:
-        write_text(report_path, after_action(record))
-        click.echo(f"after-action report: {report_path}", err=True)
-
-
-def _seats(compiled: CompiledScenario, actor: str | None, seats: str | None) -> list[str]:
-    """The actors played by people: `--as ACTOR` or `--seats A,B`, one of the two."""
-    playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
-    if actor is not None and seats is not None:
-        raise UserError("give --as ACTOR or --seats A,B, not both")
-    if actor is None and seats is None:
-        raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
-    if actor is not None:
-        return [actor]
-    chosen = [seat.strip() for seat in (seats or "").split(",")]
-    if not all(chosen):
-        raise UserError(
-            f"--seats takes actor ids separated by commas; in {compiled.id}: {playable}"
-        )
-    return list(dict.fromkeys(chosen))
-
-
-COMMANDS = [trace, play_command]
+COMMANDS = [trace]

@@ -1,9 +1,11 @@
 """Branching from a state: a block whose lanes all start where one lane of another stood.
 
 A `Checkpoint` is everything a block's runs carry from one moment to the next: the
-turn (and, for a turn in progress, the next rule to resolve), the state, the queue of
-delayed effects, the records of the runs (outcome, peak, firings, spent rules, checks
-and measures) and where each random stream stands. `continue_from` starts a new block
+turn (and, for a turn in progress, the next rule to resolve), the state (each actor's
+beliefs and rung among it), the queue of delayed effects, the readings of observations
+still on their way, simultaneous moves under way (their start and the writes to
+combine), the records of the runs (outcome, peak, firings, spent rules, checks and
+measures) and where each random stream stands. `continue_from` starts a new block
 from one lane of a checkpoint, every lane of it a copy of that lane:
 
 - with `branch` (a name), the continuation draws from its own streams, keyed by the
@@ -19,11 +21,12 @@ the same world as the run it branched from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.combine import Combiner
 from sim.engine.model import EscalationModel, Policy
 from sim.engine.streams import BLOCK_SIZE, Place
 from sim.engine.variates import World
@@ -56,6 +59,13 @@ class Checkpoint:
     parameters: dict[str, np.ndarray]  # sampled parameter -> (lanes,) values
     played: np.ndarray | None  # (lanes,) bool: the runs playing the turn in progress
     start_of_moves: dict[str, np.ndarray] | None  # simultaneous moves under way: their start
+    # simultaneous moves under way with `combine`: each variable's writes so far, (lanes
+    # written, values) per actor, and the lanes the moving actor has written
+    writes: dict[str, tuple[tuple[np.ndarray, np.ndarray], ...]] | None
+    marks: dict[str, np.ndarray] | None
+    # observations with a delay, actor by actor: (values, waiting, taken), (delay, lanes) each
+    readings: tuple[tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None, ...], ...]
+    belief_log: tuple[dict[str, np.ndarray], ...]  # with a journal: each turn's beliefs
     streams: dict[str, Place]  # stream name -> where it stood
     variate_counts: tuple[int, dict[str, int]]  # variates: (turn counted, site -> evaluations)
 
@@ -68,6 +78,7 @@ def checkpoint(model: EscalationModel) -> Checkpoint:
     """Where `model`'s runs stand now: between two turns, or within one (see `play_turn`)."""
     state = _copied(model.state)
     moves = model.start_of_moves
+    combiner = model.combiner
     draws = model.state.draws if isinstance(model.state, World) else None
     return Checkpoint(
         seed=model.seed,
@@ -88,6 +99,21 @@ def checkpoint(model: EscalationModel) -> Checkpoint:
         parameters={k: v.copy() for k, v in model.parameters.items()},
         played=None if model.cursor is None else model.played.copy(),
         start_of_moves=None if moves is None else _copied(moves),
+        writes=None
+        if combiner is None
+        else {
+            key: tuple((mask.copy(), values.copy()) for mask, values in writes)
+            for key, writes in combiner.writes.items()
+        },
+        marks=None if combiner is None else {k: v.copy() for k, v in combiner.marks.items()},
+        readings=tuple(
+            tuple(
+                None if r is None else (r.values.copy(), r.waiting.copy(), r.taken.copy())
+                for r in actor.beliefs.waiting
+            )
+            for actor in model.actors
+        ),
+        belief_log=tuple({k: v.copy() for k, v in log.items()} for log in model.belief_log),
         streams={name: stream.place() for name, stream in model.streams().items()},
         variate_counts=(-1, {}) if draws is None else draws.counts(),
     )
@@ -145,7 +171,6 @@ def _place(model: EscalationModel, start: Checkpoint, lane: int) -> None:
 
     for key, values in start.state.items():
         model.state[key] = copies(values)
-    model.peak = model.state["peak"]
     model.turn = model.first_turn = start.turn
     model.state["turn"] = start.turn  # type: ignore[assignment]  # one value for every lane
     model.cursor = start.cursor
@@ -164,11 +189,33 @@ def _place(model: EscalationModel, start: Checkpoint, lane: int) -> None:
         moves.update((k, copies(v)) for k, v in start.start_of_moves.items())
         moves["turn"] = start.turn  # type: ignore[assignment]  # one value for every lane
         model.start_of_moves = moves
+    _place_moves_and_readings(model, start, copies)
+    if model.journal is not None:
+        model.belief_log = [{k: copies(v) for k, v in log.items()} for log in start.belief_log]
     if isinstance(model.state, World):
         model.state.draws.recount(start.variate_counts)
     for rows in model.datacollector.model_vars.values():
         rows.clear()
     model.datacollector.collect(model)
+
+
+def _place_moves_and_readings(
+    model: EscalationModel, start: Checkpoint, copies: Callable[[np.ndarray], np.ndarray]
+) -> None:
+    """The writes of simultaneous moves under way, to be combined at the phase's end, and
+    the readings of observations still on their way."""
+    if start.writes is not None:
+        assert model.start_of_moves is not None and start.marks is not None
+        bounds = {s.key: (s.low, s.high) for s in model.scenario.slots}
+        combiner = Combiner(model.scenario.spec.combine, model.start_of_moves, bounds)
+        for key, writes in start.writes.items():
+            combiner.writes[key] = [(copies(mask), copies(values)) for mask, values in writes]
+        combiner.marks = {k: copies(v) for k, v in start.marks.items()}
+        model.combiner = combiner
+    for actor, readings in zip(model.actors, start.readings, strict=True):
+        for reading, carried in zip(actor.beliefs.waiting, readings, strict=True):
+            if reading is not None and carried is not None:
+                reading.values, reading.waiting, reading.taken = (copies(a) for a in carried)
 
 
 def _copied(state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

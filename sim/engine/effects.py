@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.engine.journal import Change
@@ -14,15 +16,16 @@ def apply_effects(
     state: State,
     effects: tuple[Effect, ...],
     mask: np.ndarray,
-    peak: np.ndarray,
+    follow: Callable[[State, str], None] | None,
     record: bool,
     seen: Env | None = None,
 ) -> list[Change]:
-    """Apply `effects` in order where `mask` (lanes,) bool holds, keeping `peak` (lanes,)
-    int16 the highest level seen; with `record`, return each (key, before, after).
+    """Apply `effects` in order where `mask` (lanes,) bool holds; with `record`, return each
+    (key, before, after), and the world's level where it follows an actor's rung.
 
-    The values are evaluated on `seen` (with simultaneous moves, the world at the start of
-    the actors' phase), or on `state` itself when None."""
+    After each write `follow(state, key)` keeps peaks and a derived level in step (None
+    defers that, as simultaneous moves do). The values are evaluated on `seen` (with
+    simultaneous moves, the world at the start of the actors' phase), or on `state`."""
     changes = []
     source = state if seen is None else seen
     for effect in effects:
@@ -32,10 +35,14 @@ def apply_effects(
             value = clip(value, effect.low, effect.high)
         after = masked(before, mask, value, effect.dtype)
         state[effect.key] = after
-        if effect.key == "level":
-            np.maximum(peak, after, out=peak)
+        level = state["level"]
+        if follow is not None:
+            follow(state, effect.key)
         if record:
             changes.append((effect.key, before, after))
+            followed = state["level"] is not level and effect.key != "level"
+            if followed and not np.array_equal(level, state["level"]):  # it follows the rungs
+                changes.append(("level", level, state["level"]))
     return changes
 
 

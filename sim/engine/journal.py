@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from sim.language.compiled import DelayedEffects, Rule
+from sim.language.compiled import DelayedEffects, Observation, Rule
 
 DecidedBy = Literal["rules", "player"]  # who decided a firing: the draw, or a person at play
 Change = tuple[str, np.ndarray, np.ndarray]  # (variable key, (lanes,) before, (lanes,) after)
@@ -15,7 +15,8 @@ Change = tuple[str, np.ndarray, np.ndarray]  # (variable key, (lanes,) before, (
 
 @dataclass
 class Firing:
-    """What one rule did on one turn, for the lanes where it fired (traces and play)."""
+    """What one rule did on one turn, for the lanes where it fired (traces and play); also
+    a delayed effect taking hold, or an observation's reading reaching a belief."""
 
     turn: int
     rule: Rule | None
@@ -26,3 +27,7 @@ class Firing:
     changes: list[Change] = field(default_factory=list)
     delayed: DelayedEffects | None = None  # set when this is a delayed effect taking hold
     decided_by: DecidedBy = "rules"
+    # fog of war: where the rule's condition, chance or weights read a false belief
+    misread: np.ndarray | None = None  # (lanes,) bool
+    observation: Observation | None = None  # set when this is a reading reaching a belief
+    taken: int = 0  # for a reading: the turn it was taken on

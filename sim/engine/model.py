@@ -13,13 +13,16 @@ documented in `docs/scenario-language.md`, "The turn, in order".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import mesa
 import numpy as np
 
 from sim.engine import sampling
 from sim.engine.agents import Actor
+from sim.engine.beliefs import Beliefs
 from sim.engine.chances import Chances, OutOfRange
+from sim.engine.combine import Combiner
 from sim.engine.delayed import Queue
 from sim.engine.effects import apply_effects
 from sim.engine.journal import Change, Firing
@@ -28,6 +31,7 @@ from sim.engine.observers import Observers
 from sim.engine.streams import BLOCK_SIZE, Stream, block_seed
 from sim.engine.variates import SiteDraws, World
 from sim.language.compiled import CompiledScenario, Effect, Rule
+from sim.language.observations import FALSE_BELIEF_FIRINGS
 from sim.language.types import Compiled, Env, Value
 
 NO_OUTCOME = -1
@@ -79,6 +83,8 @@ class EscalationModel(mesa.Model):
         self.first_turn = 0  # the turn the block started from (a continuation's is later)
         self.cursor: int | None = None  # the next resolution of a turn in progress, else None
         self.start_of_moves: State | None = None  # simultaneous moves: the phase's start
+        self.combiner: Combiner | None = None  # simultaneous moves: writes to combine
+        self.positions = scenario.positions  # actors with rungs of their own
         self.simultaneous = scenario.spec.moves == "simultaneous"
 
         self.state: State = {}  # variable key -> (lanes,) array
@@ -100,13 +106,15 @@ class EscalationModel(mesa.Model):
         self.active = np.ones(n, dtype=bool)  # (lanes,) runs still going
         self.outcome = np.full(n, NO_OUTCOME, dtype=np.int16)  # (lanes,) index into outcomes
         self.end_turn = np.zeros(n, dtype=np.int16)
-        self.peak = self.state["level"].copy()  # (lanes,) int16, updated in place
-        self.state["peak"] = self.peak
+        self.state["peak"] = self.state["level"].copy()  # (lanes,) int16
         self.columns = self.scenario.fire_columns()
         self.fired = np.zeros((len(self.columns), n), dtype=np.int16)  # (columns, lanes)
         self.spent = {r.id: np.zeros(n, dtype=bool) for r in self.scenario.all_rules() if r.once}
         self.queue = Queue(self.scenario.delayed, n)  # delayed effects waiting to take hold
         self.observers = Observers(self.scenario, n)  # the scenario's checks and measures
+        # with a journal (traces, play): each turn's beliefs and the truths they are about,
+        # {key: (lanes,) array}, the i-th after turn i + 1
+        self.belief_log: list[dict[str, np.ndarray]] = []
         self._option_column = {
             (rule.id, option.id): self.columns.index(f"fired.{rule.id}.{option.id}")
             for rule in self.scenario.all_rules()
@@ -117,7 +125,9 @@ class EscalationModel(mesa.Model):
         """The actors in turn order, the events around them, and the per-turn tallies."""
         for actor_id in self.scenario.actors:
             rules = self.scenario.rules_of(actor_id)
-            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules)
+            observations = self.scenario.observations_of(actor_id)
+            beliefs = Beliefs(observations, self.stream, self.chances)
+            Actor(self, actor_id, self.scenario.actor_name(actor_id), rules, beliefs)
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
         self.events_before = self.scenario.events_before_actors()
         self.events_after = self.scenario.events_after_actors()
@@ -127,12 +137,13 @@ class EscalationModel(mesa.Model):
         self.order += [(None, e) for e in self.events_after]
         self._moves = (len(self.events_before), len(self.order) - len(self.events_after))
         levels = len(self.scenario.ladder)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
-                "peaks": lambda m: np.bincount(m.peak, minlength=levels),
-            }
-        )
+        reporters: dict[str, Callable[[EscalationModel], np.ndarray]] = {
+            "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
+            "peaks": lambda m: np.bincount(m.peak, minlength=levels),
+        }
+        for key in self.positions.rung_keys():  # each actor's rung: its path up and down
+            reporters[key] = partial(_rung_counts, key=key, levels=levels)
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
         self.datacollector.collect(self)
 
     def _open_streams(self) -> None:
@@ -151,10 +162,13 @@ class EscalationModel(mesa.Model):
         return Stream(self.seed, self.block, self._prefix + name, self.lanes)
 
     def streams(self) -> dict[str, Stream]:
-        """Every stream the block has opened, by name: rules', events' and ballots'."""
+        """Every stream the block has opened, by name: rules', events', ballots' and
+        observations'."""
         named = {stream.name: stream for stream in self._stream.values()}  # prefixed names
         for ballots in self._ballots.values():
             named.update((stream.name, stream) for stream in ballots)
+        for actor in self.actors:
+            named.update((stream.name, stream) for stream in actor.beliefs.streams)
         return named
 
     def _sample_parameters(self) -> None:
@@ -182,61 +196,120 @@ class EscalationModel(mesa.Model):
                 if slot.low is not None or slot.high is not None:
                     value = np.clip(value, slot.low, slot.high)
                 self.state[slot.key] = value.astype(slot.dtype)
+        for actor, rung in zip(self.positions.actors, self.positions.initial, strict=True):
+            self.state[f"{actor}.level"] = np.full(n, rung, dtype=np.int16)
+            self.state[f"{actor}.peak"] = np.full(n, rung, dtype=np.int16)
         self.state["level"] = np.full(n, self.scenario.initial_level, dtype=np.int16)
+        self.state[FALSE_BELIEF_FIRINGS] = np.zeros(n, dtype=np.int32)  # (lanes,) per run
         self.state["turn"] = 0  # type: ignore[assignment]  # a plain int, as each turn sets it
 
     # --- the turn -------------------------------------------------------
 
     def step(self) -> None:
-        """One turn: delayed effects, chance events, actors in order, chance events after the
-        actors, then outcomes."""
+        """One turn: delayed effects, chance events, observations, actors in order, chance
+        events after the actors, then outcomes."""
         self.begin_turn()
         self.play_turn()
 
     def begin_turn(self) -> None:
-        """Start the next turn: its number, then the delayed effects due (nothing resolved)."""
+        """Start the next turn: its number, then the delayed effects due (no rule resolved;
+        with no chance event before the actors, their observations too)."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
-        self.played = self.active.copy()  # (lanes,) bool: the runs that play this turn
+        # (lanes,) bool: the runs that play this turn (only per-turn checks read it)
+        self.played = self.active.copy() if self.observers.per_turn else self.active
+        self.cursor = 0
         with np.errstate(all="ignore"):
             self._delayed_effects()
-        self.cursor = 0
+            self._arrive()
 
     def play_turn(self, stop: int | None = None) -> bool:
         """Resolve the turn's rules from the cursor on, in order (`order`), and end the turn;
-        or stop before resolution `stop` (False: the turn is still in progress)."""
+        or stop before resolution `stop` (False: the turn is still in progress).
+
+        The phases between rules happen as the cursor reaches them (`_arrive`), so a turn
+        stopped before an actor's rule has made its observations, and one resumed carries on
+        exactly as if it had never stopped."""
         assert self.cursor is not None, "begin_turn first"
-        first, last = self._moves
         with np.errstate(all="ignore"):
             while self.cursor < len(self.order):
                 if self.cursor == stop:
                     return False
                 actor, rule = self.order[self.cursor]
-                if self.simultaneous and self.cursor == first and self.start_of_moves is None:
-                    self._open_moves()
                 if actor is None:
                     self.resolve(rule)
                 else:
                     actor.act(rule)
                 self.cursor += 1
-                if self.cursor == last:
-                    self.start_of_moves = None
+                self._arrive()
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
+            if self.journal is not None and self.scenario.has_beliefs:
+                self._log_beliefs()
             if self.observers.per_turn:
                 self.observers.on_turn(self.state, self.played, self.turn)
         self.cursor = None
         self.datacollector.collect(self)
         return True
 
+    def _arrive(self) -> None:
+        """What happens as the cursor reaches its resolution: on reaching the actors' phase,
+        their observations (and, with simultaneous moves, the phase opens); with
+        simultaneous moves, an actor's writes kept once its last rule is resolved, and at
+        the phase's end the moves combined and settled."""
+        first, last = self._moves
+        cursor = self.cursor
+        assert cursor is not None
+        if cursor == first:
+            if self.scenario.observations:
+                self.agents.do("observe")
+            if self.simultaneous:
+                self._open_moves()
+        if not self.simultaneous or not first < cursor <= last:
+            return
+        if self.combiner is not None and (
+            cursor == last or self.order[cursor][0] is not self.order[cursor - 1][0]
+        ):
+            self.combiner.actor_done(self.state)
+        if cursor == last:
+            combined = self.combiner.combine(self.state) if self.combiner is not None else []
+            self.start_of_moves = None
+            self.combiner = None
+            self._settle(combined)
+
+    def _log_beliefs(self) -> None:
+        """Keep this turn's beliefs and the truths they are about, for the story (a
+        continuation of a run whose beliefs were not kept keeps none)."""
+        if len(self.belief_log) != self.turn - 1:
+            return
+        keys = [s.key for s in self.scenario.slots if s.about is not None]
+        keys += [str(s.about) for s in self.scenario.slots if s.about is not None]
+        self.belief_log.append({key: self.state[key].copy() for key in keys})
+
     def _open_moves(self) -> None:
         """Simultaneous moves: every actor decides on the world as the actors' phase begins,
-        and no actor sees another's move of this turn (no two actors write one variable:
-        their order does not matter). Arrays are replaced, never changed in place, except
-        the peak, which is copied. Random variates draw on as in the world."""
-        start: State = World(self.state.draws) if isinstance(self.state, World) else {}
-        start.update(self.state)
-        start["peak"] = self.peak.copy()
+        and no actor sees another's move of this turn; writes of one variable by several
+        actors combine by its `combine` rule, so their order does not matter. Arrays are
+        replaced, never changed in place; peaks and a level derived from rungs follow once
+        all have moved (`_settle`)."""
+        start = self.state.snapshot() if isinstance(self.state, World) else dict(self.state)
         self.start_of_moves = start
+        combine = self.scenario.spec.combine
+        if combine:
+            bounds = {s.key: (s.low, s.high) for s in self.scenario.slots}
+            self.combiner = Combiner(combine, start, bounds)
+
+    def _settle(self, combined: list[Change]) -> None:
+        """Peaks, and a level derived from the actors' rungs, after moves that landed
+        together; a journal keeps the combined writes and the level's change (the
+        world's doing, not a rule's)."""
+        level = self.state["level"]
+        self.positions.settle(self.state)
+        if self.journal is not None:
+            changes = list(combined)
+            if self.state["level"] is not level:
+                changes.append(("level", level, self.state["level"]))
+            if changes:
+                self.journal.append(Firing(self.turn, None, self.active.copy(), changes=changes))
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon), then read the checks and
@@ -266,8 +339,22 @@ class EscalationModel(mesa.Model):
             self._consult_policy(rule, eligible, firing)
         if rule.once:
             self.spent[rule.id] |= firing.fired
+        if rule.beliefs_read:
+            self._count_misreadings(rule, firing, seen)
         if self.journal is not None or some(firing.fired):
             self._take_effect(rule, firing, seen)
+
+    def _count_misreadings(self, rule: Rule, firing: Firing, seen: Env) -> None:
+        """Count the firings taken on a false belief: where a belief the rule's condition,
+        chance, weights or ballots read differed from the truth as the rule was judged."""
+        misread = np.zeros(self.size, dtype=bool)  # (lanes,) bool
+        for belief, truth in rule.beliefs_read:
+            misread |= seen[belief] != seen[truth]
+        firing.misread = misread
+        if some(firing.fired & misread):
+            self.state[FALSE_BELIEF_FIRINGS] = self.state[FALSE_BELIEF_FIRINGS] + (
+                firing.fired & misread
+            )
 
     def _eligible(self, rule: Rule, seen: Env) -> np.ndarray:
         """The active lanes where the rule's condition holds (and a `once` rule is unspent)."""
@@ -354,6 +441,10 @@ class EscalationModel(mesa.Model):
         where chosen), schedule their delayed effects, count the firing, and keep it in
         the journal."""
         fires = firing.fired
+        if self.combiner is not None:
+            self.combiner.note(rule.effects, fires)
+            for i, choice in enumerate(rule.options):
+                self.combiner.note(choice.effects, fires & (firing.option == i))
         firing.changes = self._apply(rule.effects, fires, seen)
         self.queue.schedule(rule.delayed, fires, self.turn)
         self.fired[rule.index] += fires
@@ -371,7 +462,8 @@ class EscalationModel(mesa.Model):
     ) -> list[Change]:
         """Apply `effects`, evaluated on `seen` (the world if None), where `mask` (lanes,)
         bool holds; the changes, if journalled."""
-        return apply_effects(self.state, effects, mask, self.peak, self.journal is not None, seen)
+        follow = None if self.start_of_moves is not None else self.positions.follow
+        return apply_effects(self.state, effects, mask, follow, self.journal is not None, seen)
 
     def _delayed_effects(self) -> None:
         """Delayed effects due this turn take hold, before anything else happens: entry by
@@ -453,12 +545,18 @@ class EscalationModel(mesa.Model):
         self.__dict__.pop("step", None)
         self.__dict__.pop("_user_step", None)
 
+    @property
+    def peak(self) -> np.ndarray:
+        """The highest level each run has reached so far: (lanes,) int16."""
+        return self.state["peak"]
+
     def level_counts(self, reporter: str = "levels") -> np.ndarray:
         """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put.
 
-        With `reporter="peaks"`, runs by the highest level they have reached so far.
-        A continuation counts its runs from the turn it started on; before it, at the
-        level they started from.
+        With `reporter="peaks"`, runs by the highest level they have reached so far; with
+        an actor's rung key (`alpha.level`), runs by that actor's rung. A continuation
+        counts its runs from the turn it started on; before it, at the level they started
+        from.
         """
         rows = self.datacollector.model_vars[reporter]
         counts = np.zeros((self.scenario.horizon + 1, len(self.scenario.ladder)), dtype=np.int64)
@@ -467,3 +565,8 @@ class EscalationModel(mesa.Model):
         counts[start : start + len(rows)] = rows
         counts[start + len(rows) :] = rows[-1]
         return counts
+
+
+def _rung_counts(model: EscalationModel, key: str, levels: int) -> np.ndarray:
+    """Runs on each rung by one actor's rung `key`: (levels,) int64."""
+    return np.bincount(model.state[key], minlength=levels)

@@ -68,6 +68,8 @@ class Stream:
         # block of a batch draws only what its runs use
         self._span = BLOCK_SIZE if lanes is None or not len(lanes) else int(lanes.max()) + 1
         self.size = BLOCK_SIZE if lanes is None else len(lanes)  # lanes simulated
+        # the first lanes of the block, in order (a short last block): a slice, not a gather
+        self._first = lanes is not None and self.size == self._span and _in_order(lanes)
         self._generator: np.random.Generator | None = None
         self._bits: np.random.PCG64 | None = None  # the generator's bits, which can jump
         self._owed = 0  # generator steps skipped and not yet taken
@@ -109,7 +111,7 @@ class Stream:
         self._owed = WORDS - drawn
         # lane 2k is the low half of word k on every machine, whatever its byte order
         numbers = words.view(np.uint32) if _LITTLE_ENDIAN else words.astype("<u8").view("<u4")
-        return numbers if self.lanes is None else numbers[self.lanes]
+        return numbers if self.lanes is None else self._of_lanes(numbers)
 
     def uniform(self) -> np.ndarray:
         """The next row read as uniforms: (lanes,) float64 in [0, 1), a multiple of 2**-32."""
@@ -188,7 +190,16 @@ class Stream:
             return value
         values = generator.random(self._span)
         self._owed = BLOCK_SIZE - self._span
-        return values if self.lanes is None else values[self.lanes]
+        return values if self.lanes is None else self._of_lanes(values)
+
+    def _of_lanes(self, row: np.ndarray) -> np.ndarray:
+        """The entries of a drawn row for the simulated lanes."""
+        return row[: self.size] if self._first else row[self.lanes]
+
+
+def _in_order(lanes: np.ndarray) -> bool:
+    """Whether `lanes` is 0, 1, ..., n - 1."""
+    return bool(lanes[0] == 0 and (np.diff(lanes) == 1).all()) if len(lanes) else False
 
 
 @dataclass(frozen=True)

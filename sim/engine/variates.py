@@ -65,3 +65,10 @@ class World(dict[str, np.ndarray]):
     def __init__(self, draws: SiteDraws) -> None:
         super().__init__()
         self.draws = draws
+
+    def snapshot(self) -> World:
+        """A copy of the state as it is now that draws from the same streams (the start of
+        simultaneous moves, on which every actor's expressions are evaluated)."""
+        copy = World(self.draws)
+        copy.update(self)
+        return copy

@@ -1,9 +1,9 @@
 """The turn loop of an exact analysis: the distribution of states, turn after turn, and
 the probability each outcome collects as lanes reach it.
 
-A turn is the engine's: delayed effects, chance events before the actors, the actors in
-order with their rules in order, chance events after the actors, then the outcomes in
-check order (`every_turn` ones each turn, the others at the horizon, where the default
+A turn is the engine's: delayed effects, chance events before the actors, observations,
+the actors in order with their rules in order, chance events after the actors, then the
+outcomes in check order (`every_turn` ones each turn, the others at the horizon, where the default
 outcome takes what is left).
 """
 
@@ -16,10 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
+from sim.exact_analysis import beliefs
 from sim.exact_analysis import parameters as params
 from sim.exact_analysis.distribution import Distribution
 from sim.exact_analysis.limits import (
     RandomVariatesUnsupported,
+    RungsPerActorUnsupported,
     SimultaneousMovesUnsupported,
     StateSpaceTooLarge,
     default_max_states,
@@ -49,6 +51,9 @@ def exact(
         raise RandomVariatesUnsupported(scenario.variates)
     if scenario.spec.moves == "simultaneous":
         raise SimultaneousMovesUnsupported()
+    if scenario.positions.actors:
+        raise RungsPerActorUnsupported(scenario.positions.actors)
+    beliefs.check_supported(scenario)
     started = time.perf_counter()
     integrated = tuple(p.name for p in scenario.sampled_parameters if params.continuous(p))
     count = (nodes or DEFAULT_NODES) if integrated else None
@@ -135,13 +140,20 @@ def _propagate(
 
     checked("setting up the parameters", 0)
     found.levels[0] = np.bincount(lanes.columns["level"], lanes.probability, minlength=levels)
-    steps = scenario.turn_steps()
+    before = scenario.events_before_actors()
+    steps = scenario.turn_steps()[len(before) :]  # the actors' rules, the events after them
     bar = tqdm(range(1, horizon + 1), unit="turn", file=sys.stderr, disable=not progress or None)
     with bar, np.errstate(all="ignore"):
         for turn in bar:
             if len(lanes):
                 delayed_effects(lanes, scenario.delayed, turn)
                 lanes = lanes.merge()
+                for rule in before:
+                    lanes = resolve(lanes, rule, turn)
+                    checked(f"rule {rule.id!r}", turn)
+                if scenario.observations:
+                    lanes = beliefs.observe(lanes, scenario, turn)
+                    checked("observations", turn)
                 for rule in steps:
                     lanes = resolve(lanes, rule, turn)
                     checked(f"rule {rule.id!r}", turn)
@@ -199,4 +211,5 @@ def initial(scenario: CompiledScenario, nodes: int) -> Distribution:
         for key in delay_keys(item):
             columns[key] = np.zeros(size, dtype=np.int32)
     columns.update(initial_columns(scenario, size))
+    columns.update(beliefs.initial_columns(scenario, size))
     return Distribution(columns, probability).merge()

@@ -147,3 +147,15 @@ class SimultaneousMovesUnsupported(WargameError):
             "the exact analysis plays the actors in turn order and does not support "
             "`moves: simultaneous`; estimate this scenario with `wargame run`"
         )
+
+
+class RungsPerActorUnsupported(WargameError):
+    """Actors hold rungs of their own, which the exact analysis does not follow."""
+
+    def __init__(self, actors: tuple[str, ...]) -> None:
+        self.actors = actors
+        super().__init__(
+            f"the exact analysis follows one level for the world and does not support "
+            f"actors with rungs of their own ({', '.join(actors)}); estimate this scenario "
+            "with `wargame run`"
+        )

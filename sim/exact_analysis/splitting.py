@@ -17,8 +17,10 @@ import itertools
 import numpy as np
 
 from sim.errors import SimulationError
+from sim.exact_analysis.beliefs import misread
 from sim.exact_analysis.distribution import Distribution, join
 from sim.language.compiled import DelayedEffects, Effect, Rule, Vote
+from sim.language.observations import FALSE_BELIEF_FIRINGS
 from sim.language.types import Compiled, Env, Value
 
 
@@ -52,10 +54,15 @@ def resolve(lanes: Distribution, rule: Rule, turn: int) -> Distribution:
     fired = fires * available
     parts = [lanes.take(np.arange(size), lanes.probability * (1.0 - fired))]
     branches = [(shares[i] * fires, i) for i in range(len(rule.options))] or [(fires, -1)]
+    counted = rule.beliefs_read and FALSE_BELIEF_FIRINGS in lanes.columns
+    wrong = misread(rule, env, size) if counted else None  # judged on a false belief
     for chance_of_branch, option in branches:
         where = chance_of_branch > 0
         if where.any():
             branch = lanes.take(where, lanes.probability[where] * chance_of_branch[where])
+            if wrong is not None:
+                count = branch.columns[FALSE_BELIEF_FIRINGS]
+                branch.columns[FALSE_BELIEF_FIRINGS] = count + wrong[where]
             parts.append(_fire(branch, rule, option, turn))
     return join(parts).merge()
 

@@ -3,7 +3,9 @@
 Each design gives a (points, factors) array of numbers in [0, 1), which
 `Factor.values` turns into parameter values. Latin hypercube and Sobol come
 from `scipy.stats.qmc` (seeded, so a design is the same on every machine);
-a grid crosses each factor's levels.
+a grid crosses each factor's levels. `sobol-indices` (Saltelli's scheme) and
+`morris` (trajectories) come from SALib, for global sensitivity
+(`sim.explore.sensitivity`); `sobol` is a Sobol' sequence only, without indices.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from scipy.stats import qmc
 
 from sim.errors import Problem, ScenarioError
 from sim.explore.factors import Factor
+from sim.explore.sensitivity import SENSITIVITY_DESIGNS, sensitivity_design
 
-DesignName = Literal["lhs", "sobol", "grid"]
-DESIGNS: tuple[DesignName, ...] = ("lhs", "sobol", "grid")
+DesignName = Literal["lhs", "sobol", "grid", "sobol-indices", "morris"]
+DESIGNS: tuple[DesignName, ...] = ("lhs", "sobol", "grid", *SENSITIVITY_DESIGNS)
 MAX_POINTS = 1_000_000
 
 
@@ -27,6 +30,8 @@ def unit_design(design: DesignName, factors: list[Factor], points: int, seed: in
     than asked (a whole number of levels per factor)."""
     if points < 1 or points > MAX_POINTS:
         raise ScenarioError([Problem(f"--points {points}: expected 1 to {MAX_POINTS:,}")])
+    if design == "sobol-indices" or design == "morris":
+        return sensitivity_design(design, factors, points, seed)
     if design == "lhs":
         sample: np.ndarray = qmc.LatinHypercube(d=len(factors), seed=seed).random(points)
         return sample

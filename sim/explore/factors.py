@@ -20,8 +20,7 @@ from scipy import stats
 
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.language.compiled import CompiledScenario
-from sim.scenario.kinds import ValueKind, parameter_kind
-from sim.scenario.overrides import FALSE_WORDS, TRUE_WORDS
+from sim.scenario.kinds import FALSE_WORDS, TRUE_WORDS, ValueKind, parameter_kind
 from sim.scenario.support import describe_support, support
 
 RangeKind = Literal["interval", "list", "beta", "uniform"]

@@ -12,11 +12,12 @@ depends only on (scenario, seed, task), wherever it is simulated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.batch.blocks import BlockResult, blocks_for, played
+from sim.batch.blocks import BlockResult, played
 from sim.engine import EscalationModel
 from sim.engine.streams import BLOCK_SIZE
 from sim.language.compiled import CompiledScenario
@@ -24,13 +25,17 @@ from sim.language.compiled import CompiledScenario
 
 @dataclass(frozen=True)
 class Piece:
-    """One task: replicates of block `block` (`replicates` of them) for points
-    `first` .. `first + points - 1`."""
+    """One task: replicates `start` .. `start + replicates - 1` of block `block` (lanes of
+    the block) for each design point in `point_ids`."""
 
     block: int
     replicates: int
-    first: int
-    points: int
+    point_ids: tuple[int, ...]
+    start: int = 0  # the first replicate's lane within the block
+
+    @property
+    def points(self) -> int:
+        return len(self.point_ids)
 
     @property
     def lanes(self) -> int:
@@ -38,11 +43,15 @@ class Piece:
 
     def point_of_lane(self) -> np.ndarray:
         """(lanes,) the design point of each lane."""
-        return np.repeat(np.arange(self.first, self.first + self.points), self.replicates)
+        return np.repeat(np.asarray(self.point_ids, dtype=np.int64), self.replicates)
+
+    def lane_in_block(self) -> np.ndarray:
+        """(lanes,) each lane's place in its block: its replicate's random numbers."""
+        return np.tile(np.arange(self.start, self.start + self.replicates), self.points)
 
     def replicate_of_lane(self) -> np.ndarray:
         """(lanes,) the replicate (run index) of each lane."""
-        return np.tile(np.arange(self.replicates), self.points) + self.block * BLOCK_SIZE
+        return self.lane_in_block() + self.block * BLOCK_SIZE
 
 
 @dataclass(frozen=True)
@@ -56,12 +65,23 @@ class SweepPlan:
 
 def pack(points: int, replicates: int, given: dict[str, np.ndarray]) -> SweepPlan:
     """Cut points x replicates into pieces of at most `BLOCK_SIZE` lanes, block by block."""
+    return SweepPlan(pack_span(range(points), 0, replicates), given)
+
+
+def pack_span(point_ids: Sequence[int], first: int, stop: int) -> tuple[Piece, ...]:
+    """Pieces that play replicates `first` .. `stop - 1` of each point in `point_ids`: cut
+    at block boundaries, each piece at most `BLOCK_SIZE` lanes."""
     pieces = []
-    for block, runs in blocks_for(replicates):
+    ids = list(point_ids)
+    replicate = first
+    while replicate < stop:
+        block, start = divmod(replicate, BLOCK_SIZE)
+        runs = min(stop, (block + 1) * BLOCK_SIZE) - replicate
         per_piece = max(1, BLOCK_SIZE // runs)
-        for first in range(0, points, per_piece):
-            pieces.append(Piece(block, runs, first, min(per_piece, points - first)))
-    return SweepPlan(tuple(pieces), given)
+        for at in range(0, len(ids), per_piece):
+            pieces.append(Piece(block, runs, tuple(ids[at : at + per_piece]), start))
+        replicate += runs
+    return tuple(pieces)
 
 
 def simulate_piece(
@@ -71,7 +91,7 @@ def simulate_piece(
     piece = plan.pieces[task]
     if lanes != piece.lanes:
         raise ValueError(f"task {task} has {piece.lanes} lanes, not {lanes}")
-    lane_index = np.tile(np.arange(piece.replicates), piece.points)
+    lane_index = piece.lane_in_block()
     points = piece.point_of_lane()
     given = {name: values[points] for name, values in plan.given.items()}
     model = EscalationModel(scenario, seed, piece.block, lane_index, given=given)

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import partial
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.batch.backends import BackendName, backend_for
 from sim.batch.blocks import BlockResult
-from sim.batch.runner import progress_bar
 from sim.engine.budget import check_memory
-from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.errors import Problem, ScenarioError
 from sim.explore.design import DesignName, unit_design
+from sim.explore.discovery import MIN_COVERAGE, discover_in
 from sim.explore.factors import Factor, read_factors
-from sim.explore.packing import SweepPlan, pack, simulate_piece
+from sim.explore.folder import SweepFolder, SweepInterrupted
+from sim.explore.packing import SweepPlan
 from sim.explore.result import Exploration
+from sim.explore.rounds import Pieces, Precision, play_rounds
+from sim.explore.sensitivity import analyse
+from sim.explore.target import Target, read_target
 from sim.language.compiled import CompiledScenario, compile_scenario
 from sim.results.intervals import wilson
 from sim.scenario.validation import validate
+
+DEFAULT_MAX_RUNS_PER_POINT = 1_000_000
 
 
 def explore(
@@ -36,57 +42,159 @@ def explore(
     workers: int = 1,
     progress: bool = False,
     command: str = "",
+    min_coverage: float = MIN_COVERAGE,
+    influence_measure: Callable[[pd.Series, pd.Series], float] | None = None,
+    precision: float | None = None,
+    rel_precision: float | None = None,
+    max_runs_per_point: int = DEFAULT_MAX_RUNS_PER_POINT,
+    out: str | Path | None = None,
+    resume: bool = False,
 ) -> Exploration:
     """Play `scenario` `runs_per_point` times at each point of a design over `vary`.
 
     `vary` maps a parameter to its range (text as on the command line, a
-    (low, high) pair or a list). `target` is an outcome id, or `"<id> or worse"`;
-    by default the most severe outcome. Replicate r of every point is run r of
-    the batch with `seed` (common random numbers, see `sim.explore.packing`).
+    (low, high) pair or a list). `target` is an outcome id, `"<id> or worse"`, or
+    a measure's threshold (grammar: `sim.explore.target`); by default the most
+    severe outcome. Replicate r of every point is run r of the batch with `seed`
+    (common random numbers, see `sim.explore.packing`). The result's `discovery`
+    is the PRIM box of the target whose coverage is at least `min_coverage`.
+    `influence_measure(values, target)` scores a parameter from its column and the
+    points' target probabilities (default: `influence`, the correlation ratio).
+    With `precision` or `rel_precision`, each point plays rounds of
+    `runs_per_point` replicates until its target's 95% half-width is within
+    `precision + rel_precision x its estimate`, or it has `max_runs_per_point`
+    (`sim.explore.rounds`). With `out`, finished pieces are kept in that folder
+    and the sweep's files written there; `resume` finishes an interrupted sweep
+    in it (`sim.explore.folder`).
     """
     # long function: the sweep's options, checked and passed on in one place
     if runs_per_point < 1:
         raise ScenarioError([Problem("--runs-per-point must be at least 1")])
+    if not 0 <= min_coverage <= 1:
+        raise ScenarioError([Problem(f"--min-coverage {min_coverage}: expected 0 to 1")])
+    if design in ("sobol-indices", "morris") and (precision or rel_precision):
+        raise ScenarioError(
+            [
+                Problem(
+                    f"--design {design} needs the same runs at every point: drop --precision "
+                    "and --rel-precision, and set --runs-per-point"
+                )
+            ]
+        )
     factors = read_factors(scenario, vary)
-    targets = target_outcomes(scenario, target)
+    wanted = read_target(scenario, target)
+    measure = influence_measure or influence
     unit = unit_design(design, factors, points, seed)
     values = {f.name: f.values(unit[:, i]) for i, f in enumerate(factors)}
     swept = sweep_scenario(scenario, factors)
-    plan = pack(len(unit), runs_per_point, engine_values(swept, factors, values))
+    given = engine_values(swept, factors, values)
+    rule = Precision(precision or 0.0, rel_precision or 0.0, max_runs_per_point)
+    settings = _settings(factors, design, points, runs_per_point, target, keep_runs, rule)
     check_memory(swept)
-    results = _simulate(swept, seed, plan, backend, workers, progress)
-    table = _points_table(swept, factors, values, plan, results, runs_per_point, targets)
-    return Exploration(
+    chosen = backend_for(backend, workers, None)
+    store = _store(out, resume, scenario, swept, seed, settings, command)
+    try:
+        pieces, results = play_rounds(
+            swept,
+            seed,
+            given,
+            runs_per_point,
+            rule,
+            wanted,
+            chosen,
+            store,
+            progress,
+        )
+    except KeyboardInterrupt:
+        if isinstance(store, SweepFolder):
+            raise SweepInterrupted(store.folder, store.saved()) from None
+        raise
+    plan = SweepPlan(tuple(pieces), given)
+    table = _points_table(swept, factors, values, plan, results, wanted)
+    sensitivity = None
+    if design == "sobol-indices" or design == "morris":
+        sensitivity = analyse(design, swept, factors, unit, plan, results, runs_per_point, seed)
+    found = Exploration(
         scenario=scenario.id,
-        target=target or targets[0],
+        target=wanted.text,
         design=design,
         seed=seed,
         replicates=runs_per_point,
         factors=factors,
         points=table,
-        influence={f.name: influence(table[f.name], table["target"]) for f in factors},
+        influence={f.name: measure(table[f.name], table["target"]) for f in factors},
         runs=_runs_table(swept, plan, results) if keep_runs else None,
         command=command,
+        sensitivity=sensitivity,
+        target_label=wanted.label,
+        descriptions={f.name: descriptions(scenario)[f.name] for f in factors},
+        discovery=discover_in(
+            table, factors, runs_per_point, wanted.label, min_coverage, descriptions(scenario)
+        ),
+        extra=_extra(scenario, rule),
     )
+    if isinstance(store, SweepFolder):
+        store.finish(found, scenario)
+    return found
 
 
-def target_outcomes(scenario: CompiledScenario, target: str | None) -> list[str]:
-    """The outcome ids the target counts: one, or one and every more severe one."""
-    ordered = [o.id for o in scenario.outcomes_by_severity()]
-    if target is None:
-        return [ordered[-1]]
-    name, _, rest = target.strip().partition(" ")
-    worse = rest.strip() == "or worse"
-    if name not in ordered or (rest.strip() and not worse):
-        raise ScenarioError(
-            [
-                Problem(
-                    f"--target {target!r}: expected an outcome, or an outcome and 'or worse'",
-                    hint=did_you_mean(name, ordered) or "outcomes: " + ", ".join(ordered),
-                )
-            ]
-        )
-    return ordered[ordered.index(name) :] if worse else [name]
+def _settings(
+    factors: list[Factor],
+    design: str,
+    points: int,
+    runs_per_point: int,
+    target: str | None,
+    keep_runs: bool,
+    rule: Precision,
+) -> dict[str, object]:
+    """What makes a sweep this sweep (besides its scenario and seed): what `--resume` checks."""
+    return {
+        "vary": {f.name: f.describe() for f in factors},
+        "design": design,
+        "points": points,
+        "runs_per_point": runs_per_point,
+        "target": target,
+        "keep_runs": keep_runs,
+        "precision": rule.absolute or None,
+        "rel_precision": rule.relative or None,
+        "max_runs_per_point": rule.max_runs if rule.asked else None,
+    }
+
+
+def _extra(scenario: CompiledScenario, rule: Precision) -> dict[str, object]:
+    """The summary's figures beyond the sweep's own: the --set values, the precision asked."""
+    extra: dict[str, object] = {"overrides": dict(scenario.overrides)}
+    if rule.asked:
+        extra["precision"] = {
+            "absolute": rule.absolute,
+            "relative": rule.relative,
+            "max_runs_per_point": rule.max_runs,
+        }
+    return extra
+
+
+def _store(
+    out: str | Path | None,
+    resume: bool,
+    scenario: CompiledScenario,
+    swept: CompiledScenario,
+    seed: int,
+    settings: dict[str, object],
+    command: str,
+) -> Pieces:
+    """Where the finished pieces go: memory, a new folder, or the folder being resumed."""
+    if out is None:
+        if resume:
+            raise ValueError("resume needs the folder (out) of the sweep to resume")
+        return Pieces()
+    if resume:
+        return SweepFolder.resume(Path(out), scenario, swept, seed, settings)
+    return SweepFolder.start(Path(out), scenario, swept, seed, settings, command)
+
+
+def descriptions(scenario: CompiledScenario) -> dict[str, str]:
+    """Each parameter's description, on one line ("" where the scenario gives none)."""
+    return {p.name: " ".join(p.spec.description.split()) for p in scenario.parameters}
 
 
 def sweep_scenario(scenario: CompiledScenario, factors: list[Factor]) -> CompiledScenario:
@@ -122,46 +230,27 @@ def engine_values(
     return given
 
 
-def _simulate(
-    scenario: CompiledScenario,
-    seed: int,
-    plan: SweepPlan,
-    backend: BackendName,
-    workers: int,
-    progress: bool,
-) -> list[BlockResult]:
-    """Every piece's result, in task order, whichever backend simulates them."""
-    chosen = backend_for(backend, workers, None)
-    todo = [(task, piece.lanes) for task, piece in enumerate(plan.pieces)]
-    total = sum(n for _, n in todo)
-    found: dict[int, BlockResult] = {}
-    with progress_bar(scenario.id, total, progress) as bar:
-        simulate = partial(simulate_piece, plan=plan)
-        for result in chosen.simulate_blocks(simulate, scenario, seed, todo):
-            found[result.block] = result
-            bar.update(result.runs)
-    return [found[task] for task in range(len(todo))]
-
-
 def _points_table(
     scenario: CompiledScenario,
     factors: list[Factor],
     values: Mapping[str, np.ndarray],
     plan: SweepPlan,
     results: list[BlockResult],
-    replicates: int,
-    targets: list[str],
+    target: Target,
 ) -> pd.DataFrame:
-    """One row per point: its values, each outcome's probability and interval, the measures."""
+    """One row per point: its values, its runs, each outcome's probability and interval, the
+    measures."""
     # long function: one column group after another, in the documented order
     count = len(next(iter(values.values())))
     outcomes = [o.id for o in scenario.outcomes]
     tally = np.zeros((count, len(outcomes)), dtype=np.int64)
+    hits = np.zeros(count, dtype=np.int64)
     measure_sum: dict[str, np.ndarray] = {}
     measure_n: dict[str, np.ndarray] = {}
     for piece, result in zip(plan.pieces, results, strict=True):
         point = piece.point_of_lane()
         np.add.at(tally, (point, result.outcome.astype(np.int64)), 1)
+        np.add.at(hits, point, target.hits(result.outcome, result.measures))
         for name, column in result.measures.items():
             numbers = np.asarray(column, dtype=float)
             finite = np.isfinite(numbers)
@@ -172,11 +261,11 @@ def _points_table(
     table = pd.DataFrame({"point": np.arange(count)})
     for factor in factors:
         table[factor.name] = values[factor.name]
-    columns: dict[str, np.ndarray] = {}
-    hits = tally[:, [outcomes.index(t) for t in targets]].sum(axis=1)
+    runs = tally.sum(axis=1)
+    columns: dict[str, np.ndarray] = {"runs": runs}
     for name, k in [("target", hits)] + [(f"p.{o}", tally[:, i]) for i, o in enumerate(outcomes)]:
-        low, high = wilson(k, replicates)
-        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / replicates, low, high
+        low, high = wilson(k, runs)
+        columns[name], columns[f"{name}.low"], columns[f"{name}.high"] = k / runs, low, high
     for name in measure_sum:
         with np.errstate(invalid="ignore", divide="ignore"):
             columns[f"measure.{name}"] = measure_sum[name] / measure_n[name]

@@ -18,6 +18,7 @@ from sim.language.elements import (
     DelayedEffects,
     Effect,
     Measure,
+    Observation,
     Option,
     Outcome,
     Parameter,
@@ -25,6 +26,7 @@ from sim.language.elements import (
     Slot,
     Vote,
 )
+from sim.language.positions import Positions
 from sim.language.problems import Problems
 from sim.language.types import Namespace
 from sim.scenario import schema
@@ -39,6 +41,7 @@ __all__ = [
     "DelayedEffects",
     "Effect",
     "Measure",
+    "Observation",
     "Option",
     "Outcome",
     "Parameter",
@@ -81,6 +84,8 @@ def compile_scenario(
         checks=compiled.checks,
         measures=compiled.measures,
         variates=dict(compiled.variates),
+        positions=compiled.positions,
+        observations=compiled.observations,
         overrides=dict(overrides or {}),
     )
 
@@ -112,6 +117,9 @@ class CompiledScenario:
     measures: tuple[Measure, ...] = ()  # in the order listed
     # every random variate in an expression (`normal(0, 1)`): its site -> its function
     variates: dict[str, str] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)  # actors with rungs of their own
+    # fog of war: every observation, actor by actor, belief by belief
+    observations: tuple[Observation, ...] = ()
 
     def with_overrides(self, overrides: Mapping[str, object]) -> CompiledScenario:
         """This scenario with parameters fixed as `--set` would, without reading YAML again.
@@ -160,6 +168,19 @@ class CompiledScenario:
         columns = [f"fired.{rule.id}" for rule in rules]
         columns += [f"fired.{rule.id}.{option.id}" for rule in rules for option in rule.options]
         return columns
+
+    @property
+    def has_beliefs(self) -> bool:
+        """Whether any actor holds a belief (fog of war): the runs then count the firings
+        taken on a false belief."""
+        return any(slot.believer is not None for slot in self.slots)
+
+    def beliefs_of(self, actor: str) -> tuple[Slot, ...]:
+        """The belief slots `actor` holds, in the order written."""
+        return tuple(slot for slot in self.slots if slot.believer == actor)
+
+    def observations_of(self, actor: str) -> tuple[Observation, ...]:
+        return tuple(o for o in self.observations if o.actor == actor)
 
     def actor_name(self, actor: str) -> str:
         """How an actor is named to people: its `name`, or its id capitalised."""

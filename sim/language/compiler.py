@@ -7,18 +7,19 @@ the whole scenario is collected before anything runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.errors import did_you_mean
-from sim.language import observations, state
+from sim.language import fog, observations, state, structure
 from sim.language.elements import (
     Check,
     DelayedEffects,
     Effect,
     Measure,
+    Observation,
     Option,
     Outcome,
     Parameter,
@@ -28,6 +29,7 @@ from sim.language.elements import (
 )
 from sim.language.expressions import compile_expression
 from sim.language.moves import check_simultaneous
+from sim.language.positions import LEVEL, PEAK, Positions, peak_key, positions, rung_key
 from sim.language.problems import Path, Problems
 from sim.language.types import BOOL, FLOAT, Compiled, Namespace, Type
 from sim.scenario import schema
@@ -52,6 +54,8 @@ class Compilation:
     checks: tuple[Check, ...] = ()
     measures: tuple[Measure, ...] = ()
     variates: Mapping[str, str] = field(default_factory=dict)  # site -> random variate
+    positions: Positions = field(default_factory=Positions)  # actors with rungs of their own
+    observations: tuple[Observation, ...] = ()  # actor by actor, belief by belief
 
 
 def compile_spec(spec: schema.ScenarioSpec, problems: Problems) -> Compilation:
@@ -69,16 +73,26 @@ class _Builder:
 
     def build(self) -> Compilation:
         spec = self.spec
-        self._check_names()
+        structure.check_names(spec, self.problems)
         parameters = state.parameters(spec, self.problems)
         variates: dict[str, str] = {}  # every random variate's site -> its function
         slots = tuple(state.slots(spec, parameters, self.problems, variates))
-        self.names = state.namespace(spec, self.ladder_type, parameters, slots)
+        truths = {s.key: s for s in slots}
+        fog.check_observes(spec, truths, self.problems)
+        initial_names = state.parameter_names(parameters, variates)
+        slots += tuple(fog.belief_slots(spec, truths, initial_names, self.problems))
+        self.positions = positions(spec, self.ladder, self.problems)
+        self.names = state.namespace(spec, self.ladder_type, parameters, slots, self.positions)
         self.names.variates = variates
+        self.names.beliefs = {s.key: s.about for s in slots if s.about is not None}
+        self.views = {
+            actor: self.names.seen_by(actor, fog.unseen_by(actor, spec, slots))
+            for actor in spec.actors
+        }
         self.slot_by_key = {s.key: s for s in slots}
-        self._check_actors()
-        initial_level = self._initial_level()
-        self._check_unique_ids()
+        structure.check_actors(spec, self.problems)
+        initial_level = self.positions.initial_level(self._initial_level())
+        structure.check_unique_ids(spec, self.problems)
         events = tuple(
             self._rule(("events", i), r, i, event=True) for i, r in enumerate(spec.events)
         )
@@ -87,7 +101,7 @@ class _Builder:
             self._rule(("rules", i), r, offset + i, event=False) for i, r in enumerate(spec.rules)
         )
         outcomes = tuple(self._outcome(i, o) for i, o in enumerate(spec.outcomes))
-        check_simultaneous(spec, self.problems)
+        check_simultaneous(spec, self.problems, self._targets())
         return Compilation(
             ladder=self.ladder,
             initial_level=initial_level,
@@ -102,7 +116,19 @@ class _Builder:
             checks=observations.checks(spec, self.names, self.problems),
             measures=observations.measures(spec, self.names, self.problems),
             variates=variates,
+            positions=self.positions,
+            observations=fog.observations(spec, self.names, self.slot_by_key, self.problems),
         )
+
+    def _rungs(self) -> list[str]:
+        return [rung_key(actor) for actor in self.positions.actors]
+
+    def _targets(self) -> dict[str, Type]:
+        """Every variable an effect may write, with its type."""
+        targets = {} if self.positions.derived else {LEVEL: self.ladder_type}
+        targets.update({key: slot.type for key, slot in self.slot_by_key.items()})
+        targets.update({key: self.ladder_type for key in self._rungs()})
+        return targets
 
     def _initial_level(self) -> int:
         """The index of `initial_level` on the ladder (the first rung when not given)."""
@@ -116,71 +142,54 @@ class _Builder:
         )
         return 0
 
-    def _check_names(self) -> None:
-        spec = self.spec
-        owners: dict[str, str] = {}
-        groups: list[tuple[str, Iterable[str]]] = [
-            ("parameters", spec.parameters),
-            ("world", spec.world),
-            ("actors", spec.actors),
-        ]
-        for section, names in groups:
-            for name in names:
-                if name in schema.RESERVED_NAMES:
-                    self.problems.add(
-                        (section, name), f"{name!r} is a reserved name", "choose another name"
-                    )
-                elif name in owners:
-                    self.problems.add(
-                        (section, name),
-                        f"{name!r} is used both in {owners[name]} and in {section}",
-                        "names must be unique across parameters, world variables and actors",
-                    )
-                else:
-                    owners[name] = section
-
-    def _check_actors(self) -> None:
-        actors = self.spec.actors
-        for actor_id, actor in actors.items():
-            for i, member in enumerate(actor.members):
-                path = ("actors", actor_id, "members", i)
-                if member not in actors:
-                    self.problems.add(
-                        path, f"unknown member {member!r}", did_you_mean(member, actors)
-                    )
-                elif member == actor_id:
-                    self.problems.add(path, f"{actor_id!r} cannot be its own member")
-                elif actors[member].members:
-                    self.problems.add(
-                        path, f"{member!r} is itself an alliance; members must be states"
-                    )
-            if len(set(actor.members)) != len(actor.members):
-                self.problems.add(("actors", actor_id, "members"), "a member is listed twice")
-
-    def _check_unique_ids(self) -> None:
-        spec = self.spec
-        for section, ids in (
-            ("ladder", [level.id for level in spec.ladder]),
-            ("outcomes", [outcome.id for outcome in spec.outcomes]),
-        ):
-            for i in _repeated(ids):
-                self.problems.add((section, i, "id"), f"id {ids[i]!r} is used twice in {section}")
-        # rules and events share one set of ids
-        shared = [("events", i, e.id) for i, e in enumerate(spec.events)]
-        shared += [("rules", i, r.id) for i, r in enumerate(spec.rules)]
-        for j in _repeated([rule_id for _, _, rule_id in shared]):
-            section, i, rule_id = shared[j]
-            self.problems.add(
-                (section, i, "id"),
-                f"id {rule_id!r} is used twice",
-                "rules and events share one set of ids (each gets a column in runs.parquet)",
-            )
-
     # --- rules ----------------------------------------------------------
 
     def _rule(self, path: Path, rule: schema.RuleSpec, index: int, event: bool) -> Rule:
+        # an actor's rule is judged on its view (the beliefs it reads are recorded), and so
+        # are its effects' values; chance events read the truth
+        view = self.views.get(rule.actor or "", self.names) if not event else self.names
+        judged: set[str] = set()  # the keys its condition, chance, weights, ballots read
+        consequences: set[str] = set()  # the keys its effects read
+        names = view.recording(judged)
+        effect_view = view.recording(consequences)
+        self._check_actor(path, rule, event)
+        when = self.problems.expression(path + ("when",), rule.when, names, BOOL)
+        chance = self.problems.expression(path + ("chance",), rule.chance, names, FLOAT)
+        options: tuple[Option, ...] = ()
+        if rule.options is not None:
+            options = tuple(
+                self._option(path + ("options", i), option, rule.id, names, effect_view)
+                for i, option in enumerate(rule.options)
+            )
+        vote = None
+        if rule.vote is not None:
+            vote = self._vote(path + ("vote",), rule, rule.vote, judged)
+        effects = self._effects(path + ("effects",), rule.effects, effect_view)
+        effects += self._reveal(path + ("reveal",), rule.reveal)
+        delayed = self._delayed(path + ("delayed",), rule.delayed, rule.id, effect_view)
+        # an actor's rule judged on a belief: a firing on a false one is counted
+        beliefs = [] if event else sorted(k for k in judged if k in self.names.beliefs)
+        return Rule(
+            index=index,
+            id=rule.id,
+            actor=rule.actor,
+            description=rule.description,
+            when=when or _never(),
+            chance=chance or _never(),
+            once=rule.once,
+            effects=effects,
+            delayed=delayed,
+            options=options,
+            vote=vote,
+            narration=rule.narration,
+            after_actors=event and rule.phase == "after-actors",
+            beliefs_read=tuple((key, self.names.beliefs[key]) for key in beliefs),
+            reads=frozenset(judged | consequences),
+        )
+
+    def _check_actor(self, path: Path, rule: schema.RuleSpec, event: bool) -> None:
+        """An event has no actor and no phase of an actor; a rule has a known actor."""
         actors = self.spec.actors
-        names = self.names
         if event and rule.actor is not None:
             self.problems.add(
                 path + ("actor",), "events belong to no actor", "move it under `rules:`"
@@ -202,49 +211,34 @@ class _Builder:
                     "only chance events have a `phase`; an actor's rules move in the actors' turn",
                     "move the rule under `events:` or drop `phase`",
                 )
-        when = self.problems.expression(path + ("when",), rule.when, names, BOOL)
-        chance = self.problems.expression(path + ("chance",), rule.chance, names, FLOAT)
-        effects = self._effects(path + ("effects",), rule.effects)
-        delayed = self._delayed(path + ("delayed",), rule.delayed, rule.id)
-        options: tuple[Option, ...] = ()
-        if rule.options is not None:
-            options = tuple(
-                self._option(path + ("options", i), option, rule.id)
-                for i, option in enumerate(rule.options)
-            )
-        vote = None
-        if rule.vote is not None:
-            vote = self._vote(path + ("vote",), rule, rule.vote)
-        return Rule(
-            index=index,
-            id=rule.id,
-            actor=rule.actor,
-            description=rule.description,
-            when=when or _never(),
-            chance=chance or _never(),
-            once=rule.once,
-            effects=effects,
-            delayed=delayed,
-            options=options,
-            vote=vote,
-            narration=rule.narration,
-            after_actors=event and rule.phase == "after-actors",
-        )
 
-    def _option(self, path: Path, option: schema.OptionSpec, rule_id: str) -> Option:
-        when = self.problems.expression(path + ("when",), option.when, self.names, BOOL)
-        weight = self.problems.expression(path + ("weight",), option.weight, self.names, FLOAT)
+    def _option(
+        self, path: Path, option: schema.OptionSpec, rule_id: str, names: Namespace, view: Namespace
+    ) -> Option:
+        """An option: its `when` and `weight` read on `names`, its effects' values on `view`."""
+        when = self.problems.expression(path + ("when",), option.when, names, BOOL)
+        weight = self.problems.expression(path + ("weight",), option.weight, names, FLOAT)
+        effects = self._effects(path + ("effects",), option.effects, view)
+        effects += self._reveal(path + ("reveal",), option.reveal)
+        origin = f"{rule_id}.{option.id}"
         return Option(
             id=option.id,
             description=option.description,
             when=when or _never(),
             weight=weight or _never(),
-            effects=self._effects(path + ("effects",), option.effects),
-            delayed=self._delayed(path + ("delayed",), option.delayed, f"{rule_id}.{option.id}"),
+            effects=effects,
+            delayed=self._delayed(path + ("delayed",), option.delayed, origin, view),
             narration=option.narration,
         )
 
-    def _vote(self, path: Path, rule: schema.RuleSpec, vote: schema.VoteSpec) -> Vote | None:
+    def _reveal(self, path: Path, reveal: Mapping[str, list[str]]) -> tuple[Effect, ...]:
+        """Beliefs set to the truth, read as nature reads it (the act reveals)."""
+        return fog.reveal_effects(path, reveal, self.names, self.slot_by_key, self.problems)
+
+    def _vote(
+        self, path: Path, rule: schema.RuleSpec, vote: schema.VoteSpec, reads: set[str]
+    ) -> Vote | None:
+        """The ballots: each member's chance of a yes, read on that member's own view."""
         actor = self.spec.actors.get(rule.actor or "")
         if actor is None:
             return None
@@ -266,7 +260,7 @@ class _Builder:
         for member in actor.members:
             if member not in self.spec.actors:
                 continue
-            names = self.names.with_alias("member", member)
+            names = self.views[member].with_alias("member", member).recording(reads)
             source, where = (
                 (vote.members[member], path + ("members", member))
                 if member in vote.members
@@ -276,20 +270,34 @@ class _Builder:
             ballots.append((member, chance or _never()))
         return Vote(vote.method, vote.threshold, tuple(ballots))
 
-    def _effects(self, path: Path, effects: Mapping[str, object]) -> tuple[Effect, ...]:
+    def _effects(
+        self, path: Path, effects: Mapping[str, object], names: Namespace
+    ) -> tuple[Effect, ...]:
+        """Effects whose values are read on `names` (an actor's view, or the truth)."""
         compiled = []
         for target, source in effects.items():
-            effect = self._effect(path + (target,), target, source)
+            effect = self._effect(path + (target,), target, source, names)
             if effect is not None:
                 compiled.append(effect)
         return tuple(compiled)
 
-    def _effect(self, path: Path, target: str, source: object) -> Effect | None:
+    def _effect(self, path: Path, target: str, source: object, names: Namespace) -> Effect | None:
         type_: Type
         low: float | None
         high: float | None
         dtype: type[np.generic]
-        if target == "level":
+        if target.startswith("belief.") and names.viewer is not None:
+            target = f"{names.viewer}.{target}"  # the acting actor's own belief
+        if target == LEVEL and self.positions.derived:
+            self.problems.add(
+                path,
+                f"the world's level is the {self.positions.world} of the actors' rungs "
+                "and cannot be set by rules",
+                f"set an actor's rung instead (`{rung_key(self.positions.actors[0])}`), or "
+                "give the world a rung of its own with `world_level: separate`",
+            )
+            return None
+        if target == LEVEL or target in self._rungs():
             type_, low, high, dtype = self.ladder_type, 0, len(self.ladder) - 1, np.int16
         elif target in self.slot_by_key:
             slot = self.slot_by_key[target]
@@ -299,14 +307,19 @@ class _Builder:
                 self.problems.add(
                     path, f"{target!r} is a parameter; parameters cannot be changed by rules"
                 )
-            elif target in ("turn", "horizon", "peak"):
+            elif target in ("turn", "horizon", PEAK) or target in map(
+                peak_key, self.positions.actors
+            ):
+                follows = target.removesuffix(PEAK) + LEVEL
                 self.problems.add(
                     path,
                     f"`{target}` cannot be changed by rules",
-                    "`peak` follows `level`; set `level` instead" if target == "peak" else None,
+                    f"`{target}` follows `{follows}`; set `{follows}` instead"
+                    if target.endswith(PEAK)
+                    else None,
                 )
             else:
-                targets = ["level", *self.slot_by_key]
+                targets = ["level", *self.slot_by_key, *self._rungs()]
                 self.problems.add(
                     path, f"unknown effect target {target!r}", did_you_mean(target, targets)
                 )
@@ -315,18 +328,20 @@ class _Builder:
         if (
             type_.kind == "enum"
             and bare
-            and (source in type_.values or source not in self.names.symbols)
+            and (source in type_.values or source not in names.symbols)
         ):
             source = repr(source)  # a bare enum value: `strait: closed`
-        expression = self.problems.expression(path, source, self.names, type_)
+        expression = self.problems.expression(path, source, names, type_)
         if expression is None:
             return None
         return Effect(target, expression, low, high, dtype)
 
-    def _delayed(self, path: Path, delayed: list, origin: str) -> tuple[DelayedEffects, ...]:
+    def _delayed(
+        self, path: Path, delayed: list, origin: str, names: Namespace
+    ) -> tuple[DelayedEffects, ...]:
         compiled = []
         for i, entry in enumerate(delayed):
-            effects = self._effects(path + (i, "effects"), entry.effects)
+            effects = self._effects(path + (i, "effects"), entry.effects, names)
             item = DelayedEffects(len(self.delayed), entry.after, effects, entry.narration, origin)
             self.delayed.append(item)
             compiled.append(item)
@@ -348,17 +363,6 @@ class _Builder:
             default=outcome.default,
             severity=severity,
         )
-
-
-def _repeated(ids: list[str]) -> list[int]:
-    """The positions of ids already given earlier in the list."""
-    seen: set[str] = set()
-    repeated = []
-    for i, id_ in enumerate(ids):
-        if id_ in seen:
-            repeated.append(i)
-        seen.add(id_)
-    return repeated
 
 
 def _never() -> Compiled:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -33,10 +34,44 @@ class Slot:
     low: float | None = None
     high: float | None = None
     description: str = ""
+    hidden: bool = False  # fog of war: seen only by its owner and the actors observing it
+    owner: str | None = None  # the actor whose variable it is; None for the world's
+    believer: str | None = None  # a belief: the actor holding it (its key `actor.belief.x`)
+    about: str | None = None  # a belief: the key of the variable it is about
 
     @property
     def dtype(self) -> builtins.type[np.generic]:
         return DTYPES[self.type.kind]
+
+
+# How an observation may misread: not at all, a flip (bool), another value equally
+# likely or by a confusion matrix (enum), normal noise (numbers).
+Misreading = Literal["none", "flip", "other", "confusion", "noise"]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """An actor's reading of a hidden variable into its belief: where `when` holds (on the
+    truth), the true value, wrong with some chance (see `Misreading`), `delay` turns late."""
+
+    id: str
+    actor: str
+    about: str  # key of the variable observed
+    belief: str  # key of the belief it updates
+    description: str
+    when: Compiled
+    misreading: Misreading
+    error: Compiled | None  # flip / other: the chance of a wrong reading
+    # confusion: per true value (enum code), the chance of each reading (None: the truth)
+    confusion: tuple[tuple[Compiled | None, ...], ...]
+    noise: Compiled | None  # noise: the standard deviation
+    delay: int
+    slot: Slot  # the belief's slot: its type, bounds and dtype
+
+    @property
+    def stream(self) -> str:
+        """The name of this observation's random stream (stable across other edits)."""
+        return f"observe:{self.actor}/{self.about}/{self.id}"
 
 
 @dataclass(frozen=True)
@@ -124,6 +159,17 @@ class Rule:
     vote: Vote | None
     narration: str
     after_actors: bool = False  # a chance event resolved after the actors' moves
+    # the beliefs its condition, chance, weights and ballots read: (belief key, truth key);
+    # a firing where one differed from the truth is a firing on a false belief
+    beliefs_read: tuple[tuple[str, str], ...] = ()
+    reads: frozenset[str] = frozenset()  # every state key its expressions read
+
+    def writes(self) -> frozenset[str]:
+        """Every state key its effects (and its options' and delayed ones) may write."""
+        effects = list(self.effects) + [e for d in self.delayed for e in d.effects]
+        for option in self.options:
+            effects += list(option.effects) + [e for d in option.delayed for e in d.effects]
+        return frozenset(effect.key for effect in effects)
 
     @property
     def stream(self) -> str:

@@ -26,7 +26,7 @@ from sim.language.types import (
     describe_text,
 )
 from sim.language.visitor import ExpressionCompiler
-from sim.language.walker import MAX_WHOLE_NUMBER, too_large
+from sim.language.walker import MAX_WHOLE_NUMBER, rung_as_number, too_large
 
 MAX_EXPRESSION_LENGTH = 500
 
@@ -80,6 +80,8 @@ def _compile_text(text: str, names: Namespace) -> Compiled:
 def coerce(compiled: Compiled, expected: Type) -> Compiled:
     """Check that `compiled` fits where `expected` is needed, converting where safe."""
     actual = compiled.type
+    if actual.ladder and expected.kind in ("int", "float"):
+        return rung_as_number(compiled)  # a rung read as a number: its index
     if expected.kind == "enum":
         if actual.kind == "text":
             return compiled.placed(expected)

@@ -11,7 +11,7 @@ from sim.errors import did_you_mean
 from sim.language.comparisons import Comparisons
 from sim.language.types import FLOAT, INT, Compiled, Env, Type, Value
 from sim.language.variates import VARIATES, Variates
-from sim.language.walker import numeric
+from sim.language.walker import numeric, rung_as_number
 
 FUNCTIONS = ("abs", "clip", "max", "min", "round")
 WHOLE_LIMIT = float(2**63 - 1024)  # the largest float64 below 2**63: round() saturates here
@@ -119,6 +119,7 @@ class Functions(Comparisons, Variates):
             raise self.error(
                 node, f"{name}() takes {count} value{'s' if count > 1 else ''}, got {len(args)}"
             )
+        args = [rung_as_number(arg) for arg in args]
         self._check_numbers(node, name, args)
         return args
 

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from sim.language.elements import Check, Measure
 from sim.language.problems import Problems
-from sim.language.types import BOOL, Compiled, Namespace, Symbol, Type
+from sim.language.types import BOOL, INT, Compiled, Namespace, Symbol, Type
 from sim.scenario import schema
 
 OUTCOME_KEY = "outcome"  # the state key of the outcome codes while end-of-run items are read
+# the state key of each run's count of firings taken on a false belief (fog of war)
+FALSE_BELIEF_FIRINGS = "false_belief_firings"
+
+
+def observing(names: Namespace) -> Namespace:
+    """The names checks and measures read: the truth, every belief, and the count of
+    firings taken on a false belief so far."""
+    return names.with_symbol(FALSE_BELIEF_FIRINGS, Symbol(INT, key=FALSE_BELIEF_FIRINGS))
 
 
 def outcome_type(spec: schema.ScenarioSpec) -> Type:
@@ -27,6 +35,7 @@ def at_the_end(names: Namespace, spec: schema.ScenarioSpec) -> Namespace:
 
 def checks(spec: schema.ScenarioSpec, names: Namespace, problems: Problems) -> tuple[Check, ...]:
     """The compiled checks, in the order listed (a problem recorded for each bad one)."""
+    names = observing(names)
     end = at_the_end(names, spec)
     out = []
     for i, check in enumerate(spec.checks):
@@ -43,6 +52,7 @@ def measures(
     spec: schema.ScenarioSpec, names: Namespace, problems: Problems
 ) -> tuple[Measure, ...]:
     """The compiled measures, in the order listed (a problem recorded for each bad one)."""
+    names = observing(names)
     end = at_the_end(names, spec)
     out = []
     for i, measure in enumerate(spec.measures):

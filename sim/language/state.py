@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from sim.language.elements import Parameter, Slot
 from sim.language.expressions import compile_expression
+from sim.language.positions import OWN_NAMES, Positions
 from sim.language.problems import Path, Problems
 from sim.language.types import BOOL, FLOAT, INT, Compiled, Namespace, Symbol, Type
 from sim.scenario import schema
@@ -51,14 +53,20 @@ def slots(
 ) -> Iterator[Slot]:
     """World variables, then each actor's, with initial values over the parameters
     (random variates in them are recorded in `variates`, site -> function)."""
-    names = Namespace({p.name: parameter_symbol(p) for p in parameters}, {})
-    names.variates = variates
+    names = parameter_names(parameters, variates)
     for name, var in spec.world.items():
         yield _slot(("world", name), name, var, names, problems)
     for actor_id, actor in spec.actors.items():
         for name, var in actor.state.items():
             path = ("actors", actor_id, "state", name)
-            yield _slot(path, f"{actor_id}.{name}", var, names, problems)
+            yield replace(_slot(path, f"{actor_id}.{name}", var, names, problems), owner=actor_id)
+
+
+def parameter_names(parameters: tuple[Parameter, ...], variates: dict[str, str]) -> Namespace:
+    """The names an initial value may read: the parameters."""
+    names = Namespace({p.name: parameter_symbol(p) for p in parameters}, {})
+    names.variates = variates
+    return names
 
 
 def _slot(
@@ -71,7 +79,11 @@ def _slot(
         code = values.index(str(var.initial)) if var.initial is not None else 0
         initial = compile_expression(code, names)
         return Slot(
-            key, type_, Compiled(initial.evaluate, type_, True), description=var.description
+            key,
+            type_,
+            Compiled(initial.evaluate, type_, True),
+            description=var.description,
+            hidden=var.hidden,
         )
     type_ = SCALAR_TYPES[kind]
     default = ZEROS[kind]
@@ -85,7 +97,7 @@ def _slot(
     else:
         compiled = problems.expression(path + ("initial",), var.initial, names, type_)
         initial = compiled if compiled is not None else compile_expression(default, names)
-    return Slot(key, type_, initial, var.min, var.max, var.description)
+    return Slot(key, type_, initial, var.min, var.max, var.description, var.hidden)
 
 
 def namespace(
@@ -93,8 +105,10 @@ def namespace(
     ladder: Type,
     parameters: tuple[Parameter, ...],
     slots: tuple[Slot, ...],
+    positions: Positions,
 ) -> Namespace:
-    """Every name an expression may read: parameters, variables, the ladder, the clock."""
+    """Every name an expression may read: parameters, variables, the ladder, the clock, and
+    the rungs of actors that hold one (`alpha.level`, `alpha.peak`)."""
     symbols = {p.name: parameter_symbol(p) for p in parameters}
     symbols.update({s.key: Symbol(s.type, key=s.key) for s in slots})
     symbols["level"] = Symbol(ladder, key="level")
@@ -102,6 +116,11 @@ def namespace(
     symbols["turn"] = Symbol(INT, key="turn")
     symbols["horizon"] = Symbol(INT, constant=spec.horizon)
     actors = {a: list(actor.state) for a, actor in spec.actors.items()}
+    for actor in positions.actors:
+        actors[actor] = [*OWN_NAMES, *actors[actor]]
+        symbols.update(
+            {f"{actor}.{name}": Symbol(ladder, key=f"{actor}.{name}") for name in OWN_NAMES}
+        )
     names = Namespace(symbols, actors)
     names.unavailable["outcome"] = OUTCOME_ONLY_AT_THE_END
     return names

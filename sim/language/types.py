@@ -71,6 +71,13 @@ class Namespace:
         self.variates: dict[str, str] = {}
         # names known to the language but not here, with why (`outcome` outside the end of a run)
         self.unavailable: dict[str, str] = {}
+        # fog of war: the actor whose view this is (None: the truth, as nature reads it),
+        # the keys it may not read with (message, hint), and each belief key's truth key
+        self.viewer: str | None = None
+        self.unseen: dict[str, tuple[str, str]] = {}
+        self.beliefs: dict[str, str] = {}
+        # where the state keys an expression reads are recorded (a rule's, while compiling it)
+        self.reads: set[str] | None = None
 
     def with_alias(self, alias: str, actor: str) -> Namespace:
         """A namespace where `alias.x` means `actor.x` (used for `member` in votes)."""
@@ -91,12 +98,30 @@ class Namespace:
         clone.site = site
         return clone
 
+    def seen_by(self, viewer: str, unseen: dict[str, tuple[str, str]]) -> Namespace:
+        """The view of the actor `viewer`: `belief.x` is its own belief, and reading a key
+        of `unseen` is an error with its (message, hint)."""
+        clone = self._clone()
+        clone.viewer = viewer
+        clone.unseen = unseen
+        return clone
+
+    def recording(self, reads: set[str] | None) -> Namespace:
+        """A namespace recording into `reads` the state keys its expressions read."""
+        clone = self._clone()
+        clone.reads = reads
+        return clone
+
     def _clone(self) -> Namespace:
         clone = Namespace(self.symbols, self.actors)
         clone.site = self.site
         clone.variates = self.variates  # shared: one record for the whole scenario
         clone.aliases = dict(self.aliases)
         clone.unavailable = dict(self.unavailable)
+        clone.viewer = self.viewer
+        clone.unseen = self.unseen
+        clone.beliefs = self.beliefs
+        clone.reads = self.reads
         return clone
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from sim.language.types import BOOL, FLOAT, INT, Compiled, Env, Value
-from sim.language.walker import Walker, numeric
+from sim.language.walker import Walker, numeric, rung_as_number
 
 VARIATES = ("normal", "uniform", "bernoulli", "choice")
 CONTINUOUS = ("normal", "uniform")
@@ -64,7 +64,7 @@ class Variates(Walker):
     def _continuous_or_bernoulli(
         self, node: ast.Call, name: str, site: str, depth: int
     ) -> Compiled:
-        args = [self.visit(a, depth) for a in node.args]
+        args = [rung_as_number(self.visit(a, depth)) for a in node.args]
         counts = {"normal": 2, "uniform": 2, "bernoulli": 1}
         if len(args) != counts[name]:
             raise self.error(node, f"{name}() takes {counts[name]} value(s), got {len(args)}")
@@ -91,7 +91,9 @@ class Variates(Walker):
         lists = [n for n in node.args if isinstance(n, ast.List)]
         if not 1 <= len(node.args) <= 2 or len(lists) != len(node.args):
             raise self.error(node, "choice() takes a list of values and, optionally, of weights")
-        values, *weights = [[self.visit(item, depth) for item in n.elts] for n in lists]
+        values, *weights = [
+            [rung_as_number(self.visit(item, depth)) for item in n.elts] for n in lists
+        ]
         if not values:
             raise self.error(node, "choice() needs at least one value")
         if weights and len(weights[0]) != len(values):

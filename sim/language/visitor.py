@@ -56,21 +56,58 @@ class ExpressionCompiler(Functions):
         return self._symbol(node, name, list(self.names.symbols))
 
     def visit_Attribute(self, node: ast.Attribute, depth: int) -> Compiled:
-        if not isinstance(node.value, ast.Name):
+        parts = _dotted(node)
+        if parts is None:
             raise self.error(node, "only `actor.variable` may contain a dot")
-        actor = self.names.aliases.get(node.value.id, node.value.id)
-        if actor not in self.names.actors:
-            actors = suggest(node.value.id, [*self.names.actors, *self.names.aliases])
-            raise self.error(
-                node, f"unknown actor {node.value.id!r}", _text(actors), suggestion=actors
-            )
+        if "belief" in parts[:2]:
+            return self._belief(node, parts)
+        if len(parts) != 2:
+            raise self.error(node, "only `actor.variable` may contain a dot")
+        actor = self._actor(node, parts[0])
         variables = self.names.actors[actor]
-        if node.attr not in variables:
-            shown = f"{node.value.id}.{node.attr}"
-            close = suggest(node.attr, variables)
+        if parts[1] not in variables:
+            shown = f"{parts[0]}.{parts[1]}"
+            close = suggest(parts[1], variables)
             hint = _text(close) or _actor_variables_hint(self.names, actor)
             raise self.error(node, f"unknown name {shown!r}", hint, suggestion=close)
-        return self._symbol(node, f"{actor}.{node.attr}", [])
+        return self._symbol(node, f"{actor}.{parts[1]}", [])
+
+    def _actor(self, node: ast.AST, name: str) -> str:
+        """The actor a name stands for (`member` in a vote is the voting member)."""
+        actor = self.names.aliases.get(name, name)
+        if actor not in self.names.actors:
+            actors = suggest(name, [*self.names.actors, *self.names.aliases])
+            raise self.error(node, f"unknown actor {name!r}", _text(actors), suggestion=actors)
+        return actor
+
+    def _belief(self, node: ast.AST, parts: list[str]) -> Compiled:
+        """`belief.x` (the viewer's own), or `actor.belief.x` (a named actor's)."""
+        names = self.names
+        if parts[0] == "belief":
+            about = ".".join(parts[1:])
+            if names.viewer is None:
+                holders = [
+                    k.split(".belief.", 1)[0] for k, v in names.beliefs.items() if v == about
+                ]
+                hint = f"write `{holders[0]}.belief.{about}`" if holders else None
+                raise self.error(
+                    node, f"`belief.{about}` names no actor: here, say whose belief it is", hint
+                )
+            actor = names.viewer
+        else:
+            actor = self._actor(node, parts[0])
+            about = ".".join(parts[2:])
+        if not about:
+            raise self.error(node, "a belief is about a variable: `belief.deliberate`")
+        key = f"{actor}.belief.{about}"
+        if key not in names.symbols:
+            held = [v for k, v in names.beliefs.items() if k.startswith(f"{actor}.belief.")]
+            close = suggest(about, held)
+            hint = _text(close) or f"declare it under `actors.{actor}.beliefs`"
+            raise self.error(
+                node, f"{actor} holds no belief about `{about}`", hint, suggestion=close
+            )
+        return self._symbol(node, key, [])
 
     def _symbol(self, node: ast.AST, key: str, candidates: list[str]) -> Compiled:
         symbol = self.names.symbols.get(key)
@@ -80,10 +117,27 @@ class ExpressionCompiler(Functions):
             qualified = [f"{a}.{v}" for a, vs in self.names.actors.items() for v in vs]
             close = suggest(key, [*candidates, *qualified])
             raise self.error(node, f"unknown name {key!r}", _text(close), suggestion=close)
+        if key in self.names.unseen:
+            message, hint = self.names.unseen[key]
+            raise self.error(node, message, hint)
         if symbol.key is None:
             return constant(symbol.constant, symbol.type)
+        if self.names.reads is not None:
+            self.names.reads.add(symbol.key)
         state_key = symbol.key
         return Compiled(lambda env: env[state_key], symbol.type)
+
+
+def _dotted(node: ast.AST) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None if the chain does not start with a name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
 
 
 def text_literal(text: str, offset: int) -> Compiled:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from sim.errors import Suggestion
 from sim.language.types import (
+    INT,
     Compiled,
     Env,
     Evaluator,
@@ -99,7 +101,7 @@ class Walker:
         return compiled
 
     def expect_number(self, node: ast.AST, depth: int, context: str) -> Compiled:
-        compiled = self.visit(node, depth)
+        compiled = rung_as_number(self.visit(node, depth))
         if not compiled.type.numeric:
             got = (
                 describe_text(compiled)
@@ -147,6 +149,12 @@ def as_number(value: Value) -> Value:
     if isinstance(value, bool | np.bool_):
         return int(value)
     return value
+
+
+def rung_as_number(compiled: Compiled) -> Compiled:
+    """A ladder value in arithmetic counts as its rung's index (0 for the lowest rung), so
+    `alpha.level + 1` is the rung above; other values are returned as they are."""
+    return replace(compiled, type=INT) if compiled.type.ladder else compiled
 
 
 def numeric(compiled: Compiled) -> Evaluator:

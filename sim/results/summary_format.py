@@ -139,6 +139,19 @@ class MeasureRecord(_Part):
     by_outcome: dict[str, MeasureStat]
 
 
+class ActorRungsRecord(_Part):
+    """An actor that holds a rung of its own: runs by its highest and its last rung (ladder
+    order, lowest first), and runs on each rung after each turn (its path)."""
+
+    actor: str
+    name: str
+    peak_column: str  # its columns in runs.parquet
+    end_column: str
+    peaks: list[int]
+    ends: list[int]
+    levels_by_turn: LevelsByTurn
+
+
 class Summary(_Part):
     """Everything in `summary.json`, in the file's order."""
 
@@ -167,6 +180,9 @@ class Summary(_Part):
     # --- peaks by turn (optional: older folders lack it) ---
     # runs by the highest ladder level reached so far (columns, lowest first), after each turn
     peaks_by_turn: LevelsByTurn | None = None
+    # --- actors with rungs of their own (only in scenarios that have them) ---
+    world_level: str | None = None  # how the world's level follows their rungs
+    actor_rungs: list[ActorRungsRecord] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as plain data, exactly as in the file (what was not there is left out)."""
@@ -176,7 +192,11 @@ class Summary(_Part):
         """The text of `summary.json`: strict JSON, so any reader takes it. A number that is
         not finite cannot be written in JSON; the scenario's own numbers are refused at load,
         so one could only come from a computed figure, and is written as null."""
-        return json.dumps(strict_json(self.as_dict()), indent=2, allow_nan=False) + "\n"
+        data = self.as_dict()
+        try:  # almost always: every number finite, no copy of the summary needed
+            return json.dumps(data, indent=2, allow_nan=False) + "\n"
+        except ValueError:
+            return json.dumps(strict_json(data), indent=2, allow_nan=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str, path: str) -> Summary:

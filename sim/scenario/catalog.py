@@ -1,7 +1,9 @@
 """Bundled scenarios: found by name from a source checkout, an editable install or a wheel.
 
 A bundled scenario is a file directly in the folder; `base/` holds partial bases that
-scenarios extend by name (`extends: nato-eastern-flank`).
+scenarios extend by name (`extends: nato-eastern-flank`); `examples/` holds models of
+other projects translated into this language, named like the scenarios
+(`wargame run swarm-escalation-sandbox`).
 """
 
 from __future__ import annotations
@@ -30,8 +32,22 @@ class Entry:
 
 def bundled() -> list[Entry]:
     """Every bundled scenario (files directly in the folder; `base/` holds partial bases)."""
+    return _entries(bundled_dir())
+
+
+def examples_dir() -> Path:
+    """Where the bundled examples live: other projects' models written in this language."""
+    return bundled_dir() / "examples"
+
+
+def examples() -> list[Entry]:
+    """Every bundled example, by name."""
+    return _entries(examples_dir())
+
+
+def _entries(folder: Path) -> list[Entry]:
     entries = []
-    for path in sorted(bundled_dir().glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
@@ -51,4 +67,4 @@ def bundled() -> list[Entry]:
 def bundled_names() -> list[str]:
     """Names `extends` and the commands accept: the bundled scenarios and their bases."""
     bases = sorted(path.stem for path in (bundled_dir() / "base").glob("*.yaml"))
-    return [entry.name for entry in bundled()] + bases
+    return [entry.name for entry in bundled()] + [entry.name for entry in examples()] + bases

@@ -36,7 +36,21 @@ Effects = Annotated[
 ]
 
 RESERVED_NAMES = frozenset(
-    {"level", "peak", "turn", "horizon", "member", "outcome", "true", "false", "and", "or", "not"}
+    {
+        "level",
+        "peak",
+        "turn",
+        "horizon",
+        "member",
+        "outcome",
+        "belief",
+        "false_belief_firings",
+        "true",
+        "false",
+        "and",
+        "or",
+        "not",
+    }
 )
 
 

@@ -6,6 +6,7 @@ parameter's kind, and the compiler gives the parameter its type: all ask here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
@@ -14,6 +15,8 @@ from pydantic import BaseModel
 ValueKind = Literal["bool", "int", "float", "enum"]
 
 CONTINUOUS = ("uniform", "beta", "truncnormal")  # distributions of a number with a fraction
+TRUE_WORDS = ("true", "yes", "on", "1")  # how a bool may be written (any case)
+FALSE_WORDS = ("false", "no", "off", "0")
 
 
 def value_kind(value: object) -> ValueKind:
@@ -59,3 +62,37 @@ def _field(spec: object, name: str) -> object:
     if isinstance(spec, Mapping):
         return spec.get(name)
     return getattr(spec, name, None) if isinstance(spec, BaseModel) else None
+
+
+def coerce(value: object, kind: ValueKind) -> object | None:
+    """`value` as a value of `kind` (text as the command line gives it, or a value of
+    Python), or None if it is not one: a finite number, a bool spelled as `--set` allows."""
+    if isinstance(value, str):
+        return _from_text(value.strip(), kind)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        return bool(value) if isinstance(value, int) and value in (0, 1) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if kind == "float":
+        return float(value) if math.isfinite(value) else None
+    if kind == "int":
+        if isinstance(value, int):
+            return value
+        return int(value) if math.isfinite(value) and value.is_integer() else None
+    return None
+
+
+def _from_text(text: str, kind: ValueKind) -> object | None:
+    """Text from the command line as a value of `kind`, or None."""
+    if kind == "bool":
+        word = text.lower()
+        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+    if kind == "enum":
+        return text or None
+    try:
+        number = int(text) if kind == "int" and text.lstrip("+-").isdigit() else float(text)
+    except ValueError:
+        return None
+    return coerce(number, kind)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import Problem, ScenarioError, did_you_mean
-from sim.scenario.catalog import bundled_dir, bundled_names
+from sim.scenario.catalog import bundled_dir, bundled_names, examples_dir
 from sim.scenario.yaml_reader import SCENARIO_SUFFIXES, Located
 
 ENVIRONMENT_VARIABLE = "WARGAME_PATH"
@@ -125,7 +125,7 @@ class ScenarioPlaces:
         name = _stem(reference)
         if "/" in name or "\\" in name or not name or name.startswith("."):
             return None
-        for folder in (bundled_dir(), bundled_dir() / "base"):
+        for folder in (bundled_dir(), examples_dir(), bundled_dir() / "base"):
             path = folder / f"{name}.yaml"
             if _is_file(path, reference, None):
                 return path

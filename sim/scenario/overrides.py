@@ -1,22 +1,29 @@
-"""`--set name=value`: fixing parameters to values given on the command line.
+"""`--set name=value`: fixing parameters to values given on the command line, or redrawing them.
 
 A value is read as the parameter's kind (a bool as true/false, yes/no, on/off or
 1/0 in any case; a finite number; an enum's value), checked against what the
 parameter can take (a share or probability's [0, 1], a fixed value's `min`/`max`,
 a choice's values: see `sim.scenario.support`), and the parameter becomes a fixed
-one. Applying the same overrides twice gives the same data, so a saved
-`scenario.yaml` (already overridden) can be applied again.
+one. A distribution instead of a value (`--set misperception=beta(2,5)`) gives the
+parameter that distribution, drawn per run (`sim.scenario.written_distributions`).
+Applying the same overrides twice gives the same data, so a saved `scenario.yaml`
+(already overridden) can be applied again.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Mapping
 
 from sim.errors import Problem, ScenarioError, did_you_mean
-from sim.scenario.kinds import ValueKind, parameter_kind
+from sim.scenario.kinds import ValueKind, coerce, parameter_kind
 from sim.scenario.support import describe_support, support
+from sim.scenario.written_distributions import (
+    DistributionError,
+    distribution_spec,
+    is_written_distribution,
+    written,
+)
 
 KIND_WORDS: dict[ValueKind, str] = {
     "bool": "true or false",
@@ -28,7 +35,7 @@ KIND_WORDS: dict[ValueKind, str] = {
 
 def parse_assignment(text: str) -> tuple[str, object]:
     """Split `name=value` from the command line; the value stays text, read later as the
-    parameter's kind (see `_coerce`), so `on` is true for a bool and text for an enum."""
+    parameter's kind (`sim.scenario.kinds.coerce`): `on` is true for a bool, text for an enum."""
     name, sep, value = text.partition("=")
     name = name.strip()
     if not sep or not name:
@@ -50,8 +57,6 @@ def _unquoted(value: str) -> str:
     return value
 
 
-TRUE_WORDS = ("true", "yes", "on", "1")
-FALSE_WORDS = ("false", "no", "off", "0")
 MAX_LISTED_PARAMETERS = 20
 
 
@@ -60,10 +65,13 @@ def fixed_values(data: Mapping[str, object], overrides: Mapping[str, object]) ->
     parameters = data.get("parameters")
     if not isinstance(parameters, Mapping):
         return dict(overrides)
-    fixed = {}
+    fixed: dict[str, object] = {}
     for name, given in overrides.items():
         spec = parameters.get(name)
-        fixed[name] = spec.get("value", given) if isinstance(spec, Mapping) else given
+        if isinstance(spec, Mapping) and "distribution" in spec and is_written_distribution(given):
+            fixed[name] = written(spec)
+        else:
+            fixed[name] = spec.get("value", given) if isinstance(spec, Mapping) else given
     return fixed
 
 
@@ -102,8 +110,13 @@ def _fixed(
             hint=_unknown_hint(name, parameters),
         )
     original = parameters[name]
+    if is_written_distribution(value):
+        try:
+            return distribution_spec(value, original)
+        except DistributionError as error:
+            return Problem(f"--set {name}={_shown(value)}: {error}", file=file, hint=error.hint)
     expected = parameter_kind(original)
-    checked = _coerce(value, expected)
+    checked = coerce(value, expected)
     if checked is None:
         return Problem(
             f"--set {name}={_shown(value)}: expected {KIND_WORDS[expected]}",
@@ -163,40 +176,6 @@ def _bool_hint(kind: ValueKind) -> str | None:
 
 def _shown(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _coerce(value: object, kind: ValueKind) -> object | None:
-    """`value` as a value of `kind` (text as the command line gives it, or a value of
-    Python), or None if it is not one: a finite number, a bool spelled as `--set` allows."""
-    if isinstance(value, str):
-        return _from_text(value.strip(), kind)
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        return bool(value) if isinstance(value, int) and value in (0, 1) else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if kind == "float":
-        return float(value) if math.isfinite(value) else None
-    if kind == "int":
-        if isinstance(value, int):
-            return value
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    return None
-
-
-def _from_text(text: str, kind: ValueKind) -> object | None:
-    """Text from the command line as a value of `kind`, or None."""
-    if kind == "bool":
-        word = text.lower()
-        return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
-    if kind == "enum":
-        return text or None
-    try:
-        number = int(text) if kind == "int" and text.lstrip("+-").isdigit() else float(text)
-    except ValueError:
-        return None
-    return _coerce(number, kind)
 
 
 def _allowed_values(spec: object) -> str | None:

@@ -40,6 +40,11 @@ class VariableSpec(Strict):
     max: Finite | None = None
     values: list[Id] | None = Field(None, description="the ordered values of an enumeration")
     description: str = ""
+    hidden: bool = Field(
+        False,
+        description="fog of war: only the owner (for an actor's variable) and actors that "
+        "`observes` it see the truth; the others hold beliefs about it",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> VariableSpec:

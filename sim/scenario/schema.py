@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from sim.scenario.fields import RESERVED_NAMES, Effects, Expr, Id, Name, Placed, Replace, Strict
+from sim.scenario.fog import Beliefs, BeliefSpec, ObservationSpec, Observes, Reveal
 from sim.scenario.history import HistorySpec
 from sim.scenario.observations import CheckSpec, MeasureSpec
 from sim.scenario.quantities import (
@@ -37,15 +38,18 @@ __all__ = [
     "RESERVED_NAMES",
     "ActorSpec",
     "BaseModel",
+    "BeliefSpec",
     "BernoulliSpec",
     "BetaSpec",
     "CheckSpec",
     "ChoiceSpec",
+    "Combine",
     "DelayedSpec",
     "FixedSpec",
     "HistorySpec",
     "LevelSpec",
     "MeasureSpec",
+    "ObservationSpec",
     "OptionSpec",
     "OutcomeSpec",
     "ParameterSpec",
@@ -58,6 +62,7 @@ __all__ = [
     "VariableSpec",
     "VoteMethod",
     "VoteSpec",
+    "WorldLevel",
     "json_schema",
 ]
 
@@ -91,11 +96,18 @@ class OptionSpec(Placed):
     weight: Expr = 1.0
     effects: Effects = Field({})
     delayed: list[DelayedSpec] = Field([])
+    reveal: Reveal = Field({})
     narration: str = ""
     replace: Replace = Field([])
 
 
 VoteMethod = Literal["consensus", "majority", "threshold"]
+
+# How the writes of one variable by several actors in a simultaneous turn combine.
+Combine = Literal["max", "min", "sum", "any", "all", "last-listed"]
+
+# How the world's level follows the rungs of the actors that hold one.
+WorldLevel = Literal["highest", "lowest", "separate"]
 
 # When a chance event is resolved in the turn: before the actors move, or after them.
 Phase = Literal["before-actors", "after-actors"]
@@ -138,6 +150,7 @@ class RuleSpec(Placed):
     delayed: list[DelayedSpec] = Field([])
     options: list[OptionSpec] | None = None
     vote: VoteSpec | None = None
+    reveal: Reveal = Field({})
     phase: Phase = Field(
         "before-actors",
         description="chance events only: resolved before the actors' moves of the turn "
@@ -165,7 +178,14 @@ class ActorSpec(Placed):
     name: str | None = None
     description: str = ""
     members: list[Name] = Field([], description="for an alliance: the member actors")
+    rung: Id | None = Field(
+        None,
+        description="the ladder rung this actor starts on: it then holds a rung of its own "
+        "(`<actor>.level`, with its highest so far `<actor>.peak`)",
+    )
     state: dict[Name, Variable] = Field({})
+    observes: Observes = Field([])
+    beliefs: Beliefs = Field({})
     replace: Replace = Field([])
 
     @field_validator("state", mode="before")
@@ -173,6 +193,14 @@ class ActorSpec(Placed):
     def _expand(cls, value: object) -> object:
         if isinstance(value, dict):
             return {k: expand_variable(v) for k, v in value.items()}
+        return value
+
+    @field_validator("beliefs", mode="before")
+    @classmethod
+    def _expand_beliefs(cls, value: object) -> object:
+        """Shorthand: `deliberate: false` is a belief with that prior and no observations."""
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, dict) else {"initial": v} for k, v in value.items()}
         return value
 
 
@@ -219,7 +247,18 @@ class ScenarioSpec(Strict):
         "`simultaneous`: every actor decides on the state at the start of the actors' phase "
         "and their effects apply together (two actors may not write one variable)",
     )
+    combine: dict[str, Combine] = Field(
+        {},
+        description="with `moves: simultaneous`: how writes of one variable by several actors "
+        "in the same turn combine (`max`, `min`, `sum` of the changes, `any`, `all`, "
+        "`last-listed`); a variable written by two actors without a rule is an error",
+    )
     ladder: list[LevelSpec] = Field(min_length=2)
+    world_level: WorldLevel = Field(
+        "highest",
+        description="when actors hold rungs of their own: the world's `level` is the highest "
+        "of their rungs, the lowest, or `separate` (a rung of its own, set by rules)",
+    )
     initial_level: Id | None = Field(
         None, description="ladder id at the start; the first if omitted"
     )

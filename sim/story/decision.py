@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import Rule
-from sim.story.story import Quiet, Turn, TurnSoFar
+from sim.story.told import Quiet, Turn, TurnSoFar
 
 QUIT_WORDS = ("q", "quit", "exit")
 HELP_WORDS = ("?", "h", "help")
@@ -104,6 +104,7 @@ class Decision:
     # the odds from here of each choice (a `sim.story.odds.OddsFromHere`, or None), worked
     # out when asked for; None when not offered
     odds: Callable[[], Any] | None = field(default=None, compare=False)
+    odds_withheld: str = ""  # why no odds are offered, when that needs saying
 
     def pass_index(self) -> int:
         return len(self.choices) - 1

@@ -33,7 +33,8 @@ from typing import Any
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import CompiledScenario
 from sim.story.replay import replay
-from sim.story.story import Ending, ending
+from sim.story.story import ending
+from sim.story.told import Ending
 
 
 class NotPlayable(WargameError):

@@ -21,6 +21,7 @@ from sim.engine.streams import BLOCK_SIZE, MAX_RUN
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import CompiledScenario
 from sim.language.expressions import compile_expression
+from sim.language.observations import observing
 from sim.language.types import BOOL, Compiled, ExpressionError
 
 
@@ -113,7 +114,8 @@ def target(scenario: CompiledScenario, text: str) -> Target:
     if text in ids:
         return Target(text, outcome=ids.index(text))
     try:
-        return Target(text, condition=compile_expression(text, scenario.namespace, BOOL))
+        names = observing(scenario.namespace)  # the truth, every belief, the false-belief count
+        return Target(text, condition=compile_expression(text, names, BOOL))
     except ExpressionError as error:
         if _looks_like_an_id(text):
             message = (

@@ -8,136 +8,26 @@ out is the renderers' job (`sim.story.render`): nothing here prints or formats.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from sim.engine.model import NO_OUTCOME, EscalationModel, Firing
 from sim.language.compiled import CompiledScenario, DelayedEffects, Option, Rule
+from sim.language.observations import FALSE_BELIEF_FIRINGS
+from sim.story.fog import Misbelief, misbeliefs, what
+from sim.story.told import (
+    Change,
+    Ending,
+    Happening,
+    HappeningKind,
+    Scheduled,
+    Story,
+    Turn,
+    Vote,
+)
 from sim.text import yaml_value
-
-# a chance event, an actor's rule, an alliance's vote that failed, or effects taking hold
-HappeningKind = Literal["event", "rule", "vote-failed", "delayed"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """A state variable that changed: its key and its values before and after, as text."""
-
-    key: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class Vote:
-    """How an alliance's members voted on one rule."""
-
-    method: str  # consensus, majority or threshold
-    required: int  # yes votes needed
-    yes: tuple[str, ...]  # member names
-    no: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Scheduled:
-    """A delayed effect a firing scheduled: the turn it is due and what it will say."""
-
-    turn: int
-    narration: str
-    beyond_horizon: bool  # due after the last turn: it will never take hold
-
-
-@dataclass(frozen=True)
-class Happening:
-    """One thing that happened on a turn (see `HappeningKind`)."""
-
-    kind: HappeningKind
-    rule: str  # rule or event id; for delayed effects the rule (and option) that scheduled them
-    actor: str | None  # actor id; None for chance events
-    actor_name: str
-    narration: str
-    description: str = ""  # what the rule is about (said when a vote fails)
-    option: str | None = None  # the chosen option's id, for decisions
-    option_narration: str = ""
-    vote: Vote | None = None
-    changes: tuple[Change, ...] = ()
-    by_player: bool = False
-    scheduled: tuple[Scheduled, ...] = ()  # delayed effects this firing scheduled
-    scheduled_on: int | None = None  # for a delayed effect taking hold: when it was scheduled
-
-
-@dataclass(frozen=True)
-class Turn:
-    """A turn of the story: what happened, and the ladder level before and after."""
-
-    number: int
-    level_before: str
-    level_after: str
-    happenings: tuple[Happening, ...]
-
-    @property
-    def quiet(self) -> bool:
-        return not self.happenings
-
-
-Quiet = tuple[Turn, ...]  # a stretch of turns in which nothing happened
-
-
-@dataclass(frozen=True)
-class TurnSoFar:
-    """Part of a turn told while it is still going (in play, before a decision is asked).
-
-    `heading` is whether the turn is first told here (its level as it began).
-    """
-
-    turn: Turn
-    heading: bool
-
-
-@dataclass(frozen=True)
-class Ending:
-    """How a run ended; `outcome` is None when it was stopped before it ended (play)."""
-
-    outcome: str | None
-    outcome_label: str
-    outcome_description: str
-    turn: int
-    peak: str
-    violated: tuple[tuple[str, str], ...] = ()  # (check id, what it means) this run broke
-
-
-@dataclass(frozen=True)
-class Story:
-    """One run told from start to end."""
-
-    scenario: str  # id
-    title: str
-    turn_length: str
-    horizon: int
-    seed: int
-    run: int
-    start_level: str
-    drawn: tuple[tuple[str, str], ...]  # sampled parameters of this run: (name, value)
-    fixed: tuple[tuple[str, str], ...]  # parameters fixed with --set
-    turns: tuple[Turn, ...]
-    ending: Ending
-    command: str = ""  # the command line that reproduces it
-
-
-def group_quiet(turns: Sequence[Turn]) -> list[Turn | Quiet]:
-    """Turns, with each stretch of quiet turns gathered into one tuple."""
-    out: list[Turn | Quiet] = []
-    for turn in turns:
-        last = out[-1] if out else None
-        if turn.quiet and isinstance(last, tuple):
-            out[-1] = (*last, turn)
-        else:
-            out.append((turn,) if turn.quiet else turn)
-    return out
-
 
 # --- from a journal to a story -------------------------------------------------
 
@@ -148,6 +38,10 @@ class Terms:
     def __init__(self, scenario: CompiledScenario) -> None:
         self.scenario = scenario
         self.levels = tuple(level.label for level in scenario.spec.ladder)
+        # the world's level and peak, and those of each actor that holds a rung
+        self.ladder_keys = {"level", "peak"}
+        for actor in scenario.positions.actors:
+            self.ladder_keys |= {f"{actor}.level", f"{actor}.peak"}
         self.types = {slot.key: slot.type for slot in scenario.slots}
         self.types.update({p.key: p.type for p in scenario.parameters})
         self.delayed_origin: dict[int, tuple[Rule, str | None]] = {}
@@ -167,7 +61,7 @@ class Terms:
 
     def value(self, key: str, value: Any) -> str:  # a numpy scalar of the variable's dtype
         """A state value in the scenario's terms: enum values and ladder levels by name."""
-        if key in ("level", "peak"):
+        if key in self.ladder_keys:
             return self.level(int(value))
         type_ = self.types.get(key)
         if type_ is not None and type_.kind == "enum":
@@ -202,7 +96,7 @@ def story_of(model: EscalationModel, run: int, command: str = "") -> Story:
         start_level=terms.level(scenario.initial_level),
         drawn=drawn,
         fixed=fixed,
-        turns=tuple(turns(terms, model.journal, 1, last, scenario.initial_level)),
+        turns=tuple(turns(terms, model.journal, 1, last, scenario.initial_level, model.belief_log)),
         ending=ending(model),
         command=command,
     )
@@ -214,8 +108,16 @@ def ending(model: EscalationModel) -> Ending:
     terms = Terms(scenario)
     index = int(model.outcome[0])
     peak = terms.level(int(model.peak[0]))
+    rungs = tuple(
+        (
+            scenario.actor_name(actor),
+            terms.level(int(model.state[f"{actor}.level"][0])),
+            terms.level(int(model.state[f"{actor}.peak"][0])),
+        )
+        for actor in scenario.positions.actors
+    )
     if index == NO_OUTCOME:
-        return Ending(None, "", "", model.turn, peak)
+        return Ending(None, "", "", model.turn, peak, rungs=rungs)
     outcome = scenario.outcomes[index]
     violated = tuple(
         (check.id, check.message or f"`{check.text}` does not hold")
@@ -223,27 +125,48 @@ def ending(model: EscalationModel) -> Ending:
         if model.observers.violated[check.id][0]
     )
     end_turn = int(model.end_turn[0])
-    return Ending(outcome.id, outcome.label, outcome.description, end_turn, peak, violated)
+    misread = int(model.state[FALSE_BELIEF_FIRINGS][0]) if scenario.has_beliefs else None
+    return Ending(
+        outcome.id, outcome.label, outcome.description, end_turn, peak, violated, rungs, misread
+    )
 
 
-def turns(terms: Terms, journal: Iterable[Firing], first: int, last: int, level: int) -> list[Turn]:
-    """Turns `first` to `last` of a one-lane journal; `level` is the ladder index before `first`."""
+def turns(
+    terms: Terms,
+    journal: Iterable[Firing],
+    first: int,
+    last: int,
+    level: int,
+    beliefs: Sequence[Mapping[str, np.ndarray]] = (),
+) -> list[Turn]:
+    """Turns `first` to `last` of a one-lane journal; `level` is the ladder index before `first`;
+    `beliefs` the model's `belief_log` (each turn's beliefs and truths), if kept."""
     by_turn: dict[int, list[Happening]] = {}
     levels: dict[int, int] = {}
     for firing in journal:
-        happening = happening_of(terms, firing)
-        if happening is None:
-            continue
-        by_turn.setdefault(firing.turn, []).append(happening)
         for key, _, after in firing.changes:
-            if key == "level":
+            if key == "level" and (firing.fired[0] or firing.rule is None):
                 levels[firing.turn] = int(after[0])
+        happening = happening_of(terms, firing)
+        if happening is not None:
+            by_turn.setdefault(firing.turn, []).append(happening)
     out = []
+    before: tuple[Misbelief, ...] = ()
+    if first > 1 and len(beliefs) >= first - 1:
+        before = misbeliefs(terms.scenario, beliefs[first - 2], terms.value)
     for number in range(first, last + 1):
         after_turn = levels.get(number, level)
         told = tuple(by_turn.get(number, ()))
-        out.append(Turn(number, terms.level(level), terms.level(after_turn), told))
-        level = after_turn
+        wrong = (
+            misbeliefs(terms.scenario, beliefs[number - 1], terms.value)
+            if (len(beliefs) >= number)
+            else ()
+        )
+        turn = Turn(
+            number, terms.level(level), terms.level(after_turn), told, wrong, wrong != before
+        )
+        out.append(turn)
+        level, before = after_turn, wrong
     return out
 
 
@@ -253,9 +176,11 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
     changes = _changes(terms, firing.changes)
     if firing.delayed is not None:
         return _delayed(terms, firing, changes) if fired else None
+    if firing.observation is not None:
+        return _observed(terms, firing, changes) if fired else None
     rule = firing.rule
-    if rule is None:
-        raise ValueError("a journal entry names its rule unless it is a delayed effect")
+    if rule is None:  # simultaneous moves landed: combined writes, the level following
+        return _landed(terms, changes) if fired and changes else None
     by_player = firing.decided_by == "player"
     held = firing.vote_held is not None and bool(firing.vote_held[0])
     vote = _vote(terms, rule, firing) if held and not by_player else None
@@ -289,6 +214,7 @@ def happening_of(terms: Terms, firing: Firing) -> Happening | None:
         changes=changes,
         by_player=by_player,
         scheduled=tuple(_scheduled(terms, firing.turn, item) for item in delayed),
+        on_false_belief=fired and firing.misread is not None and bool(firing.misread[0]),
     )
 
 
@@ -319,6 +245,22 @@ def _delayed(terms: Terms, firing: Firing, changes: tuple[Change, ...]) -> Happe
     )
 
 
+def _observed(terms: Terms, firing: Firing, changes: tuple[Change, ...]) -> Happening:
+    """An observation's reading reaching its actor's belief."""
+    observation = firing.observation
+    assert observation is not None
+    return Happening(
+        kind="observation",
+        rule=observation.id,
+        actor=observation.actor,
+        actor_name=terms.actor_name(observation.actor),
+        narration=observation.description,
+        description=what(terms.scenario, observation.about),
+        changes=changes,
+        taken_on=firing.taken if firing.taken != firing.turn else None,
+    )
+
+
 def _vote(terms: Terms, rule: Rule, firing: Firing) -> Vote | None:
     if rule.vote is None:
         return None
@@ -340,4 +282,21 @@ def _changes(
         Change(key, terms.value(key, first[key]), terms.value(key, last[key]))
         for key in first
         if first[key] != last[key]
+    )
+
+
+def _landed(terms: Terms, changes: tuple[Change, ...]) -> Happening:
+    """The actors' simultaneous moves landing: writes combined by rule, the level following."""
+    rules = terms.scenario.spec.combine
+    combined = [f"{c.key} by {rules[c.key]}" for c in changes if c.key in rules]
+    narration = "The actors' moves land together"
+    if combined:
+        narration += f" ({', '.join(combined)} of their writes)"
+    return Happening(
+        kind="landed",
+        rule="moves",
+        actor=None,
+        actor_name="",
+        narration=narration,
+        changes=changes,
     )

@@ -65,6 +65,8 @@ def explanation_lines(decision: Decision, odds: OddsFromHere | None) -> list[str
         if choice.effects:
             lines.append(f"  {choice.key} does: {choice.effects}")
     if odds is None:
+        if decision.odds_withheld:
+            lines += ["", *textwrap.wrap(decision.odds_withheld, 88)]
         return lines
     lines += [
         "",

@@ -4,7 +4,8 @@ The game tells the story as it unfolds through a `Table` (`sim.story.decision`),
 for each decision due from a seat, and, with `pause_each_turn`, briefs it before every
 turn and waits until it is read. Several seats may share the table (people taking turns
 at one keyboard); the rules play every other actor. Everything a seat is shown comes
-from its `SeatPicture`.
+from its `SeatPicture`, and what happens is told through its `SeatView`: with fog of war,
+only its actor's view until the game is over (`open`: the umpire's view throughout).
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from sim.language.compiled import CompiledScenario, Vote
 from sim.story.decision import Decision, Made, Opening, Situation
 from sim.story.decision import Table as StoryTable
 from sim.story.odds import DEFAULT_RUNS
-from sim.story.story import Ending, Happening, Terms, Turn, TurnSoFar, happening_of
-from sim.table.session import Due, Session
+from sim.story.story import Terms, happening_of
+from sim.story.told import Ending, Happening, Story, Turn, TurnSoFar
+from sim.table.session import Due, Session, TurnRecord
 from sim.table.view import Fact, SeatPicture
+
+ODDS_WITHHELD = (
+    "No odds from here: they continue the game from the true state, part of which is "
+    "hidden from you, so they are the umpire's (play with --open to see them)."
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,11 @@ class Game:
         run: int = 0,
         pause_each_turn: bool = False,
         odds_runs: int = DEFAULT_RUNS,
+        open: bool = False,
     ) -> None:
+        """`open`: the umpire's view (every truth and belief), else each seat's own."""
         seats = (seats,) if isinstance(seats, str) else tuple(seats)
+        self.open = open
         self.session = Session(scenario, seats, seed, run, odds_runs=odds_runs)
         self.scenario, self.seats, self.seed, self.run = scenario, seats, seed, run
         self.table = table
@@ -71,7 +81,14 @@ class Game:
         self.made: list[Made] = []
         self._telling = _Telling()
         self._finished = 0  # turns told to their end
-        self._initial = {f.key: f.value for f in self.session.view(seats[0]).facts}
+        self._initial = {f.key: f.value for f in self._view(seats[0]).facts}
+        self._initial.update((f.key, f.value) for f in self._view(seats[0]).beliefs)
+        # the odds from here continue the true state: with something hidden from a seat,
+        # they would tell it what it may not see, so they are the umpire's
+        self._odds_for_seats = open or not any(
+            set(s.key for s in scenario.slots) - self.session.seat_view(seat).visible
+            for seat in seats
+        )
 
     @property
     def model(self):  # type: ignore[no-untyped-def]  # the session's current one-lane model
@@ -118,10 +135,17 @@ class Game:
             session.model.unregister()
         return session.ending()
 
+    def truth(self) -> Story:
+        """The game as the umpire saw it, turn by turn: every truth and every belief."""
+        return self.session.truth()
+
+    def _view(self, seat: str) -> SeatPicture:
+        return self.session.view(seat, umpire=self.open)
+
     def briefing(self) -> Briefing:
-        views = tuple(self.session.view(seat) for seat in self.seats)
+        views = tuple(self._view(seat) for seat in self.seats)
         changed = tuple(
-            tuple(f.key for f in view.facts if self._initial.get(f.key) != f.value)
+            tuple(f.key for f in view.facts + view.beliefs if self._initial.get(f.key) != f.value)
             for view in views
         )
         spec = self.scenario.spec
@@ -136,29 +160,35 @@ class Game:
         self.session.choose(due.seat, index)
 
     def _decision(self, due: Due) -> Decision:
-        view = self.session.view(due.seat)
+        view = self._view(due.seat)
         rule = due.decision.rule
+        odds = self.session.odds_runs > 0 and self._odds_for_seats
         return replace(
             due.decision,
             situation=self._situation(view, due),
             vote=self._vote_note(rule.actor or "", rule.vote) if rule.vote is not None else "",
-            odds=self.session.odds if self.session.odds_runs > 0 else None,
+            odds=self.session.odds if odds else None,
+            odds_withheld="" if self._odds_for_seats else ODDS_WITHHELD,
         )
 
     def _situation(self, view: SeatPicture, due: Due) -> Situation:
         """The seat's own state and the world's, and the others' that changed."""
         shown = [
             (f.label, f.value)
-            for f in view.facts
+            for f in view.facts + view.beliefs
             if _always(f, view) or self._initial.get(f.key) != f.value
         ]
         last = self.session.turns[-1].happenings if self.session.turns else ()
+        seen = self.session.seat_view(due.seat, self.open)
+        told = (seen.happening(h) for h in last)
         return Situation(
             turn=due.turn,
             horizon=self.scenario.horizon,
             level=view.level,
             state=tuple(shown),
-            last_turn=tuple((h.actor_name, _what(h)) for h in last if h.actor != due.seat),
+            last_turn=tuple(
+                (h.actor_name, _what(h)) for h in told if h is not None and h.actor != due.seat
+            ),
             again=any(m.turn == due.turn and m.decision.rule.actor == due.seat for m in self.made),
         )
 
@@ -182,14 +212,39 @@ class Game:
         happenings = [h for h in entries if h is not None]
         start = self.session.turns[-1].level_after if self.session.turns else self._start_level()
         level = self.terms.level(int(model.state["level"][0]))
-        self._tell_part(Turn(number, start, level, tuple(happenings)), end_of_turn=False)
+        self._tell_part(Turn(number, start, level, self._told(happenings)), end_of_turn=False)
 
     def _tell_finished(self) -> None:
         """Every turn played in full and not yet told to its end."""
         for record in self.session.turns[self._finished :]:
-            turn = Turn(record.number, record.level_before, record.level_after, record.happenings)
+            told = self._told(record.happenings)
+            turn = Turn(record.number, record.level_before, record.level_after, told)
+            if self.open:  # the umpire's view: whose beliefs differ from the truth
+                turn = replace(
+                    turn, misbeliefs=record.misbeliefs, beliefs_changed=self._changed(record)
+                )
             self._tell_part(turn, end_of_turn=True)
         self._finished = len(self.session.turns)
+
+    def _told(self, happenings: Sequence[Happening]) -> tuple[Happening, ...]:
+        """What the table may be told of `happenings`: as the seats may see them (with
+        several seats at one keyboard, each as fully as one of them may see it)."""
+        views = [self.session.seat_view(seat, self.open) for seat in self.seats]
+        out = []
+        for happening in happenings:
+            seen = [view.happening(happening) for view in views]
+            told = [h for h in seen if h is not None]
+            if told:
+                out.append(next((h for h in told if h == happening), told[0]))
+        return tuple(out)
+
+    def _changed(self, record: TurnRecord) -> bool:
+        """Whether the beliefs differing from the truth at the end of `record`'s turn are
+        not those of the turn before."""
+        turns = self.session.turns
+        index = turns.index(record)
+        before = turns[index - 1].misbeliefs if index > 0 else ()
+        return record.misbeliefs != before
 
     def _tell_part(self, turn: Turn, end_of_turn: bool) -> None:
         telling = self._telling
@@ -225,6 +280,8 @@ def _always(fact: Fact, view: SeatPicture) -> bool:
 
 def _what(happening: Happening) -> str:
     """Which rule a happening was, in a word or three."""
+    if happening.kind == "unseen":
+        return "its cause hidden"
     if happening.kind == "vote-failed":
         return f"{happening.rule}, vote failed"
     if happening.kind == "delayed":

@@ -88,6 +88,8 @@ def _turn(turn: TurnRecord) -> dict[str, Any]:
         "narration": [asdict(narrated(h)) for h in turn.happenings],
         "views": {seat: asdict(view) for seat, view in turn.views.items()},
         "decisions": [_answer(a) for a in turn.answers],
+        # fog of war: the beliefs that differed from the truth at the end of the turn
+        "misbeliefs": [asdict(m) for m in turn.misbeliefs],
     }
 
 
@@ -200,4 +202,8 @@ def _turn_lines(turn: dict[str, Any], names: dict[str, str]) -> list[str]:
         if a["by"] != "rules":
             who, rules = names[a["seat"]], a["rules_choice"]
             lines.append(f"- *{who} chose {a['choice']}; the rules would have chosen {rules}.*")
+    for m in turn.get("misbeliefs", ()):
+        lines.append(
+            f"- {m['actor_name']} believes {m['what']}: {m['believed']} (truth: {m['truth']})"
+        )
     return [*lines, ""]

@@ -33,11 +33,15 @@ from sim.errors import WargameError
 from sim.language.compiled import CompiledScenario, Rule
 from sim.story.choices import choices_for
 from sim.story.decision import Decision, Situation, read_choice
+from sim.story.fog import Misbelief, misbeliefs
 from sim.story.odds import DEFAULT_RUNS, OddsFromHere, odds_from_here
 from sim.story.play import check_playable
 from sim.story.replay import one_run
-from sim.story.story import Ending, Happening, Terms, ending, happening_of
+from sim.story.story import Terms, ending, happening_of
+from sim.story.told import Ending, Happening, Story, Turn
+from sim.story.view import SeatView
 from sim.table.view import SeatPicture, seat_view
+from sim.text import yaml_value
 
 Status = Literal["deciding", "between-turns", "paused", "over"]
 DecidedBy = Literal["person", "rules", "umpire"]
@@ -76,8 +80,9 @@ class Answer:
 
 @dataclass(frozen=True)
 class TurnRecord:
-    """One turn played: its narration, the level before and after, what each seat saw at
-    its end, and the decisions taken in it."""
+    """One turn played: its narration (the truth), the level before and after, what each
+    seat saw at its end, the decisions taken in it, and the beliefs that differed from the
+    truth at its end."""
 
     number: int
     level_before: str
@@ -85,6 +90,7 @@ class TurnRecord:
     happenings: tuple[Happening, ...]
     views: dict[str, SeatPicture]
     answers: tuple[Answer, ...]
+    misbeliefs: tuple[Misbelief, ...] = ()
 
 
 @dataclass
@@ -129,6 +135,11 @@ class Session:
         self.odds_runs = odds_runs  # continuations per answer for the odds (0: none)
         self.pause_each_turn = pause_each_turn
         self.terms = Terms(scenario)
+        self._views = {
+            (seat, umpire): SeatView(scenario, seat, umpire)
+            for seat in self.seats
+            for umpire in (False, True)
+        }
         self.model = one_run(scenario, seed, run, policy=self._policy, policy_actors=self._acting)
         self.history: list[Checkpoint] = [checkpoint(self.model)]  # after each turn played
         self.timelines = [Timeline("", 0)]
@@ -173,14 +184,55 @@ class Session:
         """Every decision taken on this line of play, in the order taken."""
         return tuple(answer for _, answer in sorted(self._answers.items()))
 
-    def view(self, seat: str) -> SeatPicture:
-        """What `seat` sees now (between turns, or as its decision is due)."""
+    def view(self, seat: str, umpire: bool = False) -> SeatPicture:
+        """What `seat` sees now (between turns, or as its decision is due); with `umpire`,
+        everything, from its chair."""
         last = self.turns[-1].happenings if self.turns else ()
-        return self._seen(seat, last)
+        return self._seen(seat, last, umpire)
 
-    def _seen(self, seat: str, last_turn: Sequence[Happening]) -> SeatPicture:
+    def seat_view(self, seat: str, umpire: bool = False) -> SeatView:
+        """The filter of what `seat` may see (everything, with `umpire`)."""
+        return self._views[(seat, umpire)]
+
+    def _seen(self, seat: str, last_turn: Sequence[Happening], umpire: bool = False) -> SeatPicture:
         """The one way the game shows a seat anything: `seat_view` of the model as it is."""
-        return seat_view(self.scenario, self.model.state, seat, self.model.turn, last_turn)
+        view = self._views[(seat, umpire)]
+        return seat_view(self.scenario, self.model.state, seat, self.model.turn, last_turn, view)
+
+    def truth(self) -> Story:
+        """The game as the umpire saw it, turn by turn: every truth and every belief that
+        differed from it (told to the seats once the game is over)."""
+        scenario, terms, model = self.scenario, self.terms, self.model
+        turns: list[Turn] = []
+        before: tuple[Misbelief, ...] = ()
+        for record in self.turns:
+            wrong = record.misbeliefs
+            turn = Turn(
+                record.number,
+                record.level_before,
+                record.level_after,
+                record.happenings,
+                wrong,
+                wrong != before,
+            )
+            turns.append(turn)
+            before = wrong
+        return Story(
+            scenario=scenario.id,
+            title=scenario.spec.title,
+            turn_length=scenario.spec.turn_length,
+            horizon=scenario.horizon,
+            seed=self.seed,
+            run=self.run,
+            start_level=terms.level(scenario.initial_level),
+            drawn=tuple(
+                (p.name, terms.value(p.key, model.parameters[p.name][0]))
+                for p in scenario.sampled_parameters
+            ),
+            fixed=tuple((name, yaml_value(value)) for name, value in scenario.overrides.items()),
+            turns=tuple(turns),
+            ending=ending(model),
+        )
 
     def due_for(self, seat: str) -> Due | None:
         """The decision due from `seat`, if any."""
@@ -335,7 +387,9 @@ class Session:
         answers = tuple(a for (turn, _), a in sorted(self._answers.items()) if turn == number)
         views = {seat: self._seen(seat, happenings) for seat in self.seats}
         level = terms.level(int(model.state["level"][0]))
-        self.turns.append(TurnRecord(number, start, level, happenings, views, answers))
+        wrong = misbeliefs(self.scenario, model.state, terms.value)
+        record = TurnRecord(number, start, level, happenings, views, answers, wrong)
+        self.turns.append(record)
         self.history.append(checkpoint(model))
         self.ready = set()
 

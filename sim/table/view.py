@@ -1,9 +1,10 @@
 """What a seat at the table sees, and the umpire's whole picture, in the scenario's words.
 
-`seat_view` is the one place that decides what a seat may see: every page, prompt,
-record and report a seat is shown is built from its `SeatPicture`, never from the state.
-Today every variable of a scenario is public, so a seat sees the whole state; a
-scenario with hidden variables narrows it here, and only here.
+`seat_view` builds every page, prompt, record and report a seat is shown, never from the
+state directly: what the seat may see is decided by the story's `SeatView` (fog of war),
+here applied to the state and the narration. A seat sees the public state, its own, what
+it observes and its beliefs (labelled as beliefs), and the last turn as it may be told
+it; the umpire's seat (`open`) sees every truth and every actor's beliefs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import numpy as np
 from sim.language.compiled import CompiledScenario
 from sim.language.types import Env
 from sim.story.render.wording import said
-from sim.story.story import Happening, Terms
+from sim.story.story import Terms
+from sim.story.told import Happening
+from sim.story.view import SeatView
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class SeatPicture:
     rung: int  # ladder index of the current level
     ladder: tuple[tuple[str, str], ...]  # (label, description) of every rung, in order
     facts: tuple[Fact, ...]  # its own state first, then the world's and the others'
-    beliefs: tuple[Fact, ...]  # what it believes, labelled as beliefs (none today)
+    beliefs: tuple[Fact, ...]  # what it believes, labelled as beliefs (the umpire: everyone's)
     last_turn: tuple[Line, ...]  # the narration of the last turn played
 
     @property
@@ -64,15 +67,16 @@ def seat_view(
     seat: str,
     turn: int,
     last_turn: Sequence[Happening],
+    view: SeatView | None = None,
 ) -> SeatPicture:
-    """What `seat` may see of a one-lane `state` on `turn`, and of what happened last turn.
-
-    Every variable of the scenario is public today: the seat sees them all (its own
-    first) and all of the last turn's narration.
-    """
-    facts = facts_of(scenario, state, [slot.key for slot in scenario.slots])
+    """What `seat` may see of a one-lane `state` on `turn`, and of what happened last turn,
+    through `view` (the seat's own `SeatView` unless given; an open one is the umpire's)."""
+    view = SeatView(scenario, seat) if view is None else view
+    truths = [s.key for s in scenario.slots if s.believer is None and view.sees(s.key)]
+    facts = facts_of(scenario, state, truths)
     own = tuple(f for f in facts if f.owner == scenario.actor_name(seat))
     others = tuple(f for f in facts if f.owner != scenario.actor_name(seat))
+    told = (view.happening(h) for h in last_turn)
     return SeatPicture(
         seat=seat,
         name=scenario.actor_name(seat),
@@ -82,14 +86,52 @@ def seat_view(
         rung=int(np.asarray(state["level"]).reshape(-1)[0]),
         ladder=ladder(scenario),
         facts=own + others,
-        beliefs=(),
-        last_turn=tuple(narrated(h) for h in last_turn),
+        beliefs=beliefs_of(scenario, state, seat, view),
+        last_turn=tuple(narrated(h) for h in told if h is not None),
     )
 
 
+def beliefs_of(
+    scenario: CompiledScenario, state: Env, seat: str, view: SeatView
+) -> tuple[Fact, ...]:
+    """The beliefs `view` may see, labelled as beliefs: the seat's own first (`belief:
+    intent`), then, for the umpire, the others' (`Turkey believes: intent`)."""
+    facts = []
+    slots = {slot.key: slot for slot in scenario.slots}
+    terms = Terms(scenario)
+    for slot in scenario.slots:
+        if slot.believer is None or not view.sees(slot.key):
+            continue
+        about = str(slot.about)
+        name = in_words(about.split(".", 1)[-1])
+        who = scenario.actor_name(slot.believer)
+        value = np.asarray(state[slot.key]).reshape(-1)[0]
+        facts.append(
+            Fact(
+                key=slot.key,
+                label=f"belief: {name}" if slot.believer == seat else f"{who} believes: {name}",
+                value=value_in_words(terms, slot.key, value),
+                description=" ".join((slot.description or slots[about].description).split()),
+                owner=who,
+            )
+        )
+    if seat not in scenario.actors:
+        return tuple(facts)
+    return tuple(sorted(facts, key=lambda f: f.owner != scenario.actor_name(seat)))
+
+
+def every_belief(scenario: CompiledScenario, state: Env) -> tuple[Fact, ...]:
+    """Every actor's beliefs, labelled by whose they are (the umpire's view)."""
+    if not scenario.has_beliefs:
+        return ()
+    view = SeatView(scenario, next(iter(scenario.actors)), open=True)
+    return beliefs_of(scenario, state, "", view)
+
+
 def truth(scenario: CompiledScenario, state: Env) -> tuple[Fact, ...]:
-    """Every variable's true value (the umpire's view), the world's first."""
-    return facts_of(scenario, state, [slot.key for slot in scenario.slots])
+    """Every variable's true value (the umpire's view), the world's first; beliefs are
+    not truths (`beliefs_of` an open view tells them)."""
+    return facts_of(scenario, state, [s.key for s in scenario.slots if s.believer is None])
 
 
 def facts_of(scenario: CompiledScenario, state: Env, keys: Sequence[str]) -> tuple[Fact, ...]:

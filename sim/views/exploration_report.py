@@ -17,10 +17,13 @@ import pandas as pd
 from sim.errors import ResultsError
 from sim.results.folder import PLOTS, REPORT
 from sim.results.intervals import wilson
+from sim.views.discovery_section import discovery_html
 from sim.views.plots import save
+from sim.views.plots.discovery import Boxes, peeling_trajectory, read_boxes
 from sim.views.plots.response import Sweep, target_by_parameter, target_heat_map
 from sim.views.plots.style import percent_interval
 from sim.views.report import escape, page_head, write_page
+from sim.views.sensitivity_report import CHART, draw_sensitivity, sensitivity_html
 
 POINTS = "points.parquet"
 SUMMARY = "summary.json"
@@ -65,26 +68,35 @@ def write_exploration_views(folder: str | Path) -> list[Path]:
         save(target_by_parameter(sweep), plots / "target-by-parameter.png"),
         save(target_heat_map(sweep), plots / "target-heat-map.png"),
     ]
+    sensitivity = draw_sensitivity(folder, plots, sweep.summary)
+    written += [sensitivity] if sensitivity else []
+    boxes = read_boxes(folder)
+    if boxes is not None:
+        written.append(save(peeling_trajectory(sweep, boxes), plots / "discovery.png"))
     images = {path.stem: path.read_bytes() for path in written}
     report = folder / REPORT
-    write_page(report, exploration_html(sweep, images))
+    write_page(report, exploration_html(sweep, images, boxes))
     return [*written, report]
 
 
-def exploration_html(sweep: Sweep, images: dict[str, bytes]) -> str:
-    """The report as one HTML page; `images` maps chart names to PNG bytes."""
+def exploration_html(sweep: Sweep, images: dict[str, bytes], boxes: Boxes | None = None) -> str:
+    """The report as one HTML page; `images` maps chart names to PNG bytes; `boxes`, if
+    given, adds the scenario-discovery section."""
     s = sweep.summary
     runs = int(s["runs"])
     parts = [
         *page_head(f"{s['scenario']}: exploration of {runs:,} runs"),
         "<body><main>",
-        f"<h1>Which assumptions lead to {escape(sweep.target)}? — {escape(s['scenario'])}</h1>",
+        f"<h1>Which assumptions lead to {escape(sweep.target_label)}? — "
+        f"{escape(s['scenario'])}</h1>",
         f'<p class="meta">{escape(_meta(sweep))}</p>',
         f"<p>{escape(_overall(sweep))}</p>",
         "<h2>Influence of each parameter</h2>",
         "<p>The share of the spread of the target probability across design points that a "
         "parameter's value alone explains (0: none, 1: all of it).</p>",
         _influence_table(sweep),
+        *(discovery_html(sweep, boxes, images.get("discovery")) if boxes else []),
+        *sensitivity_html(s, images.get(CHART)),
         "<h2>Charts</h2>",
     ]
     for name, (heading, reading) in CHARTS.items():
@@ -110,15 +122,15 @@ def exploration_html(sweep: Sweep, images: dict[str, bytes]) -> str:
 def _meta(sweep: Sweep) -> str:
     s = sweep.summary
     return (
-        f"{s['design']} design · {s['points']:,} points x {sweep.replicates:,} runs · "
+        f"{s['design']} design · {s['points']:,} points x {sweep.runs_each()} · "
         f"seed {s['seed']} · target: {sweep.target}"
     )
 
 
 def _overall(sweep: Sweep) -> str:
     points = sweep.points
-    hits = round(float(points["target"].sum()) * sweep.replicates)
-    runs = len(points) * sweep.replicates
+    hits = int(sweep.hits.sum())
+    runs = int(sweep.runs.sum())
     low_end, high_end = wilson(np.asarray([hits]), np.asarray([runs]))
     shown, low, high = percent_interval(hits / runs, float(low_end[0]), float(high_end[0]))
     lowest, highest = points["target"].min(), points["target"].max()

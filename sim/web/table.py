@@ -20,7 +20,7 @@ from sim.story.decision import InvalidChoice
 from sim.story.odds import DEFAULT_RUNS
 from sim.table.record import after_action, game_record, odds_record
 from sim.table.session import NotYourTurn, Session
-from sim.table.view import SeatPicture, in_words, truth
+from sim.table.view import SeatPicture, every_belief, in_words, truth
 
 
 class Refused(Exception):
@@ -124,6 +124,7 @@ class WebTable:
                 "horizon": self.scenario.horizon,
                 "level": session.view(session.seats[0]).level,
                 "truth": [asdict(f) for f in truth(self.scenario, session.model.state)],
+                "beliefs": [asdict(f) for f in every_belief(self.scenario, session.model.state)],
                 "seats": [self._seat_summary(seat) for seat in session.seats],
                 "due": None
                 if due is None

@@ -12,7 +12,7 @@ from sim.story.decision import Choice, Decision, Made, Opening, Situation
 from sim.story.play import RulesVersusPlayer
 from sim.story.render import wording
 from sim.story.render.renderer import Renderer
-from sim.story.story import Ending, Happening, Quiet, Story, Turn, TurnSoFar, group_quiet
+from sim.story.told import Ending, Happening, Quiet, Story, Turn, TurnSoFar, group_quiet
 from sim.text import percent
 
 
@@ -65,7 +65,11 @@ class MarkdownRenderer(Renderer):
         level = escape(turn.level_after)
         if turn.level_before != turn.level_after:
             level = f"{escape(turn.level_before)} → {level}"
-        return "\n".join([f"## Turn {turn.number}: {level}", "", *self._happenings(turn)])
+        lines = [f"## Turn {turn.number}: {level}", "", *self._happenings(turn)]
+        if turn.misbeliefs:
+            lines += ["", "Beliefs that differ from the truth:", ""]
+            lines += [f"- {escape(line)}" for line in wording.misbeliefs(turn.misbeliefs)]
+        return "\n".join(lines)
 
     def turn_so_far(self, part: TurnSoFar) -> str:
         turn = part.turn
@@ -83,10 +87,15 @@ class MarkdownRenderer(Renderer):
             f"**{escape(ending.outcome_label)}** (`{ending.outcome}`) on turn {ending.turn} of "
             f"{horizon}. Peak level: {escape(ending.peak)}."
         ]
+        rungs = wording.rungs(ending)
+        if rungs:
+            lines += ["", escape(rungs)]
         if ending.outcome_description:
             lines += ["", escape(" ".join(ending.outcome_description.split()))]
         for check, what in ending.violated:
             lines += ["", f"**Check violated:** `{check}`: {escape(what)}"]
+        if ending.false_belief_firings is not None:
+            lines += ["", escape(wording.false_belief_firings(ending.false_belief_firings))]
         return "\n".join(lines)
 
     def _happenings(self, turn: Turn) -> list[str]:
@@ -97,6 +106,8 @@ class MarkdownRenderer(Renderer):
         lines = [f"- **{escape(who)}** (`{rule}`): {escape(wording.said(happening))}"]
         if happening.vote is not None:
             lines.append(f"  - {escape(wording.vote(happening.vote))}")
+        if happening.on_false_belief:
+            lines.append(f"  - {escape(wording.FALSE_BELIEF)}")
         for change in happening.changes:
             lines.append(f"  - `{change.key}`: {escape(change.before)} → {escape(change.after)}")
         for item in happening.scheduled:
@@ -160,6 +171,13 @@ class MarkdownRenderer(Renderer):
     def stopped(self, why: str, turn: int, horizon: int, made: Sequence[Made]) -> str:
         said = wording.stopped(why, turn, horizon)
         return f"## Stopped\n\n{said}\n\n" + self.choices_made(made, True)
+
+    def revealed(self, story: Story) -> str:
+        lines = ["## What really happened", "", escape(wording.REVEALED)]
+        for group in group_quiet(story.turns):
+            lines.append("")
+            lines.append(self.turn(group) if isinstance(group, Turn) else self.quiet(group))
+        return "\n".join(lines)
 
     def comparison(self, comparison: RulesVersusPlayer) -> str:
         lines = [

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sim.story.decision import Decision, Made, Opening
 from sim.story.play import RulesVersusPlayer
-from sim.story.story import Ending, Happening, Quiet, Story, Turn, TurnSoFar
+from sim.story.told import Ending, Happening, Quiet, Story, Turn, TurnSoFar
 
 
 class Renderer(Protocol):
@@ -64,6 +64,10 @@ class Renderer(Protocol):
 
     def stopped(self, why: str, turn: int, horizon: int, made: Sequence[Made]) -> str:
         """A game stopped before it ended (quit, end of input, interrupted)."""
+        ...
+
+    def revealed(self, story: Story) -> str:
+        """At a game's end, the truth and every actor's beliefs, turn by turn."""
         ...
 
     def comparison(self, comparison: RulesVersusPlayer) -> str:

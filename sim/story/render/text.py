@@ -10,7 +10,7 @@ from sim.story.decision import Choice, Decision, Made, Opening
 from sim.story.play import RulesVersusPlayer
 from sim.story.render import wording
 from sim.story.render.renderer import Renderer
-from sim.story.story import Ending, Happening, Quiet, Story, Turn, TurnSoFar, group_quiet
+from sim.story.told import Ending, Happening, Quiet, Story, Turn, TurnSoFar, group_quiet
 from sim.text import percent, table
 
 WIDTH = 88  # text width of a trace, wrapped narration included
@@ -50,7 +50,16 @@ class TextRenderer(Renderer):
 
     def turn(self, turn: Turn) -> str:
         heading = f"Turn {turn.number} - level: {_level_move(turn)}"
-        return "\n".join([heading, *self._happenings(turn)])
+        return "\n".join([heading, *self._happenings(turn), *self._misbeliefs(turn)])
+
+    def _misbeliefs(self, turn: Turn) -> list[str]:
+        """The beliefs that differ from the truth at the end of the turn."""
+        lines = []
+        if turn.misbeliefs:
+            lines.append("  Beliefs that differ from the truth:")
+        for line in wording.misbeliefs(turn.misbeliefs):
+            lines += self._prose(line, "    ", "      ")
+        return lines
 
     def turn_so_far(self, part: TurnSoFar) -> str:
         turn = part.turn
@@ -62,18 +71,24 @@ class TextRenderer(Renderer):
 
     def ending(self, ending: Ending, horizon: int) -> str:
         if ending.outcome is None:
-            return (
-                f"Stopped on turn {ending.turn}, before the run ended. Peak level: {ending.peak}."
-            )
+            stopped = f"Stopped on turn {ending.turn}, before the run ended. Peak level: "
+            return "\n".join([stopped + f"{ending.peak}.", *self._rungs(ending)])
         lines = [
             f"Outcome: {ending.outcome_label} ({ending.outcome}), turn {ending.turn} of "
             f"{horizon}. Peak level: {ending.peak}."
         ]
         if ending.outcome_description:
             lines += self._prose(ending.outcome_description, "  ", "  ")
+        lines += self._rungs(ending)
         for check, what in ending.violated:
             lines += self._prose(f"Check violated: {check}: {what}", "", "  ")
+        if ending.false_belief_firings is not None:
+            lines.append(wording.false_belief_firings(ending.false_belief_firings))
         return "\n".join(lines)
+
+    def _rungs(self, ending: Ending) -> list[str]:
+        line = wording.rungs(ending)
+        return self._prose(line, "", "  ") if line else []
 
     def _happenings(self, turn: Turn) -> list[str]:
         return [self.happening(h) for h in turn.happenings]
@@ -84,6 +99,8 @@ class TextRenderer(Renderer):
         lines = self._prose(f"{who} [{rule}]: {wording.said(happening)}", "  * ", "    ")
         if happening.vote is not None:
             lines += self._prose(wording.vote(happening.vote), "    ", "      ")
+        if happening.on_false_belief:
+            lines += self._prose(wording.FALSE_BELIEF, "    ", "      ")
         for change in happening.changes:
             line = f"{change.key}: {change.before} -> {change.after}"
             lines += self._prose(line, "      ", "        ")
@@ -155,6 +172,13 @@ class TextRenderer(Renderer):
 
     def stopped(self, why: str, turn: int, horizon: int, made: Sequence[Made]) -> str:
         return f"{wording.stopped(why, turn, horizon)}\n\n" + self.choices_made(made, True)
+
+    def revealed(self, story: Story) -> str:
+        lines = self._wrap(wording.REVEALED, "", "")
+        for group in group_quiet(story.turns):
+            lines.append("")
+            lines.append(self.turn(group) if isinstance(group, Turn) else self.quiet(group))
+        return "\n".join(lines)
 
     def comparison(self, comparison: RulesVersusPlayer) -> str:
         rows = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sim.story.decision import Made, Situation
+from sim.story.fog import Misbelief
 from sim.story.play import RulesVersusPlayer
-from sim.story.story import Happening, Scheduled, Turn, Vote
+from sim.story.told import Ending, Happening, Scheduled, Turn, Vote
 
 
 def who(happening: Happening) -> tuple[str, str]:
@@ -20,6 +21,12 @@ def who(happening: Happening) -> tuple[str, str]:
         return "Event", rule
     if happening.kind == "delayed":
         return "Taking hold", rule
+    if happening.kind == "landed":
+        return "All actors", "simultaneous moves"
+    if happening.kind == "observation":
+        return f"{happening.actor_name} observes", rule
+    if happening.kind == "unseen":
+        return happening.actor_name, "?"
     return happening.actor_name + (" (you)" if happening.by_player else ""), rule
 
 
@@ -30,6 +37,10 @@ def said(happening: Happening) -> str:
     if happening.kind == "delayed":
         text = sentence(happening.narration or "Delayed effects take hold")
         return f"{text} (scheduled on turn {happening.scheduled_on})"
+    if happening.kind == "observation":
+        text = sentence(happening.narration or f'A reading of "{happening.description}"')
+        late = f" (taken on turn {happening.taken_on})" if happening.taken_on is not None else ""
+        return text + late
     parts = [happening.narration, happening.option_narration]
     text = " ".join(sentence(p) for p in parts if p)
     return text or "fires."
@@ -122,3 +133,39 @@ def alone(comparison: RulesVersusPlayer) -> str:
         f"Played by the rules alone, this same run (run {comparison.run}) ends in "
         f"{ending.outcome} on turn {ending.turn} (peak level: {ending.peak})."
     )
+
+
+def rungs(ending: Ending) -> str | None:
+    """Where each actor that holds a rung of its own stands, and the highest it reached."""
+    if not ending.rungs:
+        return None
+    parts = [f"{name} on {now} (highest: {peak})" for name, now, peak in ending.rungs]
+    return "Rungs: " + "; ".join(parts) + "."
+
+
+FALSE_BELIEF = "Judged on a false belief (see the beliefs below)."
+
+
+def misbeliefs(wrong: Sequence[Misbelief]) -> list[str]:
+    """Beliefs that differ from the truth, one sentence per belief held alike: who
+    believes what, and the truth."""
+    alike: dict[tuple[str, str, str], list[str]] = {}
+    for belief in wrong:
+        alike.setdefault((belief.what, belief.believed, belief.truth), []).append(belief.actor_name)
+    lines = []
+    for (what, believed, truth), names in alike.items():
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        verb = "believes" if len(names) == 1 else "believe"
+        lines.append(f'{who} {verb} "{what}": {believed} (truth: {truth}).')
+    return lines
+
+
+def false_belief_firings(count: int) -> str:
+    noun = "firing" if count == 1 else "firings"
+    return f"{count} {noun} of the actors' rules taken on a false belief."
+
+
+REVEALED = (
+    "What really happened, turn by turn: every truth hidden from you during the game, "
+    "and every actor's beliefs where they differed from it."
+)

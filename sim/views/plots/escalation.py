@@ -5,7 +5,8 @@ after each turn (stacked: every run is on one rung). On the right, the share
 of runs that have reached each rung or higher by that turn (their peak), which
 answers "how often does it escalate to X, and by when". Rungs that no run
 reaches are left out of both and of the legend. Folders written before the
-summary kept peaks by turn get the left panel alone.
+summary kept peaks by turn get the left panel alone. When actors hold rungs of
+their own, a panel below follows each actor's rung by turn (`actor_rungs`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
 
 from sim.results.folder import Results
+from sim.views.plots.actor_rungs import actor_paths, has_actor_rungs
 from sim.views.plots.style import (
     chart_percent,
     level_colours,
@@ -68,9 +70,16 @@ def escalation_over_time(results: Results, ax: Axes | None = None) -> Figure | S
         ever |= pd.Series(np.asarray(peaks.counts).max(axis=0) > 0, index=peaks.levels)
     shown = [level for level in shares.columns if ever[level]]
     with style():
+        paths = None
         if ax is None:
-            whole = new_figure(5.4, 13.0 if reached is not None else 10.0)
-            axes = whole.subplots(1, 2 if reached is not None else 1, sharex=True, squeeze=False)
+            actors = has_actor_rungs(results)
+            whole = new_figure(5.4 + 4.4 * actors, 13.0 if reached is not None else 10.0)
+            top: Figure | SubFigure = whole
+            if actors:
+                halves = whole.subfigures(2, 1, height_ratios=[5.4, 4.4])
+                top, bottom = np.asarray(halves).ravel().tolist()
+                paths = bottom.subplots(1, 1)
+            axes = top.subplots(1, 2 if reached is not None else 1, sharex=True, squeeze=False)
             ax = axes[0, 0]
             title(whole, results, NAME)
         turns = shares.index.to_numpy()
@@ -98,6 +107,10 @@ def escalation_over_time(results: Results, ax: Axes | None = None) -> Figure | S
             frameon=False,
             alignment="left",
         )
+        if paths is not None:
+            actor_paths(paths, results)
+            _turn_axis(paths, results, turns, percent=False)
+            return whole
     return ax.figure
 
 
@@ -122,9 +135,10 @@ def _reached_panel(
     return handles
 
 
-def _turn_axis(ax: Axes, results: Results, turns: np.ndarray) -> None:
+def _turn_axis(ax: Axes, results: Results, turns: np.ndarray, percent: bool = True) -> None:
     ax.set_xlim(turns[0], turns[-1])
-    percent_axis(ax.yaxis, decimals=0)
+    if percent:
+        percent_axis(ax.yaxis, decimals=0)
     ax.set_xlabel(f"{results.summary.get('turn_length', 'turn')} (turn)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
 

@@ -10,6 +10,8 @@ is the Wilson interval of the pooled runs.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +52,26 @@ class Sweep:
         return int(self.summary["replicates_per_point"])
 
     @property
+    def runs(self) -> np.ndarray:
+        """(points,) each point's runs: its own column, which a precision target sets per
+        point (older folders: the same replicates everywhere)."""
+        if "runs" in self.points:
+            runs: np.ndarray = self.points["runs"].to_numpy(np.int64)
+            return runs
+        return np.full(len(self.points), self.replicates, dtype=np.int64)
+
+    @property
+    def hits(self) -> np.ndarray:
+        """(points,) each point's runs that ended in the target."""
+        hits: np.ndarray = np.rint(self.points["target"].to_numpy(float) * self.runs)
+        return hits.astype(np.int64)
+
+    def runs_each(self) -> str:
+        """`1,000 runs`, or `500 to 8,000 runs` when a precision chose them per point."""
+        least, most = int(self.runs.min()), int(self.runs.max())
+        return f"{least:,} runs" if least == most else f"{least:,} to {most:,} runs"
+
+    @property
     def factors(self) -> list[dict[str, str]]:
         return list(self.summary["factors"])
 
@@ -57,17 +79,37 @@ class Sweep:
     def target(self) -> str:
         return str(self.summary["target"])
 
-    def most_influential(self, count: int = 2) -> list[str]:
-        """The `count` parameters with the largest influence, largest first."""
-        influence: dict[str, float] = dict(self.summary["influence"])
-        return sorted(influence, key=lambda name: -influence[name])[:count]
+    @property
+    def target_label(self) -> str:
+        """The target in the scenario's words (its outcomes' labels)."""
+        return str(self.summary.get("target_label") or self.target)
+
+    def most_influential(
+        self, count: int = 2, influence: Mapping[str, float] | None = None
+    ) -> list[str]:
+        """The `count` parameters with the largest influence, largest first; `influence`
+        ranks them instead of the summary's correlation ratios (Sobol indices, say)."""
+        scores = dict(self.summary["influence"] if influence is None else influence)
+        return sorted(scores, key=lambda name: -scores[name])[:count]
+
+    def words(self, name: str) -> str:
+        """A parameter's name as words, for a chart's title (`russian risk acceptance`)."""
+        return name.replace("_", " ")
+
+    def gist(self, name: str, width: int = 44, lines: int = 2) -> str:
+        """The start of a parameter's description, wrapped, without its provenance tag
+        (`judgement:`): enough words to say what it stands for under a panel."""
+        found = [f.get("description", "") for f in self.factors if f["name"] == name]
+        text = re.sub(r"^\s*\w+:\s+", "", found[0] if found else "")
+        text = re.split(r" \(|; |\. ", text, maxsplit=1)[0].rstrip(".")
+        return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder=" …"))
 
     def heading(self, chart: str) -> str:
         """A chart's title: its name, the scenario, the design, points, runs and seed."""
         s = self.summary
         return (
             f"{chart} — {s['scenario']}\n{s['design']} design, {s['points']:,} points x "
-            f"{self.replicates:,} runs, seed {s['seed']}"
+            f"{self.runs_each()}, seed {s['seed']}"
         )
 
 
@@ -96,11 +138,10 @@ def response(sweep: Sweep, name: str, most: int = LINE_BINS) -> pd.DataFrame:
     probability, ci_low, ci_high.
     """
     codes, labels, centres = bins_of(sweep.points[name], most)
-    hits = np.rint(sweep.points["target"].to_numpy(float) * sweep.replicates).astype(np.int64)
-    grouped = pd.DataFrame({"bin": codes, "hits": hits}).groupby("bin")
+    grouped = pd.DataFrame({"bin": codes, "hits": sweep.hits, "runs": sweep.runs}).groupby("bin")
     points = grouped.size().reindex(range(len(labels)), fill_value=0).to_numpy()
     count = grouped["hits"].sum().reindex(range(len(labels)), fill_value=0).to_numpy()
-    runs = points * sweep.replicates
+    runs = grouped["runs"].sum().reindex(range(len(labels)), fill_value=0).to_numpy()
     low, high = wilson(count, runs)
     with np.errstate(divide="ignore", invalid="ignore"):
         probability = count / runs
@@ -126,28 +167,31 @@ def target_by_parameter(sweep: Sweep) -> Figure:
     overall = float(sweep.points["target"].mean())
     tables = {name: response(sweep, name) for name in names}
     with style():
-        fig = new_figure(panel_height(len(names), COLUMNS))
-        fig.suptitle(sweep.heading(f"Probability of {sweep.target}"), fontsize=13)
+        fig = new_figure(panel_height(len(names), COLUMNS, row=3.6))
+        fig.suptitle(sweep.heading(f"Probability of {sweep.target_label}"), fontsize=13)
         axes = panels(fig, len(names), COLUMNS, sharex=False, sharey=True)
         for ax, factor in zip(axes, sweep.factors, strict=True):
             _line_panel(ax, tables[factor["name"]], overall)
-            ax.set_title(factor["name"], fontsize=11)
-            ax.set_xlabel(f"varied over {factor['range']}", fontsize=9.5, color="#444444")
+            ax.set_title(sweep.words(factor["name"]), fontsize=11)
+            gist = sweep.gist(factor["name"])
+            varied = f"varied over {factor['range']}"
+            ax.set_xlabel(f"{gist}\n{varied}" if gist else varied, fontsize=9, color="#444444")
         top = max(max(t["ci_high"].max() for t in tables.values()), overall) * 1.1
         axes[0].set_ylim(0, top if top > 0 else 0.01)
         for ax in axes:
             percent_axis(ax.yaxis)
-        fig.supylabel(f"probability of {sweep.target} (dashed: all points)", fontsize=11)
+        fig.supylabel(f"probability of {sweep.target_label}", fontsize=11)
     return fig
 
 
-def target_heat_map(sweep: Sweep) -> Figure:
+def target_heat_map(sweep: Sweep, influence: Mapping[str, float] | None = None) -> Figure:
     """The target probability over the bins of the two most influential parameters, each
-    cell pooled over the other parameters; a cell with no design point is left blank."""
-    names = sweep.most_influential(2)
+    cell pooled over the other parameters; a cell with no design point is left blank.
+    `influence` ranks the parameters (default: the summary's correlation ratios)."""
+    names = sweep.most_influential(2, influence)
     with style():
         fig = new_figure(6.5, 9.0)
-        fig.suptitle(sweep.heading(f"Probability of {sweep.target}"), fontsize=13)
+        fig.suptitle(sweep.heading(f"Probability of {sweep.target_label}"), fontsize=13)
         ax = fig.add_subplot()
         if len(names) < 2:
             ax.text(0.5, 0.5, "a heat map needs two varied parameters", ha="center")
@@ -157,8 +201,8 @@ def target_heat_map(sweep: Sweep) -> Figure:
         image = ax.imshow(grid, origin="lower", aspect="auto", cmap="Reds", vmin=0)
         ax.set_xticks(range(len(x_labels)), x_labels, rotation=30 if len(x_labels) > 4 else 0)
         ax.set_yticks(range(len(y_labels)), y_labels)
-        ax.set_xlabel(f"{names[0]} (most influential)")
-        ax.set_ylabel(names[1])
+        ax.set_xlabel(f"{sweep.words(names[0])} (most influential)")
+        ax.set_ylabel(sweep.words(names[1]))
         top = np.nanmax(grid) if np.isfinite(grid).any() else 0.0
         for (row, column), value in np.ndenumerate(grid):
             if np.isfinite(value):
@@ -166,7 +210,7 @@ def target_heat_map(sweep: Sweep) -> Figure:
                 shown = chart_percent(float(value))
                 ax.text(column, row, shown, ha="center", va="center", color=ink, fontsize=10)
         bar = fig.colorbar(image, ax=ax, shrink=0.85)
-        bar.set_label(f"probability of {sweep.target}")
+        bar.set_label(f"probability of {sweep.target_label}")
         percent_axis(bar.ax.yaxis)
     return fig
 
@@ -175,13 +219,12 @@ def _cells(sweep: Sweep, across: str, up: str) -> tuple[np.ndarray, list[str], l
     """Pooled target probability per (bin of `up`, bin of `across`), NaN where empty."""
     x, x_labels, _ = bins_of(sweep.points[across], HEAT_BINS)
     y, y_labels, _ = bins_of(sweep.points[up], HEAT_BINS)
-    hits = np.rint(sweep.points["target"].to_numpy(float) * sweep.replicates)
     count = np.zeros((len(y_labels), len(x_labels)))
-    points = np.zeros_like(count)
-    np.add.at(count, (y.to_numpy(int), x.to_numpy(int)), hits)
-    np.add.at(points, (y.to_numpy(int), x.to_numpy(int)), 1)
+    runs = np.zeros_like(count)
+    np.add.at(count, (y.to_numpy(int), x.to_numpy(int)), sweep.hits)
+    np.add.at(runs, (y.to_numpy(int), x.to_numpy(int)), sweep.runs)
     with np.errstate(divide="ignore", invalid="ignore"):
-        grid = np.where(points > 0, count / (points * sweep.replicates), np.nan)
+        grid = np.where(runs > 0, count / runs, np.nan)
     return grid, x_labels, y_labels
 
 
