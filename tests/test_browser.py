@@ -125,7 +125,7 @@ def test_two_seats_and_the_umpire_play_a_game_to_its_end(server, browser):
             if seat == "turkey":
                 shown = seat_text(page)
                 assert not HIDDEN.search(shown), "Turkey saw Russia's hidden intent"
-                assert "belief: intent" in shown  # its belief, labelled as one
+                assert "intent (belief)" in shown  # its belief, labelled as one
             _move(page, seat, table)
     for page in (turkey, russia):
         page.wait_for_selector("text=The game is over", timeout=WAIT)

@@ -243,7 +243,7 @@ def test_a_seat_never_sees_the_hidden_truth_over_http_and_the_umpire_does(strait
                 text = client.get(seat_url(table, seat) + path).text
                 assert not leak.search(text), f"{seat}{path}, turn {table.session.model.turn}"
                 scanned += 1
-            assert "belief: intent" in client.get(seat_url(table, seat) + "/panel").text
+            assert "intent (belief)" in client.get(seat_url(table, seat) + "/panel").text
             umpire = client.get(umpire_url(table) + "/state").json()
             truth = {f["key"]: f["value"] for f in umpire["truth"]}
             umpire_saw.add(truth["russia.intent"])

@@ -1,9 +1,10 @@
 """Take the README's screenshots of the web table: a seat's page and the umpire's.
 
-Plays run 0 of turkish-straits (seed 0) with Turkey and Russia held by people: Russia
-forces passage on the first day, Turkey closes the straits, and on the second day, with
-Russia's decision due, both pages are photographed in headless Chromium (Debian's
-package, driven by Playwright), 1100 pixels wide, into this folder:
+Plays run 0 of turkish-straits (seed 0) with Turkey and Russia held by people: on the
+first day Russia sets out to seize the straits (hidden from Turkey, which believes it
+only presses) and presses for passage, and on the first later day with a decision due
+from Turkey, Turkey's page and the umpire's are photographed in headless Chromium
+(Debian's package, driven by Playwright), 1100 pixels wide, into this folder:
 
     python docs/images/table_screenshots.py
 """
@@ -34,15 +35,15 @@ ARGS = [
     "--disable-sync",
 ]
 ANSWERS = {
-    1: {"russia-presses-for-passage": "force-passage", "turkey-closes-straits": "act"},
+    1: {"russia-sets-its-aim": "seize", "russia-presses-for-passage": "keep-pressing"},
 }
 
 
 def play_to_the_picture(table: WebTable) -> None:
-    """Answer as ANSWERS says (else pass) until a decision is due on turn 2."""
+    """Answer as ANSWERS says (else pass) until a decision is due from Turkey after turn 1."""
     session = table.session
     table.control("start")
-    while session.model.turn < 2 or session.due is None:
+    while session.model.turn < 2 or session.due is None or session.due.seat != "turkey":
         due = session.due
         if due is not None:
             table.choose(due.seat, ANSWERS.get(due.turn, {}).get(due.decision.rule.id, "pass"))
@@ -63,12 +64,12 @@ def main() -> None:
     address = f"http://127.0.0.1:{bound.getsockname()[1]}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        seat = browser.new_context(viewport={"width": 1100, "height": 1050}).new_page()
-        umpire = browser.new_context(viewport={"width": 1100, "height": 1050}).new_page()
+        seat = browser.new_context(viewport={"width": 1100, "height": 1500}).new_page()
+        umpire = browser.new_context(viewport={"width": 1100, "height": 1500}).new_page()
         for token in table.tokens:
             seat.goto(f"{address}/seat/{token}")  # both seats open: people hold them
         play_to_the_picture(table)
-        seat.goto(f"{address}/seat/{table.token_of(table.session.due.seat)}")
+        seat.goto(f"{address}/seat/{table.token_of('turkey')}")
         seat.wait_for_selector("#decision")
         seat.screenshot(path=HERE / "table-seat.png")
         umpire.goto(f"{address}/umpire/{table.umpire_token}")

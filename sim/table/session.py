@@ -31,6 +31,7 @@ from sim.engine.branching import Checkpoint, checkpoint, continue_from
 from sim.engine.model import NO_OUTCOME
 from sim.errors import WargameError
 from sim.language.compiled import CompiledScenario, Rule
+from sim.language.types import Env
 from sim.story.choices import choices_for
 from sim.story.decision import Decision, Situation, read_choice
 from sim.story.fog import Misbelief, misbeliefs
@@ -196,8 +197,16 @@ class Session:
 
     def _seen(self, seat: str, last_turn: Sequence[Happening], umpire: bool = False) -> SeatPicture:
         """The one way the game shows a seat anything: `seat_view` of the model as it is."""
-        view = self._views[(seat, umpire)]
-        return seat_view(self.scenario, self.model.state, seat, self.model.turn, last_turn, view)
+        view, model = self._views[(seat, umpire)], self.model
+        so_far: tuple[Happening, ...] = ()
+        if model.cursor is not None:  # a turn in progress: what happened in it so far
+            told = (
+                happening_of(self.terms, f) for f in model.journal or () if f.turn == model.turn
+            )
+            so_far = tuple(h for h in told if h is not None)
+        return seat_view(
+            self.scenario, model.state, seat, model.turn, last_turn, view, this_turn=so_far
+        )
 
     def truth(self) -> Story:
         """The game as the umpire saw it, turn by turn: every truth and every belief that
@@ -429,7 +438,7 @@ class Session:
                 raise _Stop(due)
             self._answer(due, due.decision.rules_choice, "rules", None)
             answer = self._answers[key]
-        choices = choices_for(self.scenario, rule, model.state)
+        choices = choices_for(self.scenario, rule, _judged_on(model))
         choice = next(c for c in choices if c.key == answer.choice)
         if choice.option is not None:
             option = np.full(model.size, choice.option, dtype=np.int16)
@@ -452,7 +461,7 @@ class Session:
             self.due = None
 
     def _decision(self, rule: Rule, fires: np.ndarray, option: np.ndarray | None) -> Decision:
-        choices = choices_for(self.scenario, rule, self.model.state)
+        choices = choices_for(self.scenario, rule, _judged_on(self.model))
         drawn = len(choices) - 1  # pass
         if bool(fires[0]):
             drawn = int(option[0]) if rule.options and option is not None else 0
@@ -473,6 +482,12 @@ class Session:
             vote="",
             situation=situation,
         )
+
+
+def _judged_on(model: EscalationModel) -> Env:
+    """What an actor's rule is judged on now: the world, or with simultaneous moves under
+    way, the world as the actors' phase began."""
+    return model.state if model.start_of_moves is None else model.start_of_moves
 
 
 def ended_in(session: Session) -> str | None:

@@ -55,6 +55,7 @@ class SeatPicture:
     facts: tuple[Fact, ...]  # its own state first, then the world's and the others'
     beliefs: tuple[Fact, ...]  # what it believes, labelled as beliefs (the umpire: everyone's)
     last_turn: tuple[Line, ...]  # the narration of the last turn played
+    this_turn: tuple[Line, ...] = ()  # of the turn in progress, what happened so far
 
     @property
     def level(self) -> str:
@@ -68,15 +69,18 @@ def seat_view(
     turn: int,
     last_turn: Sequence[Happening],
     view: SeatView | None = None,
+    this_turn: Sequence[Happening] = (),
 ) -> SeatPicture:
-    """What `seat` may see of a one-lane `state` on `turn`, and of what happened last turn,
-    through `view` (the seat's own `SeatView` unless given; an open one is the umpire's)."""
+    """What `seat` may see of a one-lane `state` on `turn`, of what happened last turn and
+    so far this turn, through `view` (the seat's own `SeatView` unless given; an open one
+    is the umpire's)."""
     view = SeatView(scenario, seat) if view is None else view
     truths = [s.key for s in scenario.slots if s.believer is None and view.sees(s.key)]
     facts = facts_of(scenario, state, truths)
     own = tuple(f for f in facts if f.owner == scenario.actor_name(seat))
     others = tuple(f for f in facts if f.owner != scenario.actor_name(seat))
     told = (view.happening(h) for h in last_turn)
+    so_far = (view.happening(h) for h in this_turn)
     return SeatPicture(
         seat=seat,
         name=scenario.actor_name(seat),
@@ -88,14 +92,15 @@ def seat_view(
         facts=own + others,
         beliefs=beliefs_of(scenario, state, seat, view),
         last_turn=tuple(narrated(h) for h in told if h is not None),
+        this_turn=tuple(narrated(h) for h in so_far if h is not None),
     )
 
 
 def beliefs_of(
     scenario: CompiledScenario, state: Env, seat: str, view: SeatView
 ) -> tuple[Fact, ...]:
-    """The beliefs `view` may see, labelled as beliefs: the seat's own first (`belief:
-    intent`), then, for the umpire, the others' (`Turkey believes: intent`)."""
+    """The beliefs `view` may see, labelled as beliefs: the seat's own first (`intent
+    (belief)`), then, for the umpire, the others' (`intent (Turkey's belief)`)."""
     facts = []
     slots = {slot.key: slot for slot in scenario.slots}
     terms = Terms(scenario)
@@ -109,7 +114,7 @@ def beliefs_of(
         facts.append(
             Fact(
                 key=slot.key,
-                label=f"belief: {name}" if slot.believer == seat else f"{who} believes: {name}",
+                label=f"{name} (belief)" if slot.believer == seat else f"{name} ({who}'s belief)",
                 value=value_in_words(terms, slot.key, value),
                 description=" ".join((slot.description or slots[about].description).split()),
                 owner=who,
