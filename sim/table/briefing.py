@@ -14,7 +14,8 @@ from sim.text import table
 
 def briefing_lines(briefing: Briefing, full: bool, width: int = 88) -> list[str]:
     """Where things stand before a turn: the rung on the ladder, the world and each seat's
-    own state, and what changed elsewhere; `full` adds every variable and the rungs' meaning."""
+    own state and beliefs, and what changed elsewhere; `full` adds every variable and the
+    rungs' meaning."""
     first = briefing.views[0]
     lines = [f"== Turn {briefing.turn} of {briefing.horizon} (a {briefing.turn_length} each) =="]
     lines += textwrap.wrap("Ladder: " + ladder_line(first), width, subsequent_indent="  ")
@@ -25,6 +26,7 @@ def briefing_lines(briefing: Briefing, full: bool, width: int = 88) -> list[str]
     for view, changed in zip(briefing.views, briefing.changed, strict=True):
         own = [f for f in view.facts if f.owner == view.name]
         lines += _facts(view.name, own, full)
+        lines += _facts(f"What {view.name} believes", list(view.beliefs), full)
         others = [f for f in view.facts if f.owner not in ("", view.name)]
         shown = others if full else [f for f in others if f.key in changed]
         heading = f"What {view.name} sees of the others" + ("" if full else " (changed)")
