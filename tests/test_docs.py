@@ -136,3 +136,21 @@ def test_the_readme_steps_run_in_order_and_print_what_it_shows(tmp_path, monkeyp
         for line in expected:
             assert line in printed[position:], f"{command}: not printed (in order): {line!r}"
             position = printed.index(line, position) + 1
+
+
+@pytest.mark.slow
+def test_the_readme_sweep_prints_what_it_shows(tmp_path, monkeypatch):
+    """The sweep of "Which assumptions lead to war?": every line the README shows of its
+    output (bar `...`), the influence table and the box, is printed, in that order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"<!-- explore-example -->\n```bash\n(.*?)```\n\n```\n(.*?)```", text, re.S)
+    command = shown.group(1).replace("\\\n", " ")
+    expected = [line for line in shown.group(2).splitlines() if line != "..."]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    printed = click.unstyle(result.output).splitlines()
+    position = 0
+    for line in expected:
+        assert line in printed[position:], f"not printed (in order): {line!r}"
+        position = printed.index(line, position) + 1

@@ -130,5 +130,9 @@ def test_the_command_prints_the_influence_and_writes_the_points(tmp_path):
     assert result.exit_code == 0, result.output
     assert "8 points x 200 runs" in result.output and "russian_risk_acceptance" in result.output
     assert (out / "points.parquet").exists() and (out / "summary.json").exists()
+    on_two = tmp_path / "on-two-workers"
+    result = CliRunner().invoke(main, [*words[:-1], str(on_two), "--workers", "2", "--runs-table"])
+    assert result.exit_code == 0, result.output
+    assert (on_two / "points.parquet").read_bytes() == (out / "points.parquet").read_bytes()
     wrong = CliRunner().invoke(main, ["explore", "turkish-straits", "--vary", "nope=0:1"])
     assert wrong.exit_code == 2 and "no parameter 'nope'" in wrong.output

@@ -15,6 +15,7 @@ from sim.cli import main
 from sim.errors import ResultsError
 from sim.explore import explore
 from sim.views.exploration_report import read_sweep, write_exploration_views
+from sim.views.plots.discovery import peeling_trajectory, read_boxes
 from sim.views.plots.response import Sweep, response
 
 TWO_FACTORS = """
@@ -99,3 +100,16 @@ def test_one_varied_parameter_says_a_heat_map_needs_two(tmp_path, write_scenario
 def test_a_folder_without_points_is_named(tmp_path):
     with pytest.raises(ResultsError, match="not a folder written by `wargame explore"):
         write_exploration_views(tmp_path)
+
+
+def test_the_discovery_chart_names_the_box_in_words(tmp_path, write_scenario):
+    """The chosen box's conditions read as the other charts do: `red boldness > 0.2`."""
+    text = TWO_FACTORS.replace(" p:", " red_boldness:").replace("chance: p", "chance: red_boldness")
+    scenario = sim.load_scenario(write_scenario(text))
+    vary = {"red_boldness": "0.0:0.4", "noise": "0:1"}
+    explore(scenario, vary, points=40, runs_per_point=200, seed=3).save(tmp_path)
+    boxes = read_boxes(tmp_path)
+    assert boxes is not None and "red_boldness" in boxes.facts["sentence"]
+    figure = peeling_trajectory(read_sweep(tmp_path), boxes)
+    note = " ".join(ax.get_title(loc="left") for ax in figure.axes).replace("\n", " ")
+    assert "red boldness >" in note and "red_boldness" not in note

@@ -65,6 +65,14 @@ if TYPE_CHECKING:
     help="The box found must hold at least this share of the target's runs.",
 )
 @click.option("--runs-table", is_flag=True, help="Also write runs.parquet (one row per run).")
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1, 512),
+    default=1,
+    show_default=True,
+    help="Processes to play the sweep's pieces on (the results are the same for any number).",
+)
 @set_option
 @seed_option("Seed of the design and of the runs.")
 @sweep_options
@@ -86,6 +94,7 @@ def explore(
     rel_precision: float | None,
     max_runs_per_point: int,
     resume: Path | None,
+    workers: int,
 ) -> None:
     """Play SCENARIO RUNS-PER-POINT times at each point of a design over the --vary ranges.
 
@@ -133,6 +142,8 @@ def explore(
             vary,
             **arguments,
             min_coverage=min_coverage,
+            backend="processes" if workers > 1 else "serial",
+            workers=workers,
             progress=True,
             out=out,
             resume=resume is not None,

@@ -10,6 +10,7 @@ restricts. The chosen box, after pasting, is the star, with its conditions.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def peeling_trajectory(sweep: Sweep, boxes: Boxes) -> Figure:
         )
         bar = fig.colorbar(dots, ax=ax, ticks=range(most + 1), shrink=0.8)
         bar.set_label("parameters the box restricts")
-        _mark_chosen(ax, boxes)
+        _mark_chosen(ax, sweep, boxes)
         overall = float(boxes.facts["overall"])
         ax.axhline(overall, color="#777777", linestyle="--", linewidth=1)
         ax.annotate(
@@ -123,15 +124,23 @@ def _nothing_to_find(sweep: Sweep) -> Figure:
     return fig
 
 
-def _mark_chosen(ax: Any, boxes: Boxes) -> None:
+def _mark_chosen(ax: Any, sweep: Sweep, boxes: Boxes) -> None:
     """The chosen box as a star, and its figures and conditions above the plot, where no
-    box can be hidden by them."""
+    box can be hidden by them; the parameters named in words, as on the other charts."""
     chosen = boxes.chosen
     x, y = float(chosen["coverage"]), float(chosen["density"])
     ax.scatter([x], [y], marker="*", s=260, color=VERMILLION, edgecolor="black", zorder=3)
-    conditions = " and ".join(str(c["condition"]) for c in boxes.facts.get("conditions", []))
+    conditions = " and ".join(
+        _in_words(sweep, str(c["parameter"]), str(c["condition"]))
+        for c in boxes.facts.get("conditions", [])
+    )
     note = (
         f"Chosen box (star): {chart_percent(y)} of its runs, {chart_percent(x)} of all such "
         f"runs; {conditions or 'no restriction'}"
     )
     ax.set_title("\n".join(textwrap.wrap(note, WRAP)), loc="left", fontsize=10.5)
+
+
+def _in_words(sweep: Sweep, parameter: str, condition: str) -> str:
+    """A condition with its parameter's name as words (`russian risk acceptance > 0.39`)."""
+    return re.sub(rf"(?<![\w.]){re.escape(parameter)}(?![\w.])", sweep.words(parameter), condition)
