@@ -81,7 +81,8 @@ def readme_steps() -> list[tuple[str, list[str]]]:
     """The README's commands from the tour to the tweak, in order, with the output it shows.
 
     A `yaml` block that names its file (`# my-straits.yaml`) becomes a step that
-    writes it. `wargame play` is interactive and left to tests/test_play.py.
+    writes it. `wargame play` is interactive and left to tests/test_play.py; `wargame serve`
+    serves until stopped and is left to tests/test_web.py and tests/test_browser.py.
     """
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     text = text[text.index(STEPS_FROM) : text.index(STEPS_TO)]
@@ -101,7 +102,7 @@ def readme_steps() -> list[tuple[str, list[str]]]:
                     steps.append((line[2:], []))
                 elif steps:
                     steps[-1][1].append(line)
-    return [step for step in steps if not step[0].startswith("wargame play")]
+    return [step for step in steps if not step[0].startswith(("wargame play", "wargame serve"))]
 
 
 def test_the_readme_steps_are_found():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -19,6 +20,7 @@ from sim.story import play
 from sim.story.decision import Decision, EndOfInput, InvalidChoice, NotAChoice, read_choice
 from sim.story.replay import replay
 from sim.story.story import ending
+from sim.table.game import Game
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = str(FIXTURES / "full-language.yaml")
@@ -111,7 +113,7 @@ def test_answering_as_the_rules_did_replays_the_rules_only_run(reference, actor)
 
         # and through the API: every fire count, option by option, as in the batch
         table = Script(answers)
-        game = play.Game(scenario, actor, table, seed=SEED, run=run)
+        game = Game(scenario, actor, table, seed=SEED, run=run)
         game.play()
         assert table.left == []
         fired = dict(zip(game.model.columns, game.model.fired[:, 0].tolist(), strict=True))
@@ -300,7 +302,7 @@ def test_a_transcript_in_a_missing_folder_is_refused_before_playing(tmp_path):
 def test_playing_the_alliance_decides_the_vote():
     scenario = sim.load_scenario(FULL)
     table = Script(["1"] * 20)
-    game = play.Game(scenario, "alliance", table, seed=1, run=95)
+    game = Game(scenario, "alliance", table, seed=1, run=95)
     game.play()
     decision = table.decisions[0]
     assert decision.vote.startswith("By the rules this is put to a vote")
@@ -312,7 +314,7 @@ def test_playing_the_alliance_decides_the_vote():
 def test_the_rules_odds_shown_add_up_to_one():
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
-    play.Game(scenario, "blue", table, seed=1, run=95).play()
+    Game(scenario, "blue", table, seed=1, run=95).play()
     for decision in table.decisions:
         assert sum(choice.odds for choice in decision.choices) == pytest.approx(1)
 
@@ -320,11 +322,13 @@ def test_the_rules_odds_shown_add_up_to_one():
 def test_the_situation_shows_world_and_own_state_and_what_changed_elsewhere():
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
-    play.Game(scenario, "blue", table, seed=1, run=95).play()
+    Game(scenario, "blue", table, seed=1, run=95).play()
     situation = table.decisions[0].situation
-    keys = [key for key, _ in situation.state]
-    assert keys == ["border", "red.alert", "blue.defences", "blue.resolve"]
-    # the world's enum always, a variable once it changed, and the player's own
+    shown = dict(situation.state)
+    # in words, not keys: the player's own first, then the world's, then the others' that
+    # changed (red.alert), not those that did not
+    assert list(shown) == ["defences", "resolve", "border", "shots fired", "casualties", "alert"]
+    assert shown["shots fired"] == "no" and shown["border"] == "breached"
     assert situation.last_turn == (("Red", "red-alerts"),)
 
 
@@ -343,14 +347,14 @@ def test_read_choice_refuses(answer):
 def _decision() -> Decision:
     scenario = sim.load_scenario(FULL)
     table = Script(["3"] * 20)
-    play.Game(scenario, "blue", table, seed=1, run=95).play()
+    Game(scenario, "blue", table, seed=1, run=95).play()
     return table.decisions[0]
 
 
 def test_the_game_is_run_i_of_the_batch():
     """The parameters drawn for a game are those of run i of the batch."""
     scenario, runs = batch(FULL)
-    game = play.Game(scenario, "blue", Script([]), seed=SEED, run=BLOCK_SIZE)
+    game = Game(scenario, "blue", Script([]), seed=SEED, run=BLOCK_SIZE)
     drawn = {name: values[0] for name, values in game.model.parameters.items()}
     assert drawn["restraint"] == runs.iloc[BLOCK_SIZE]["param.restraint"]
     assert np.isclose(drawn["hawkishness"], runs.iloc[BLOCK_SIZE]["param.hawkishness"])
@@ -405,3 +409,104 @@ def test_turkey_alone_cannot_strike_a_deal_on_day_one(run):
     answer = out.find("Russia [russia-answers-turkish-terms")
     if answer >= 0:  # Moscow's answer, on a day after the offer
         assert out.rfind("\nTurn 1 ", 0, answer) < out.rfind("\nTurn ", 0, answer)
+
+
+def test_several_seats_take_turns_at_one_keyboard():
+    """--seats: each seat is asked its own decisions; answering as the rules did replays."""
+    scenario, runs = batch(FULL)
+    run = RUNS[1]
+    row = runs.iloc[run]
+    journal = replay(scenario, SEED, run).journal
+    answers = []
+    for firing in journal:
+        rule = firing.rule
+        if rule is None or rule.actor not in ("red", "blue"):
+            continue
+        if firing.fired[0]:
+            answers.append(str(int(firing.option[0]) + 1) if rule.options else "1")
+        else:
+            answers.append(str(len(rule.options) + 1 if rule.options else 2))
+    result = invoke(
+        "play", FULL, "--seats", "red,blue", "--seed", SEED, "--run", run, "--compare", 0,
+        input="".join(a + "\n" for a in answers),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Your move as Red" in result.output and "Your move as Blue" in result.output
+    assert "You play Red, Blue." in result.output
+    ending = OUTCOME_LINE.search(result.output)
+    assert ending and ending["id"] == row["outcome"] and int(ending["turn"]) == row["end_turn"]
+
+
+def test_a_pause_before_every_turn_briefs_in_words():
+    """--pause: a briefing before each turn (the ladder, the state in words); Enter plays
+    the turn, ? shows what each variable means."""
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--pause", "--compare", 0,
+        input="?\n\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "== Turn 1 of 30 (a day each) ==" in out
+    assert "[Heightened readiness]" in out
+    assert "  - russian move: pressure" in out and "  - requested support: no" in out
+    assert "turkey.requested_support" not in out.split("Your move")[0]
+    assert "  1. Peacetime posture:" in out  # ? shows the rungs' meaning
+    assert "Moscow has accepted Ankara's terms of passage" in out  # and the descriptions
+    assert "Enter = play turn 1" in out
+
+
+def test_help_explains_a_choice_with_its_odds_from_here():
+    # the odds continue the true state, part of which (Russia's intent) is hidden from
+    # Turkey: they are the umpire's view's
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
+        "--odds", 256, "--open", input="?\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "About turkey-closes-straits:" in out
+    assert "Left to the rules, this turn: act 20%, pass 80%." in out
+    assert "Odds from here: how 256 continuations of this very moment end" in out
+    table = out[out.index("Odds from here") :]
+    assert re.search(r"the rules\s+act\s+pass", table)
+    assert re.search(r"De-escalation\s+\d+\.\d \(\d+\.\d-\d+\.\d\)", table)
+
+
+def test_a_seat_in_the_fog_is_not_shown_odds_that_read_the_hidden_truth():
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
+        "--odds", 256, input="?\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "About turkey-closes-straits:" in out
+    assert "Left to the rules, this turn: act 20%, pass 80%." in out  # judged on its view
+    assert "Odds from here" not in out
+    assert "No odds from here: they continue the game from the true state" in out
+
+
+def test_as_and_seats_exclude_each_other():
+    result = invoke("play", "turkish-straits", "--as", "turkey", "--seats", "russia")
+    assert result.exit_code == 2 and "not both" in result.stderr
+    result = invoke("play", "turkish-straits", "--seats", "turkey,,russia")
+    assert result.exit_code == 2 and "separated by commas" in result.stderr
+
+
+def test_the_record_and_the_after_action_report_are_saved(tmp_path):
+    record, report = tmp_path / "game.json", tmp_path / "aar.md"
+    result = invoke(
+        "play", "turkish-straits", "--as", "turkey", "--seed", 1, "--compare", 0,
+        "--odds", 128, "--open", "--record", record, "--report", report, input="?\n1\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(record.read_text(encoding="utf-8"))
+    # the input ended during turn 1: the record keeps that turn as far as it got
+    assert [t["complete"] for t in data["turns"]] == [False]
+    assert data["ending"]["outcome"] is None
+    first = data["turns"][0]["decisions"][0]
+    assert first["seat"] == "turkey" and first["by"] == "person" and first["choice"] == "act"
+    assert first["odds"]["runs"] == 128  # the odds shown with ? are kept
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# After action: Turkish Straits control")
+    assert "| 1 | Turkey |" in text and "the rules would have chosen" in text
+    assert "### Turn 1 (the game stopped during it)" in text

@@ -48,8 +48,10 @@ def _register() -> None:
         calibrate_command,
         exact_command,
         explore_command,
+        play_command,
         run_command,
         scenario_commands,
+        serve_command,
         story_commands,
     )
 
@@ -60,6 +62,8 @@ def _register() -> None:
         scenario_commands,
         analysis,
         story_commands,
+        play_command,
+        serve_command,
         calibrate_command,
     )
     for module in modules:

@@ -11,11 +11,21 @@ import click
 
 from sim.cli.errors import UserError
 from sim.story import play
-from sim.story.decision import HELP_WORDS, Decision, EndOfInput, InvalidChoice, Quit, read_choice
+from sim.story.decision import (
+    HELP_WORDS,
+    QUIT_WORDS,
+    Decision,
+    EndOfInput,
+    InvalidChoice,
+    Quit,
+    read_choice,
+)
 from sim.story.render.markdown import MarkdownRenderer
 from sim.story.render.renderer import Renderer, told
 from sim.story.render.text import TextRenderer
 from sim.story.told import Quiet, Turn, TurnSoFar
+from sim.table.briefing import briefing_lines, explanation_lines
+from sim.table.game import Briefing, Game
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports it
 
@@ -45,7 +55,7 @@ class Console:
         self.stdin = sys.stdin
         self.echo_answers = not self.stdin.isatty()
 
-    def open(self, game: play.Game, command: str) -> None:
+    def open(self, game: Game, command: str) -> None:
         """Open the game: the scenario, who the person plays, how to answer."""
         opening = game.opening()
         click.echo(self.text.opening(opening, command))
@@ -67,7 +77,7 @@ class Console:
                 f"{self.PROMPT_INDENT}Your choice (1-{count}; Enter = pass, ? = help, q = quit): "
             )
             if answer.strip().lower() in HELP_WORDS:
-                click.echo("\n" + self.text.decision(decision))
+                self._explain(decision)
                 continue
             try:
                 index = read_choice(decision, answer)
@@ -79,6 +89,36 @@ class Console:
                 raise
             self.transcript.append(self.markdown.answer(decision, index))
             return index
+
+    def brief(self, briefing: Briefing) -> None:
+        """Where things stand before a turn; wait for Enter (? shows the ladder and the
+        whole state, q quits)."""
+        self._plain(briefing_lines(briefing, full=False, width=self.width))
+        while True:
+            answer = self._ask(
+                f"{self.PROMPT_INDENT}Enter = play turn {briefing.turn}, "
+                "? = the whole picture, q = quit: "
+            )
+            word = answer.strip().lower()
+            if word in QUIT_WORDS:
+                self.transcript.append("**You quit the game here.**")
+                raise Quit
+            if word in HELP_WORDS:
+                click.echo("\n" + "\n".join(briefing_lines(briefing, full=True, width=self.width)))
+                continue
+            return
+
+    def _explain(self, decision: Decision) -> None:
+        """The choices again, what the rule is and does, and each choice's odds from here."""
+        click.echo("\n" + self.text.decision(decision))
+        if decision.odds is not None:
+            click.echo(f"{self.PROMPT_INDENT}(working out the odds from here...)", err=True)
+        self._plain(explanation_lines(decision, decision.odds() if decision.odds else None))
+
+    def _plain(self, lines: list[str]) -> None:
+        """Plain lines on the terminal, kept in the transcript as a block."""
+        click.echo("\n" + "\n".join(lines))
+        self.transcript.append("```text\n" + "\n".join(lines) + "\n```")
 
     def _ask(self, prompt: str) -> str:
         click.echo(prompt, nl=False)
@@ -100,7 +140,7 @@ class Console:
         click.echo(f"\ntranscript: {path}", err=True)
 
 
-def play_game(game: play.Game, console: Console, compare_runs: int) -> int:
+def play_game(game: Game, console: Console, compare_runs: int) -> int:
     """Play the game to its end (or until stopped); return the exit status."""
     try:
         ending = game.play()
@@ -129,14 +169,14 @@ def play_game(game: play.Game, console: Console, compare_runs: int) -> int:
     return 0
 
 
-def _stopped(game: play.Game, console: Console, why: Stop) -> None:
+def _stopped(game: Game, console: Console, why: Stop) -> None:
     turn, horizon = game.model.turn, game.scenario.horizon
     _reveal(game, console)
     console.say(lambda renderer: renderer.stopped(why, turn, horizon, game.made))
 
 
-def _reveal(game: play.Game, console: Console) -> None:
-    """Once the game is over, what was hidden from the seat: the truth and every belief."""
-    if game.scenario.has_beliefs and not game.view.open:
+def _reveal(game: Game, console: Console) -> None:
+    """Once the game is over, what was hidden from the seats: the truth and every belief."""
+    if game.scenario.has_beliefs and not game.open:
         story = game.truth()
         console.say(lambda renderer: renderer.revealed(story))

@@ -1,4 +1,4 @@
-"""`wargame trace` (the story of one run) and `wargame play` (a person decides for one actor)."""
+"""`wargame trace`: the story of one run, found by its index or by what happened in it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import click
 from sim.cli.errors import UserError
 from sim.cli.files import write_text
 from sim.cli.options import (
-    DEFAULT_RUNS,
     out_file_option,
     overrides,
     runs_option,
@@ -24,7 +23,6 @@ from sim.cli.options import (
     set_words,
 )
 from sim.engine.streams import MAX_RUN
-from sim.errors import PathError
 from sim.text import command_line, yaml_value
 
 if TYPE_CHECKING:
@@ -278,106 +276,4 @@ def _find(compiled: CompiledScenario, seed: int, runs: int, wanted: str, count: 
     return found
 
 
-# --- play ----------------------------------------------------------------------------
-
-
-@click.command(name="play", short_help="Play a scenario at the table as one actor.")
-@click.argument("scenario")
-@click.option("--as", "actor", metavar="ACTOR", default=None, help="The actor you decide for.")
-@seed_option("Seed of the batch the run belongs to.")
-@click.option(
-    "--run",
-    "-r",
-    "run_index",
-    type=click.IntRange(0, MAX_RUN),
-    default=0,
-    show_default=True,
-    help="The run of the batch to play: its chance events and parameter draws.",
-)
-@set_option
-@scenario_path_option
-@click.option(
-    "--transcript",
-    "-t",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Save the whole session to FILE as Markdown (also when you quit).",
-)
-@click.option(
-    "--open",
-    "umpire",
-    is_flag=True,
-    help="The umpire's view: show every hidden truth and every actor's beliefs as the game "
-    "goes (for teaching); without it you see only your actor's view until the end.",
-)
-@click.option(
-    "--compare",
-    "compare_runs",
-    type=click.IntRange(0, 10**7),
-    default=DEFAULT_RUNS,
-    show_default=True,
-    help="Rules-only runs to compare your outcome with at the end (0 to skip).",
-)
-def play_command(
-    scenario: str,
-    actor: str | None,
-    seed: int,
-    run_index: int,
-    assignments: tuple[str, ...],
-    transcript: Path | None,
-    umpire: bool,
-    compare_runs: int,
-) -> None:
-    """Play SCENARIO at the table, deciding for one actor while the rules play the others.
-
-    The game is run I of the batch with seed S. Whenever one of your actor's
-    rules could act, you choose: an option of a decision, act, or pass. Your
-    choice replaces that rule's own draw (its chance and option) and nothing
-    else, so every chance event and every other actor's dice are those of
-    the rules-only run: choosing what the rules would have chosen replays run
-    I exactly. For an alliance's vote, you decide for the alliance. At the
-    end you see your outcome beside how often the rules alone reach each one.
-
-    In a scenario with fog of war you see only your actor's view: the public
-    state, its own, what it observes and its beliefs (labelled as beliefs);
-    others' acts that touch what is hidden from you show only their visible
-    changes. At the end the truth and every actor's beliefs are told turn by
-    turn. --open gives the umpire's view throughout.
-
-    Answer with a number (or a choice's name), just Enter to pass, ? to see
-    the choices again, q to quit. Quitting or ending the input (Ctrl-D)
-    stops the game cleanly (exit status 0); Ctrl-C stops it with status 130.
-    The transcript is saved in every case.
-
-    \b
-    Examples:
-      wargame play turkish-straits --as turkey
-      wargame play airspace-straying --as nato --seed 3 --run 12 --transcript game.md
-      wargame play turkish-straits --as us --set carrier_present=false --compare 0
-    """
-    from sim.cli.console import Console, play_game
-    from sim.language.load import load_scenario
-    from sim.story import play
-
-    compiled = load_scenario(scenario, overrides(assignments), scenario_path())
-    if actor is None:
-        playable = ", ".join(a for a in compiled.actors if compiled.rules_of(a))
-        raise UserError(f"choose the actor you play with --as ACTOR; in {compiled.id}: {playable}")
-    play.check_playable(compiled, actor)
-    if transcript is not None and not transcript.parent.is_dir():
-        raise PathError(transcript, "no such folder")
-    command = _command("play", scenario, seed, assignments, "--as", actor, "--run", str(run_index))
-    console = Console(_width())
-    game = play.Game(compiled, actor, console, seed, run_index, open=umpire)
-    console.open(game, command)
-    status = 0
-    try:
-        status = play_game(game, console, compare_runs)
-    finally:
-        if transcript is not None:
-            console.save(transcript)
-    if status:
-        raise click.exceptions.Exit(status)
-
-
-COMMANDS = [trace, play_command]
+COMMANDS = [trace]

@@ -64,4 +64,9 @@ class Actor(mesa.Agent):
     def step(self) -> None:
         """The actor's part of a turn: each of its rules resolved, in order, on its view."""
         for rule in self.rules:
-            self.model.resolve(rule, self.view)
+            self.act(rule)
+
+    def act(self, rule: Rule) -> None:
+        """Resolve one of its rules on its view (the model steps a turn rule by rule, so that
+        a turn in progress can stop and resume between two rules)."""
+        self.model.resolve(rule, self.view)

@@ -15,6 +15,7 @@ The belief arrays themselves live in the model's state under `actor.belief.x`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,15 +48,14 @@ class Beliefs:
     def __init__(
         self,
         observations: tuple[Observation, ...],
-        seed: int,
-        block: int,
-        lanes: np.ndarray | None,
+        stream: Callable[[str], Stream],
         chances: Chances,
     ) -> None:
+        """`stream(name)` opens the block's stream `name` (a continuation's own, if any)."""
         self.observations = observations
         self.chances = chances
         size = chances.size
-        self.streams = [Stream(seed, block, o.stream, lanes) for o in observations]
+        self.streams = [stream(o.stream) for o in observations]
         self.waiting = [
             Reading(
                 np.zeros((o.delay, size), dtype=o.slot.dtype),

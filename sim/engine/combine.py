@@ -31,22 +31,22 @@ class Combiner:
         self.start = start  # the state as the phase began
         self.bounds = bounds  # variable -> (low, high), for sums
         self.writes: dict[str, list[Write]] = {key: [] for key in rules}
-        self._marks: dict[str, np.ndarray] = {}  # variable -> lanes the moving actor wrote
+        self.marks: dict[str, np.ndarray] = {}  # variable -> lanes the moving actor wrote
 
     def note(self, effects: tuple[Effect, ...], mask: np.ndarray) -> None:
         """The moving actor applied `effects` where `mask` (lanes,) bool holds."""
         for effect in effects:
             if effect.key in self.rules:
-                marked = self._marks.get(effect.key)
-                self._marks[effect.key] = mask.copy() if marked is None else marked | mask
+                marked = self.marks.get(effect.key)
+                self.marks[effect.key] = mask.copy() if marked is None else marked | mask
 
     def actor_done(self, state: State) -> None:
         """Keep what the actor that just moved wrote, and put the phase's start back for
         the next one."""
-        for key, mask in self._marks.items():
+        for key, mask in self.marks.items():
             self.writes[key].append((mask, state[key]))
             state[key] = self.start[key]
-        self._marks = {}
+        self.marks = {}
 
     def combine(self, state: State) -> list[Change]:
         """Every combined variable set to its actors' writes, combined lane by lane; the

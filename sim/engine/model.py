@@ -66,8 +66,11 @@ class EscalationModel(mesa.Model):
         policy_actors: frozenset[str] = frozenset(),
         journal: list[Firing] | None = None,
         given: Mapping[str, np.ndarray] | None = None,
+        branch: str = "",
     ) -> None:
         super().__init__(rng=block_seed(seed, block))
+        self.branch = branch  # a continuation's own streams: their names start with it
+        self._prefix = f"branch:{branch}/" if branch else ""
         self.scenario = scenario
         self.seed = seed
         self.block = block
@@ -78,6 +81,8 @@ class EscalationModel(mesa.Model):
         self.journal = journal
         self.given = dict(given or {})  # sampled parameter -> (lanes,) values given, not drawn
         self.turn = 0
+        self.first_turn = 0  # the turn the block started from (a continuation's is later)
+        self.cursor: int | None = None  # the next resolution of a turn in progress, else None
         self.start_of_moves: State | None = None  # simultaneous moves: the phase's start
         self.combiner: Combiner | None = None  # simultaneous moves: writes to combine
         self.positions = scenario.positions  # actors with rungs of their own
@@ -85,7 +90,7 @@ class EscalationModel(mesa.Model):
 
         self.state: State = {}  # variable key -> (lanes,) array
         if scenario.variates:  # expressions draw numbers: the state carries their streams
-            self.state = World(SiteDraws(seed, block, self.lanes, lambda: self.turn))
+            self.state = World(SiteDraws(seed, block, self.lanes, lambda: self.turn, self._prefix))
         self.chances = Chances(block, self.lanes, self.size)
         self._open_streams()
         self._sample_parameters()
@@ -122,11 +127,16 @@ class EscalationModel(mesa.Model):
         for actor_id in self.scenario.actors:
             rules = self.scenario.rules_of(actor_id)
             observations = self.scenario.observations_of(actor_id)
-            beliefs = Beliefs(observations, self.seed, self.block, self.lanes, self.chances)
+            beliefs = Beliefs(observations, self.stream, self.chances)
             Actor(self, actor_id, self.scenario.actor_name(actor_id), rules, beliefs)
         self.actors = list(self.agents)  # in the order of `actors:`, which is the turn order
         self.events_before = self.scenario.events_before_actors()
         self.events_after = self.scenario.events_after_actors()
+        # the turn's resolutions in order: a turn in progress resumes at one of them
+        self.order: list[tuple[Actor | None, Rule]] = [(None, e) for e in self.events_before]
+        self.order += [(actor, rule) for actor in self.actors for rule in actor.rules]
+        self.order += [(None, e) for e in self.events_after]
+        self._moves = (len(self.events_before), len(self.order) - len(self.events_after))
         levels = len(self.scenario.ladder)
         reporters: dict[str, Callable[[EscalationModel], np.ndarray]] = {
             "levels": lambda m: np.bincount(m.state["level"], minlength=levels),
@@ -142,12 +152,25 @@ class EscalationModel(mesa.Model):
         self._stream: dict[str, Stream] = {}  # rule id -> its stream
         self._ballots: dict[str, tuple[Stream, ...]] = {}  # rule id -> a stream per member
         for rule in self.scenario.all_rules():
-            self._stream[rule.id] = Stream(self.seed, self.block, rule.stream, self.lanes)
+            self._stream[rule.id] = self.stream(rule.stream)
             if rule.vote is not None:
                 self._ballots[rule.id] = tuple(
-                    Stream(self.seed, self.block, f"{rule.stream}/vote:{member}", self.lanes)
-                    for member, _ in rule.vote.ballots
+                    self.stream(f"{rule.stream}/vote:{member}") for member, _ in rule.vote.ballots
                 )
+
+    def stream(self, name: str) -> Stream:
+        """The block's stream `name` (a continuation's own, keyed by its branch)."""
+        return Stream(self.seed, self.block, self._prefix + name, self.lanes)
+
+    def streams(self) -> dict[str, Stream]:
+        """Every stream the block has opened, by name: rules', events', ballots' and
+        observations'."""
+        named = {stream.name: stream for stream in self._stream.values()}  # prefixed names
+        for ballots in self._ballots.values():
+            named.update((stream.name, stream) for stream in ballots)
+        for actor in self.actors:
+            named.update((stream.name, stream) for stream in actor.beliefs.streams)
+        return named
 
     def _sample_parameters(self) -> None:
         """Each sampled parameter's values: drawn from its own stream, or given per lane
@@ -161,7 +184,7 @@ class EscalationModel(mesa.Model):
                         f"{parameter.name}: {values.shape} values for {self.size} lanes"
                     )
             else:
-                stream = Stream(self.seed, self.block, f"param:{parameter.name}", self.lanes)
+                stream = self.stream(f"param:{parameter.name}")
                 values = sampling.sample(parameter, stream.fine_row())
             self.parameters[parameter.name] = values
             self.state[parameter.key] = values
@@ -187,55 +210,95 @@ class EscalationModel(mesa.Model):
     def step(self) -> None:
         """One turn: delayed effects, chance events, observations, actors in order, chance
         events after the actors, then outcomes."""
+        self.begin_turn()
+        self.play_turn()
+
+    def begin_turn(self) -> None:
+        """Start the next turn: its number, then the delayed effects due (no rule resolved;
+        with no chance event before the actors, their observations too)."""
         self.turn += 1
         self.state["turn"] = self.turn  # type: ignore[assignment]  # one value for every lane
+        # (lanes,) bool: the runs that play this turn (only per-turn checks read it)
+        self.played = self.active.copy() if self.observers.per_turn else self.active
+        self.cursor = 0
         with np.errstate(all="ignore"):
-            played = self.active.copy() if self.observers.per_turn else self.active
             self._delayed_effects()
-            for event in self.events_before:
-                self.resolve(event)
-            if self.scenario.observations:
-                self.agents.do("observe")
-            if self.simultaneous:
-                self._simultaneous_moves()
-            else:
-                self.agents.do("step")
-            for event in self.events_after:
-                self.resolve(event)
+            self._arrive()
+
+    def play_turn(self, stop: int | None = None) -> bool:
+        """Resolve the turn's rules from the cursor on, in order (`order`), and end the turn;
+        or stop before resolution `stop` (False: the turn is still in progress).
+
+        The phases between rules happen as the cursor reaches them (`_arrive`), so a turn
+        stopped before an actor's rule has made its observations, and one resumed carries on
+        exactly as if it had never stopped."""
+        assert self.cursor is not None, "begin_turn first"
+        with np.errstate(all="ignore"):
+            while self.cursor < len(self.order):
+                if self.cursor == stop:
+                    return False
+                actor, rule = self.order[self.cursor]
+                if actor is None:
+                    self.resolve(rule)
+                else:
+                    actor.act(rule)
+                self.cursor += 1
+                self._arrive()
             self._check_outcomes(at_horizon=self.turn >= self.scenario.horizon)
             if self.journal is not None and self.scenario.has_beliefs:
                 self._log_beliefs()
             if self.observers.per_turn:
-                self.observers.on_turn(self.state, played, self.turn)
+                self.observers.on_turn(self.state, self.played, self.turn)
+        self.cursor = None
         self.datacollector.collect(self)
+        return True
+
+    def _arrive(self) -> None:
+        """What happens as the cursor reaches its resolution: on reaching the actors' phase,
+        their observations (and, with simultaneous moves, the phase opens); with
+        simultaneous moves, an actor's writes kept once its last rule is resolved, and at
+        the phase's end the moves combined and settled."""
+        first, last = self._moves
+        cursor = self.cursor
+        assert cursor is not None
+        if cursor == first:
+            if self.scenario.observations:
+                self.agents.do("observe")
+            if self.simultaneous:
+                self._open_moves()
+        if not self.simultaneous or not first < cursor <= last:
+            return
+        if self.combiner is not None and (
+            cursor == last or self.order[cursor][0] is not self.order[cursor - 1][0]
+        ):
+            self.combiner.actor_done(self.state)
+        if cursor == last:
+            combined = self.combiner.combine(self.state) if self.combiner is not None else []
+            self.start_of_moves = None
+            self.combiner = None
+            self._settle(combined)
 
     def _log_beliefs(self) -> None:
-        """Keep this turn's beliefs and the truths they are about, for the story."""
+        """Keep this turn's beliefs and the truths they are about, for the story (a
+        continuation of a run whose beliefs were not kept keeps none)."""
+        if len(self.belief_log) != self.turn - 1:
+            return
         keys = [s.key for s in self.scenario.slots if s.about is not None]
         keys += [str(s.about) for s in self.scenario.slots if s.about is not None]
         self.belief_log.append({key: self.state[key].copy() for key in keys})
 
-    def _simultaneous_moves(self) -> None:
-        """Every actor decides on the world as the actors' phase begins, and no actor sees
-        another's move of this turn; writes of one variable by several actors combine by
-        its `combine` rule, so their order does not matter. Arrays are replaced, never
-        changed in place; peaks and a level derived from rungs follow once all have moved."""
+    def _open_moves(self) -> None:
+        """Simultaneous moves: every actor decides on the world as the actors' phase begins,
+        and no actor sees another's move of this turn; writes of one variable by several
+        actors combine by its `combine` rule, so their order does not matter. Arrays are
+        replaced, never changed in place; peaks and a level derived from rungs follow once
+        all have moved (`_settle`)."""
         start = self.state.snapshot() if isinstance(self.state, World) else dict(self.state)
         self.start_of_moves = start
         combine = self.scenario.spec.combine
         if combine:
             bounds = {s.key: (s.low, s.high) for s in self.scenario.slots}
             self.combiner = Combiner(combine, start, bounds)
-        try:
-            for actor in self.actors:
-                actor.step()
-                if self.combiner is not None:
-                    self.combiner.actor_done(self.state)
-            combined = self.combiner.combine(self.state) if self.combiner is not None else []
-            self._settle(combined)
-        finally:
-            self.start_of_moves = None
-            self.combiner = None
 
     def _settle(self, combined: list[Change]) -> None:
         """Peaks, and a level derived from the actors' rungs, after moves that landed
@@ -252,7 +315,9 @@ class EscalationModel(mesa.Model):
 
     def run(self) -> None:
         """Play every lane to its end (an outcome, or the horizon), then read the checks and
-        measures of the end of a run."""
+        measures of the end of a run. A turn in progress is played to its end first."""
+        if self.cursor is not None:  # a turn in progress (a continuation) first ends
+            self.play_turn()
         while self.turn < self.scenario.horizon and some(self.active):
             self.step()
         with np.errstate(all="ignore"):
@@ -478,6 +543,7 @@ class EscalationModel(mesa.Model):
         self.unregister()
         self.remove_all_agents()
         self.actors = []
+        self.order = []  # the turn's resolutions name the actors, which name the model
         self.__dict__.pop("step", None)
         self.__dict__.pop("_user_step", None)
 
@@ -490,12 +556,16 @@ class EscalationModel(mesa.Model):
         """Runs at each level after each turn: (horizon + 1, levels); ended runs stay put.
 
         With `reporter="peaks"`, runs by the highest level they have reached so far; with
-        an actor's rung key (`alpha.level`), runs by that actor's rung.
+        an actor's rung key (`alpha.level`), runs by that actor's rung. A continuation
+        counts its runs from the turn it started on; before it, at the level they started
+        from.
         """
         rows = self.datacollector.model_vars[reporter]
         counts = np.zeros((self.scenario.horizon + 1, len(self.scenario.ladder)), dtype=np.int64)
-        counts[: len(rows)] = rows
-        counts[len(rows) :] = rows[-1]
+        start = self.first_turn
+        counts[:start] = rows[0]
+        counts[start : start + len(rows)] = rows
+        counts[start + len(rows) :] = rows[-1]
         return counts
 
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import math
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +61,7 @@ class Stream:
     """
 
     def __init__(self, seed: int, block: int, name: str, lanes: np.ndarray | None) -> None:
+        self.name = name
         self.key = (seed, block, stream_key(name))
         self.lanes = lanes  # lane indices within the block; None means all of them
         # rows are drawn up to the last lane simulated, the rest skipped: a short last
@@ -161,6 +164,21 @@ class Stream:
         """Move past `rows` rows of 32-bit numbers (a row is `WORDS` steps of PCG64)."""
         self._owed += rows * WORDS
 
+    def place(self) -> Place:
+        """Where the stream stands: its generator's state (None before its first draw) and
+        the steps owed, for `move_to` to put a stream of the same name back there."""
+        state = None if self._bits is None else self._bits.state
+        return Place(state, self._owed)
+
+    def move_to(self, place: Place) -> None:
+        """Stand where `place` says a stream of the same seed, block and name stood."""
+        self._bits = None
+        if place.state is not None:
+            self._owed = 0
+            self.bits.state = place.state
+        self._generator = None
+        self._owed = place.owed
+
     def fine_row(self) -> np.ndarray:
         """The next row as floats for the simulated lanes: (lanes,) float64 in [0, 1)."""
         generator = self.generator
@@ -182,6 +200,14 @@ class Stream:
 def _in_order(lanes: np.ndarray) -> bool:
     """Whether `lanes` is 0, 1, ..., n - 1."""
     return bool(lanes[0] == 0 and (np.diff(lanes) == 1).all()) if len(lanes) else False
+
+
+@dataclass(frozen=True)
+class Place:
+    """A stream's position: its PCG64 state (None: never drawn) and the steps owed on it."""
+
+    state: Any  # PCG64 state (a dict), or None: never drawn
+    owed: int
 
 
 @lru_cache(maxsize=8)

@@ -24,12 +24,26 @@ class SiteDraws:
     """Uniform rows for the variates' call sites of one block (a `Draws` of the language)."""
 
     def __init__(
-        self, seed: int, block: int, lanes: np.ndarray | None, turn: Callable[[], int]
+        self,
+        seed: int,
+        block: int,
+        lanes: np.ndarray | None,
+        turn: Callable[[], int],
+        prefix: str = "",
     ) -> None:
         self.seed, self.block, self.lanes = seed, block, lanes
+        self.prefix = prefix  # a continuation's branch, before every stream name
         self.turn = turn  # the model's current turn (0 while the initial state is set)
         self._counted_turn = -1
         self._evaluations: dict[str, int] = {}  # site -> evaluations so far this turn
+
+    def counts(self) -> tuple[int, dict[str, int]]:
+        """The evaluations counted so far: (the turn they count, site -> evaluations)."""
+        return self._counted_turn, dict(self._evaluations)
+
+    def recount(self, counts: tuple[int, dict[str, int]]) -> None:
+        """Take up the count where `counts` left it (a continuation of a turn in progress)."""
+        self._counted_turn, self._evaluations = counts[0], dict(counts[1])
 
     def uniform(self, site: str) -> np.ndarray:
         """The site's next row: (lanes,) float64 strictly between 0 and 1."""
@@ -39,7 +53,8 @@ class SiteDraws:
             self._evaluations.clear()
         k = self._evaluations.get(site, 0) + 1
         self._evaluations[site] = k
-        stream = Stream(self.seed, self.block, f"variate:{site}/turn:{turn}/{k}", self.lanes)
+        name = f"{self.prefix}variate:{site}/turn:{turn}/{k}"
+        stream = Stream(self.seed, self.block, name, self.lanes)
         return stream.fine_row() + HALF_STEP
 
 

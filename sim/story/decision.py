@@ -9,8 +9,9 @@ for choices. Nothing here renders: `sim.story.render` reads these out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sim.errors import Suggestion, WargameError, suggest
 from sim.language.compiled import Rule
@@ -100,6 +101,10 @@ class Decision:
     rules_choice: int  # index of the choice the rules' own draw made (told only afterwards)
     vote: str  # for an alliance's vote rule: how the members would decide; else ""
     situation: Situation
+    # the odds from here of each choice (a `sim.story.odds.OddsFromHere`, or None), worked
+    # out when asked for; None when not offered
+    odds: Callable[[], Any] | None = field(default=None, compare=False)
+    odds_withheld: str = ""  # why no odds are offered, when that needs saying
 
     def pass_index(self) -> int:
         return len(self.choices) - 1

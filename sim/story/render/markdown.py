@@ -135,7 +135,7 @@ class MarkdownRenderer(Renderer):
         s = decision.situation
         lines = [f"### Your move as {escape(decision.actor_name)}: `{decision.rule.id}`", ""]
         if not s.again:
-            state = _assignments(s.state) or "nothing to show"
+            state = "; ".join(f"{escape(k)}: {escape(v)}" for k, v in s.state) or "nothing to show"
             lines += [
                 f"Turn {s.turn} of {s.horizon}, level {escape(s.level)}. State: {state}.",
                 "",

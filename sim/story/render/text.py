@@ -124,8 +124,8 @@ class TextRenderer(Renderer):
             f"One turn is a {opening.turn_length}; at most {opening.horizon} turns. Starting "
             f"level: {opening.start_level}. Whenever one of {opening.you}'s rules could "
             "act, you decide; beside each choice is how often the rules would make it there. "
-            "Type the number of a choice (or its name), just Enter to pass, ? to see the choices "
-            "again, q to quit.",
+            "Type the number of a choice (or its name), just Enter to pass, ? to have it "
+            "explained with the odds from here of each choice, q to quit.",
             "",
             "",
         )
@@ -137,7 +137,7 @@ class TextRenderer(Renderer):
         move = f"turn {s.turn} of {s.horizon}, level {s.level}"
         lines = [f"  >> Your move as {decision.actor_name}: {move}"]
         if not s.again:
-            state = ", ".join(f"{k} = {v}" for k, v in s.state) or "nothing to show"
+            state = "; ".join(f"{k}: {v}" for k, v in s.state) or "nothing to show"
             lines += self._wrap(f"State: {state}", MENU, MENU + "  ")
             lines += self._wrap("Last turn: " + wording.last_turn(s), MENU, MENU + "  ")
             lines.append("")
