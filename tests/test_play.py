@@ -467,6 +467,8 @@ def test_help_explains_a_choice_with_its_odds_from_here():
     assert "About turkey-closes-straits:" in out
     assert "Left to the rules, this turn: act 20%, pass 80%." in out
     assert "Odds from here: how 256 continuations of this very moment end" in out
+    opening = " ".join(out[: out.index("Turn 1")].split())
+    assert "? to have it explained with the odds from here of each choice" in opening
     table = out[out.index("Odds from here") :]
     assert re.search(r"the rules\s+act\s+pass", table)
     assert re.search(r"De-escalation\s+\d+\.\d \(\d+\.\d-\d+\.\d\)", table)
@@ -483,6 +485,8 @@ def test_a_seat_in_the_fog_is_not_shown_odds_that_read_the_hidden_truth():
     assert "Left to the rules, this turn: act 20%, pass 80%." in out  # judged on its view
     assert "Odds from here" not in out
     assert "No odds from here: they continue the game from the true state" in out
+    opening = " ".join(out[: out.index("Turn 1")].split())
+    assert "? to have it explained (the odds from here are the umpire's" in opening
 
 
 def test_as_and_seats_exclude_each_other():

@@ -137,6 +137,7 @@ class Opening:
     turn_length: str
     horizon: int
     start_level: str
+    odds: bool = True  # `?` shows the odds from here (not to a seat when something is hidden)
 
 
 class Table(Protocol):

@@ -113,6 +113,7 @@ class Game:
             turn_length=spec.turn_length,
             horizon=spec.horizon,
             start_level=terms.level(self.scenario.initial_level),
+            odds=self.session.odds_runs > 0 and self._odds_for_seats,
         )
 
     def play(self) -> Ending:

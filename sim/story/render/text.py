@@ -125,7 +125,12 @@ class TextRenderer(Renderer):
             f"level: {opening.start_level}. Whenever one of {opening.you}'s rules could "
             "act, you decide; beside each choice is how often the rules would make it there. "
             "Type the number of a choice (or its name), just Enter to pass, ? to have it "
-            "explained with the odds from here of each choice, q to quit.",
+            + (
+                "explained with the odds from here of each choice, q to quit."
+                if opening.odds
+                else "explained (the odds from here are the umpire's: they would tell you "
+                "what is hidden from you), q to quit."
+            ),
             "",
             "",
         )
