@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM_FLAGS
 
 import sim
 from sim.results.intervals import difference
@@ -23,16 +24,7 @@ from sim.web.app import create_app
 from sim.web.table import WebTable
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_FLAGS
 # Russia's intent is hidden from Turkey (fog of war): its true value's row, its variable,
 # or the narration of the rule that sets it; Turkey sees its belief about it instead
 HIDDEN = re.compile(r"Russia: intent|(?<!belief\.)russia\.intent|Moscow means to ", re.I)

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM_FLAGS
 from click.testing import CliRunner
 
 from sim.cli import main
@@ -22,17 +23,7 @@ from sim.views.report import write_report
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = FIXTURES / "full-language.yaml"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-# Flags that keep headless Chromium from reaching for a network this machine may not have.
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+BROWSER_FLAGS = CHROMIUM_FLAGS
 # After load, list each image's natural width (0 when it failed to decode) in the DOM.
 PROBE = """<script>
 window.addEventListener("load", () => {

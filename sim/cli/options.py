@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from click.decorators import FC
 
+from sim.engine.streams import MAX_RUN
 from sim.scenario.overrides import parse_assignment
 
 DEFAULT_RUNS = 10_000
@@ -99,3 +100,26 @@ def overrides(assignments: tuple[str, ...]) -> dict[str, object]:
 def set_words(assignments: tuple[str, ...]) -> list[str]:
     """`--set` assignments as words of a command line that repeats them."""
     return [word for assignment in assignments for word in ("--set", assignment)]
+
+
+game_run_option = click.option(
+    "--run",
+    "-r",
+    "run_index",
+    type=click.IntRange(0, MAX_RUN),
+    default=0,
+    show_default=True,
+    help="The run of the batch to play: its chance events and parameter draws.",
+)
+
+
+def odds_option(help_text: str) -> Callable[[FC], FC]:
+    """`--odds N`: continuations per answer for the odds from here of a game's decision."""
+    return click.option(
+        "--odds",
+        "odds_runs",
+        type=click.IntRange(0, 10**6),
+        default=4096,
+        show_default=True,
+        help=help_text,
+    )

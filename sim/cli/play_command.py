@@ -12,6 +12,8 @@ from sim.cli.errors import UserError
 from sim.cli.files import write_text
 from sim.cli.options import (
     DEFAULT_RUNS,
+    game_run_option,
+    odds_option,
     overrides,
     scenario_path,
     scenario_path_option,
@@ -19,7 +21,6 @@ from sim.cli.options import (
     set_option,
 )
 from sim.cli.story_commands import _command, _width
-from sim.engine.streams import MAX_RUN
 from sim.errors import PathError
 
 if TYPE_CHECKING:
@@ -41,24 +42,9 @@ if TYPE_CHECKING:
     default=None,
     help="Stop before every turn with a briefing (default: when playing at a terminal).",
 )
-@click.option(
-    "--odds",
-    "odds_runs",
-    type=click.IntRange(0, 10**6),
-    default=4096,
-    show_default=True,
-    help="Continuations per choice for the odds from here that ? shows (0: none).",
-)
+@odds_option("Continuations per choice for the odds from here that ? shows (0: none).")
 @seed_option("Seed of the batch the run belongs to.")
-@click.option(
-    "--run",
-    "-r",
-    "run_index",
-    type=click.IntRange(0, MAX_RUN),
-    default=0,
-    show_default=True,
-    help="The run of the batch to play: its chance events and parameter draws.",
-)
+@game_run_option
 @set_option
 @scenario_path_option
 @click.option(

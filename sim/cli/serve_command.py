@@ -5,8 +5,15 @@ from __future__ import annotations
 import click
 
 from sim.cli.errors import UserError
-from sim.cli.options import overrides, scenario_path, scenario_path_option, seed_option, set_option
-from sim.engine.streams import MAX_RUN
+from sim.cli.options import (
+    game_run_option,
+    odds_option,
+    overrides,
+    scenario_path,
+    scenario_path_option,
+    seed_option,
+    set_option,
+)
 
 
 @click.command(name="serve", short_help="Play a scenario in browsers: seats and an umpire.")
@@ -18,15 +25,7 @@ from sim.engine.streams import MAX_RUN
     help="The actors people may hold (default: every actor with rules of its own).",
 )
 @seed_option("Seed of the batch the game's run belongs to.")
-@click.option(
-    "--run",
-    "-r",
-    "run_index",
-    type=click.IntRange(0, MAX_RUN),
-    default=0,
-    show_default=True,
-    help="The run of the batch to play: its chance events and parameter draws.",
-)
+@game_run_option
 @click.option(
     "--port",
     "-p",
@@ -41,14 +40,7 @@ from sim.engine.streams import MAX_RUN
     show_default=True,
     help="The address to listen on; the default lets only this computer in.",
 )
-@click.option(
-    "--odds",
-    "odds_runs",
-    type=click.IntRange(0, 10**6),
-    default=4096,
-    show_default=True,
-    help="Continuations per answer for the umpire's odds from here (0: none).",
-)
+@odds_option("Continuations per answer for the umpire's odds from here (0: none).")
 @set_option
 @scenario_path_option
 def serve_command(  # long function: one command's options, checked and handed on
